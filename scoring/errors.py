@@ -1,0 +1,92 @@
+"""The one exception tree of the engine; every error carries structured fields and says where.
+
+    ScoringError                      root of everything raised on purpose
+    ├── ExpressionError (ValueError)  an expression that cannot be read: text, column, code, caret
+    │   └── UnknownUnitError          a unit that units.txt does not define, with near spellings
+    └── UnitMismatchError (ValueError) two units of different dimensions (小时 against 元)
+
+Messages are Chinese first, with the English gist after a slash, so that a CLI user and a log reader
+both understand them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Stable reason codes of expression errors (they appear in JSON output and in tests)."""
+
+    EMPTY = "empty"
+    UNEXPECTED_CHARACTER = "unexpected_character"
+    UNEXPECTED_TOKEN = "unexpected_token"
+    UNEXPECTED_END = "unexpected_end"
+    UNKNOWN_UNIT = "unknown_unit"
+    BAD_NUMBER = "bad_number"
+    BAD_DATE = "bad_date"
+    CONFLICTING_COMPARATORS = "conflicting_comparators"
+    RANGE_UNITS = "range_units"
+    RANGE_ORDER = "range_order"
+
+
+def display_width(text: str) -> int:
+    """Terminal cells taken by ``text``: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class ScoringError(Exception):
+    """Root of every error the engine raises on purpose."""
+
+
+class ExpressionError(ScoringError, ValueError):
+    """An expression that cannot be read.
+
+    ``column`` is 1-based and counts characters of ``text``; ``expected`` says what would have been
+    accepted there, in Chinese.
+    """
+
+    def __init__(self, text: str, column: int, code: ErrorCode, message: str, expected: str = "") -> None:
+        self.text = text
+        self.column = column
+        self.code = code
+        self.message = message
+        self.expected = expected
+        super().__init__(self.render())
+
+    def caret(self) -> str:
+        """The text and a caret under the offending column, aligned for wide characters."""
+        line = self.text.replace("\n", " ")
+        pad = display_width(line[: self.column - 1])
+        return f"  {line}\n  {' ' * pad}^"
+
+    def render(self) -> str:
+        head = f"第 {self.column} 列：{self.message}"
+        if self.expected:
+            head += f"（应为 {self.expected}）"
+        return f"{head}\n{self.caret()}"
+
+    def as_dict(self) -> dict:
+        return {"code": str(self.code), "column": self.column, "message": self.message,
+                "expected": self.expected or None}
+
+
+class UnknownUnitError(ExpressionError):
+    """A unit that the unit definitions do not know; ``suggestions`` lists near spellings."""
+
+    def __init__(self, text: str, column: int, unit: str, suggestions: tuple[str, ...]) -> None:
+        self.unit = unit
+        self.suggestions = suggestions
+        hint = f"，是否指 {'、'.join(suggestions)}" if suggestions else ""
+        super().__init__(text, column, ErrorCode.UNKNOWN_UNIT,
+                         f"未知单位「{unit}」{hint} / unknown unit {unit!r}", "已定义的单位")
+
+
+class UnitMismatchError(ScoringError, ValueError):
+    """Two units that measure different things (小时 against 元, % against 人)."""
+
+    def __init__(self, from_unit: str, to_unit: str) -> None:
+        self.from_unit = from_unit
+        self.to_unit = to_unit
+        super().__init__(f"单位不一致：「{from_unit or '无单位'}」无法换算为「{to_unit or '无单位'}」"
+                         f" / cannot convert {from_unit!r} to {to_unit!r}")

@@ -1,0 +1,75 @@
+"""Exact numbers from text: thousands separators, full-width digits, Chinese numerals (一, 两万, 九十五)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+NUMERAL_CHARS = frozenset(_DIGITS) | frozenset(_SMALL_UNITS) | frozenset(_BIG_UNITS) | {"点"}
+
+
+def to_decimal(text: str) -> Decimal:
+    """``1,025,100`` → 1025100, ``９５．００`` → 95.00; the written precision is kept.
+
+    Raises ValueError for anything else.
+    """
+    cleaned = text.translate(_FULL_WIDTH).replace(",", "").strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"not a number: {text!r}") from None
+    if not value.is_finite():
+        raise ValueError(f"not a number: {text!r}")
+    return value
+
+
+def chinese_numeral(text: str) -> Decimal | None:
+    """``九十五`` → 95, ``两万`` → 20000, ``一百零五`` → 105, ``三点五`` → 3.5, ``二〇二四`` → 2024.
+
+    Returns None when ``text`` is not a well-formed numeral (``万`` alone, ``十十``).
+    """
+    if not text or any(ch not in NUMERAL_CHARS for ch in text):
+        return None
+    whole, dot, fraction = text.partition("点")
+    if dot:
+        if not fraction or any(ch not in _DIGITS for ch in fraction):
+            return None
+        integer = _integer(whole) if whole else None
+        if integer is None:
+            return None
+        return Decimal(f"{integer}.{''.join(str(_DIGITS[ch]) for ch in fraction)}")
+    integer = _integer(whole)
+    return None if integer is None else Decimal(integer)
+
+
+def _integer(text: str) -> int | None:
+    if all(ch in _DIGITS for ch in text):
+        # Digit by digit (二〇二四); a single digit is the common case.
+        return int("".join(str(_DIGITS[ch]) for ch in text)) if text else None
+    total, section, digit = 0, 0, None
+    last_big, last_small = 10**12, 10_000
+    for ch in text:
+        if ch in _DIGITS:
+            if digit is not None and _DIGITS[ch] != 0 and digit != 0:
+                return None
+            digit = _DIGITS[ch]
+        elif ch in _SMALL_UNITS:
+            unit = _SMALL_UNITS[ch]
+            if unit >= last_small:
+                return None
+            section += (1 if digit is None else digit) * unit
+            digit, last_small = None, unit
+        else:
+            unit = _BIG_UNITS[ch]
+            if unit >= last_big:
+                return None
+            section += digit or 0
+            if section == 0:
+                return None
+            total += section * unit
+            section, digit, last_big, last_small = 0, None, unit, 10_000
+    return total + section + (digit or 0)
