@@ -372,13 +372,13 @@ class _Builder:
         label = self.words(label[0]) if label else None
         return self.numeral_quantity(reference, op.op, label, part) or self.cls(
             text=self.span(part.start, part.end), kind=Kind.RELATIVE, op=op.op, label=label,
-            reference=self.words(reference))
+            reference=self.span(reference.start, reference.end))
 
     # qualitative: phrase
     def qualitative(self, part: _Part) -> Reading:
         (phrase,) = part.items
         return self.numeral_quantity(phrase, None, None, part) or self.cls(
-            text=self.span(part.start, part.end), kind=Kind.QUALITATIVE, word=self.words(phrase))
+            text=self.span(part.start, part.end), kind=Kind.QUALITATIVE, word=self.span(phrase.start, phrase.end))
 
     def numeral_quantity(self, phrase: _Phrase, op: Op | None, label: str | None,
                          part: _Part) -> Reading | None:
