@@ -1,42 +1,65 @@
 """The ``score`` command. ``main(argv) -> int``: 0 clean, 1 done with problems, 2 usage or input error.
 
+    score TARGETS [ACTUALS] [--ruleset R] [--period year|H1] [--format table|json|csv] [-o FILE]
+    score parse [--jsonl] [--actual] EXPR… | -
+    score rulesets
+
 Diagnostics go to stderr; no traceback reaches a user for anything but a bug in the engine.
+Output files are written whole or not at all.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
+from pathlib import Path
 from typing import Iterable, TextIO
 
+from scoring.api import PERIODS, score
 from scoring.errors import ExpressionError, ScoringError
 from scoring.model import Kind, Reading
 from scoring.parse import parse_actual, parse_target
+from scoring.rulesets import available, load_ruleset
 
 _KIND_NAMES = {Kind.QUANTITY: "数量", Kind.RANGE: "范围", Kind.QUALITATIVE: "定性",
                Kind.RELATIVE: "相对比较", Kind.DATE: "日期", Kind.COMPOUND: "复合"}
+_COMMANDS = ("parse", "rulesets")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="score", description="绩效自评评分引擎 / performance self-assessment scoring")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    read = commands.add_parser("parse", help="显示指标值的解读 / show how expressions are read",
-                               description="显示指标值（或实际完成值）的解读。")
-    read.add_argument("expressions", nargs="*", metavar="EXPR",
-                      help="表达式；与 --jsonl 一起给出 - 时从标准输入逐行读取")
-    read.add_argument("--jsonl", action="store_true",
-                      help="每个表达式输出一行 JSON（契约见 docs/expressions.md）")
-    read.add_argument("--actual", action="store_true", help="按实际完成值解读（默认按指标值）")
+def _score_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="score", description="绩效自评评分：按规则集为指标值与实际完成值评分。",
+        epilog="其他命令：score parse EXPR…（显示表达式的解读）；score rulesets（列出规则集）。")
+    parser.add_argument("targets", help="指标值文件 targets.json")
+    parser.add_argument("actuals", nargs="?", help="实际完成值文件 actuals.json（缺省时每个指标都按未填写计）")
+    parser.add_argument("--ruleset", help=f"规则集名称或 TOML 文件路径（缺省取 targets.json 所写，否则 national-2020）")
+    parser.add_argument("--period", choices=PERIODS, default="year", help="year：全年指标值；H1：半年指标值")
+    parser.add_argument("--format", choices=("table", "json", "csv"), default="table", help="输出格式（缺省 table）")
+    parser.add_argument("-o", "--output", help="写入文件（整体写入，失败时不留半个文件）")
+    return parser
+
+
+def _parse_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="score parse", description="显示指标值（或实际完成值）的解读。")
+    parser.add_argument("expressions", nargs="*", metavar="EXPR",
+                        help="表达式；与 --jsonl 一起给出 - 时从标准输入逐行读取")
+    parser.add_argument("--jsonl", action="store_true", help="每个表达式输出一行 JSON（契约见 docs/expressions.md）")
+    parser.add_argument("--actual", action="store_true", help="按实际完成值解读（默认按指标值）")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
-        if args.command == "parse":
-            return _parse_command(args, parser)
+        if argv[:1] == ["parse"]:
+            parser = _parse_parser()
+            return _parse_command(parser.parse_args(argv[1:]), parser)
+        if argv[:1] == ["rulesets"]:
+            return _rulesets_command()
+        return _score_command(_score_parser().parse_args(argv))
     except SystemExit as exit_:   # argparse's usage errors and --help
         return exit_.code if isinstance(exit_.code, int) else 2
     except ScoringError as error:
@@ -44,7 +67,44 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    return 2
+
+
+def _score_command(args: argparse.Namespace) -> int:
+    report = score(args.targets, args.actuals, ruleset=args.ruleset, period=args.period)
+    if args.format == "json":
+        text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "csv":
+        text = report.to_csv()
+    else:
+        text = report.to_table()
+    if args.output:
+        _write_whole(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    return 1 if report.has_issues else 0
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path`` and rename it into place."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    except OSError as error:
+        raise ScoringError(f"{path}: 无法写入 / cannot write: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise ScoringError(f"{path}: 无法写入 / cannot write: {error.strerror}") from None
+
+
+def _rulesets_command() -> int:
+    for name in available():
+        ruleset = load_ruleset(name)
+        print(f"{name}\t{ruleset.title}")
+    return 0
 
 
 def _parse_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -52,7 +112,7 @@ def _parse_command(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     if args.expressions == ["-"]:
         if not args.jsonl:
             parser.error("从标准输入读取（-）需要 --jsonl")
-        lines = _stdin_lines(sys.stdin.buffer)
+        lines: Iterable = _stdin_lines(sys.stdin.buffer)
     elif not args.expressions:
         parser.error("请给出表达式，或 --jsonl - 从标准输入读取")
     else:

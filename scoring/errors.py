@@ -3,7 +3,9 @@
     ScoringError                      root of everything raised on purpose
     ├── ExpressionError (ValueError)  an expression that cannot be read: text, column, code, caret
     │   └── UnknownUnitError          a unit that units.txt does not define, with near spellings
-    └── UnitMismatchError (ValueError) two units of different dimensions (小时 against 元)
+    ├── UnitMismatchError (ValueError) two units of different dimensions (小时 against 元)
+    ├── InputError (ValueError)       an input file that cannot be used: file, JSON path, what was expected
+    └── RulesetError (ValueError)     a ruleset that cannot be used: file, TOML key, did you mean
 
 Messages are Chinese first, with the English gist after a slash, so that a CLI user and a log reader
 both understand them.
@@ -90,3 +92,27 @@ class UnitMismatchError(ScoringError, ValueError):
         self.to_unit = to_unit
         super().__init__(f"单位不一致：「{from_unit or '无单位'}」无法换算为「{to_unit or '无单位'}」"
                          f" / cannot convert {from_unit!r} to {to_unit!r}")
+
+
+class InputError(ScoringError, ValueError):
+    """An input that cannot be used; ``where`` is ``file: $.json.path``."""
+
+    def __init__(self, message: str, file: str | None = None, path: str | None = None) -> None:
+        self.message = message
+        self.file = file
+        self.path = path
+        super().__init__(f"{self.where}：{message}" if self.where else message)
+
+    @property
+    def where(self) -> str:
+        return ": ".join(part for part in (self.file, self.path) if part)
+
+
+class RulesetError(ScoringError, ValueError):
+    """A ruleset that cannot be used. ``problems`` lists (TOML key, message) pairs, all of them."""
+
+    def __init__(self, file: str, problems: list[tuple[str, str]]) -> None:
+        self.file = file
+        self.problems = tuple(problems)
+        lines = [f"{file}: {key}: {message}" if key else f"{file}: {message}" for key, message in problems]
+        super().__init__("规则集无效 / invalid ruleset\n" + "\n".join(lines))

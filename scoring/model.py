@@ -125,16 +125,16 @@ class Reading:
         return Fraction(self.value) * units.lookup(self.unit).factor
 
     def compare_in(self, target: Reading) -> Compared:
-        """This quantity expressed in ``target``'s unit, rounded half-up at ``target``'s precision.
+        """This quantity in ``target``'s unit, rounded half-up at the finer of the two precisions.
 
-        ``420分钟`` in ``≤8.00(小时)`` is exactly 7, rounded 7.00. Raises UnitMismatchError when the
-        units measure different things.
+        ``420分钟`` in ``≤8.00(小时)`` is exactly 7, rounded 7.00; ``48.35%`` in ``≥100(%)`` stays 48.35.
+        Raises UnitMismatchError when the units measure different things.
         """
         if self.value is None:
             raise ValueError(f"not a quantity: {self.text!r}")
         conversion = units.conversion(self.unit, target.unit)
         exact = Fraction(self.value) * conversion.factor
-        step = Decimal(1).scaleb(-target.precision)
+        step = Decimal(1).scaleb(-max(target.precision, self.precision))
         rounded = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(step, ROUND_HALF_UP)
         return Compared(exact, rounded, conversion.classifier_change)
 

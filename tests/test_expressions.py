@@ -158,4 +158,5 @@ def test_comparison_in_target_unit_has_no_float_drift():
     compared = parse_actual("95%").compare_in(target)
     assert compared.value == 95 and str(compared.rounded) == "95.00"
     assert parse_actual("0.95倍").compare_in(target).value == 95
-    assert parse_actual("94.996%").compare_in(target).rounded == Decimal("95.00")
+    assert parse_actual("94.996%").compare_in(target).rounded == Decimal("94.996")   # never rounded up to meet
+    assert parse_actual("160次/年").compare_in(parse_target("≥3.00(次/周)")).rounded == Decimal("3.07")

@@ -1,0 +1,412 @@
+"""The scoring pipeline: indicator and project frames + a ruleset → scored frames.
+
+The stages run over whole columns, so one project and a province take the same path:
+
+    readings   each distinct target and actual text is read once (parse.py, cached)
+    families   一级指标 names → the ruleset's families
+    weights    cents per indicator (weights.py)
+    measures   A and B in the target's unit, per distinct pair of units (units.py)
+    statuses   scored / not_scored / not_applicable, the method, flags and issues per row
+    shares     the methods of methods.py over arrays; qualitative tiers per distinct word
+    points     w × share, rounded half-up to cents; evaluators' scores; budget execution; totals
+
+Only rows that need a person's attention carry Python objects (their flags and issues).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from scoring import units, weights
+from scoring.errors import ExpressionError, UnitMismatchError
+from scoring.methods import METHODS, Inputs
+from scoring.model import Kind, Op, Reading
+from scoring.parse import parse_actual, parse_target
+from scoring.rulesets import Ruleset, available, load_ruleset
+
+_NUMERIC = (Kind.QUANTITY, Kind.RANGE)
+_WORDS = (Kind.QUALITATIVE, Kind.RELATIVE)
+_NO_FLAGS: tuple = ()
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The engine's result: one row per indicator, one per project."""
+
+    indicators: pd.DataFrame
+    projects: pd.DataFrame
+
+
+def half_up(values: np.ndarray, places: int | np.ndarray) -> np.ndarray:
+    """Round half-up at ``places`` decimals, robust to binary representation (4.835 → 4.84)."""
+    scale = np.power(10.0, places)
+    scaled = np.asarray(values, dtype=float) * scale
+    return np.floor(scaled + 0.5 + 1e-9 * np.maximum(1.0, np.abs(scaled))) / scale
+
+
+def score(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, period: str = "year") -> Scored:
+    """Score every indicator and project. ``period`` "H1" scores against 半年指标值 and the half-year plan."""
+    rows = indicators.copy()
+    if period == "H1":
+        rows["target"] = rows["half_year_target"]
+    rows["family"] = rows["level1"].map(lambda name: getattr(ruleset.family_of(name), "key", None))
+    cents, weight_issues = weights.assign(rows, ruleset)
+    rows["weight"] = cents / 100.0
+    rows = _score_rows(rows, ruleset)
+    rows["flags"] = [tuple(f) for f in rows["flags"]]
+    scored_projects = _projects(projects, rows, ruleset, period, weight_issues)
+    return Scored(rows, scored_projects)
+
+
+# ---- readings --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Read:
+    reading: Reading | None
+    error: ExpressionError | None
+
+
+@lru_cache(maxsize=1 << 16)
+def _target(text: str) -> _Read:
+    try:
+        return _Read(parse_target(text), None)
+    except ExpressionError as error:
+        return _Read(None, error)
+
+
+@lru_cache(maxsize=1 << 16)
+def _actual(text: str) -> _Read:
+    try:
+        return _Read(parse_actual(text), None)
+    except ExpressionError as error:
+        return _Read(None, error)
+
+
+def _score_rows(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
+    """Status, method, share and points of every row (compound targets scored part by part)."""
+    targets = [_target(t) if t else None for t in rows["target"]]
+    compound = np.array([t is not None and t.reading is not None and t.reading.kind is Kind.COMPOUND
+                         for t in targets], dtype=bool)
+    result = _score_simple(rows, targets, ruleset)
+    if compound.any():
+        result = _score_compound(result, rows, compound, targets, ruleset)
+    return result
+
+
+def _score_simple(rows: pd.DataFrame, targets: list[_Read | None], ruleset: Ruleset) -> pd.DataFrame:
+    n = len(rows)
+    status = np.full(n, "scored", dtype=object)
+    method = np.full(n, "", dtype=object)
+    share = np.zeros(n)
+    a, b, low, high = (np.full(n, np.nan) for _ in range(4))
+    strict, on_time = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    op_used = np.full(n, None, dtype=object)
+    tier = np.full(n, None, dtype=object)
+    unit = np.full(n, "", dtype=object)
+    flags: list = [_NO_FLAGS] * n
+    issues: list = [_NO_FLAGS] * n
+    not_applicable = {w.lower() for w in ruleset.not_applicable_words}
+    adverse = _adverse(rows, targets, ruleset)
+
+    for i, (family, target, actual_text, evaluator) in enumerate(
+            zip(rows["family"], targets, rows["actual"], rows["evaluator_score"])):
+        row_flags, row_issues = [], []
+        if not isinstance(family, str):
+            status[i], method[i] = "not_scored", "none"
+            row_issues.append(("unknown_level1", f"规则集 {ruleset.name} 不认识一级指标「{rows['level1'].iat[i]}」"))
+        elif target is None:
+            status[i], method[i] = "not_scored", "none"
+            row_issues.append(("missing_target", "缺少指标值 / no target"))
+        elif target.error is not None:
+            status[i], method[i] = "not_scored", "none"
+            row_issues.append(("bad_target", f"指标值无法解读：{target.error}"))
+        elif actual_text is not None and actual_text.strip().lower() in not_applicable:
+            status[i], method[i] = "not_applicable", "not_applicable"
+        elif actual_text is None:
+            method[i] = "missing"
+            row_issues.append(("missing_actual", "未填写实际完成值 / no actual"))
+        elif target.reading.kind is not Kind.COMPOUND:
+            actual = _actual(actual_text)
+            t = target.reading
+            unit[i] = t.unit
+            if actual.error is not None:
+                status[i], method[i] = "not_scored", "none"
+                row_issues.append(("bad_actual", f"实际完成值无法解读：{actual.error}"))
+            elif t.kind in _NUMERIC and actual.reading.kind is Kind.QUANTITY:
+                op = t.op
+                if t.kind is Kind.QUANTITY and op is None:
+                    op = ruleset.adverse_op if (t.value == 0 and adverse[i]) else ruleset.assumed_op
+                    row_flags.append("assumed_op")
+                measured = _measure(actual.reading, t)
+                if isinstance(measured, str):
+                    status[i], method[i] = "not_scored", "none"
+                    row_issues.append(("unit_mismatch", measured))
+                else:
+                    value, unit_flags = measured
+                    row_flags += unit_flags
+                    if value < 0:
+                        value = float(ruleset.negative_floor)
+                        row_flags.append("negative_actual")
+                    b[i] = value
+                    op_used[i] = op
+                    if t.kind is Kind.RANGE:
+                        method[i] = ruleset.method("range")
+                        low[i], high[i] = float(t.low), float(t.high)
+                    else:
+                        method[i] = ruleset.method(op.value)
+                        a[i] = float(t.value)
+                        strict[i] = op in (Op.GT, Op.LT)
+            elif t.kind is Kind.DATE and actual.reading.kind is Kind.DATE:
+                method[i] = ruleset.method("date")
+                on_time[i] = _on_time(actual.reading, t)
+            elif t.kind in _NUMERIC and actual.reading.kind is not Kind.QUALITATIVE:
+                status[i], method[i] = "not_scored", "none"
+                row_issues.append(("bad_actual", "实际完成值应为数值 / the actual should be a number"))
+            else:
+                method[i] = "qualitative"
+                found = _tier(actual_text.strip(), t.word or t.reference or "", t.text, ruleset)
+                if t.kind not in _WORDS:
+                    row_flags.append("qualitative_actual")
+                tier[i] = found
+        if evaluator == evaluator and status[i] == "scored" and method[i] != "qualitative":
+            row_flags.append("override")
+        flags[i], issues[i] = tuple(row_flags) or _NO_FLAGS, tuple(row_issues) or _NO_FLAGS
+
+    x = Inputs(a=a, b=b, low=low, high=high, strict=strict, on_time=on_time)
+    for name in set(method) & set(METHODS):
+        chosen = method == name
+        share[chosen] = METHODS[name](x)[chosen]
+    out = rows.copy()
+    out["status"], out["method"], out["op"], out["a"], out["b"] = status, method, op_used, a, b
+    out["low"], out["high"], out["unit"] = low, high, unit
+    out["tier"] = pd.Series(tier, index=out.index, dtype=object)
+    out["share"], out["flags"], out["issues"] = share, flags, issues
+    _over_achievement(out, ruleset)
+    _qualitative(out, ruleset)
+    _points(out)
+    return out
+
+
+def _adverse(rows: pd.DataFrame, targets: list[_Read | None], ruleset: Ruleset) -> np.ndarray:
+    """Rows whose name or target label names an adverse event (事故, 差错, 投诉 …)."""
+    if not ruleset.adverse_words:
+        return np.zeros(len(rows), dtype=bool)
+    pattern = "|".join(map(re.escape, ruleset.adverse_words))
+    labels = pd.Series([(t.reading.label or "") if t is not None and t.reading is not None else ""
+                        for t in targets], index=rows.index)
+    return (rows["name"].str.contains(pattern) | labels.str.contains(pattern)).to_numpy()
+
+
+@lru_cache(maxsize=1 << 14)
+def _measure(actual: Reading, target: Reading) -> tuple[float, list[str]] | str:
+    """B in the target's unit, rounded at the precision compared; or why it cannot be had.
+
+    A missing unit on either side is taken from the other (flagged ``assumed_unit``).
+    """
+    flags = []
+    if not actual.unit or not target.unit:
+        if actual.unit != target.unit:
+            flags.append("assumed_unit")
+        exact, places = Fraction(actual.value), max(target.precision, actual.precision)
+    else:
+        try:
+            compared = actual.compare_in(target)
+        except UnitMismatchError as error:
+            return str(error)
+        if compared.classifier_change:
+            flags.append("classifier_change")
+        exact, places = Fraction(compared.rounded), None
+    value = float(exact) if places is None else float(half_up(np.array([float(exact)]), places)[0])
+    return value, flags
+
+
+def _on_time(actual: Reading, target: Reading) -> bool:
+    done, due = actual.deadline, target.deadline
+    done_key = (done.year or due.year or 0, done.month or 12, done.day or 31)
+    due_key = (due.year or done.year or 0, due.month or 12, due.day or 31)
+    return done_key >= due_key if target.op is Op.GE else done_key <= due_key
+
+
+@lru_cache(maxsize=1 << 14)
+def _tier(actual: str, target_word: str, target_text: str, ruleset: Ruleset) -> str | None:
+    """The qualitative tier an actual's words put it in, or None when it cannot be told."""
+    names = {tier.name for tier in ruleset.tiers}
+    if actual in names:
+        return actual
+    if actual in (target_word, target_text):
+        return max(ruleset.tiers, key=lambda t: t.high).name
+    for tier in sorted(ruleset.tiers, key=lambda t: t.low):
+        if actual in tier.words or actual.startswith(tier.prefixes) or any(c in actual for c in tier.contains):
+            return tier.name
+    if target_word and target_word in actual:
+        return max(ruleset.tiers, key=lambda t: t.high).name
+    return None
+
+
+def _over_achievement(out: pd.DataFrame, ruleset: Ruleset) -> None:
+    ratio = float(ruleset.over_ratio)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        over = (out["op"].isin([Op.GE, Op.GT]) & (out["a"] > 0) & (out["b"] / out["a"] >= ratio - 1e-12)).to_numpy()
+    if over.any():
+        out.loc[over, "share"] = out.loc[over, "share"] * (1 - float(ruleset.over_deduction))
+        out["flags"] = [f + ("over_achievement",) if o else f for f, o in zip(out["flags"], over)]
+
+
+def _qualitative(out: pd.DataFrame, ruleset: Ruleset) -> None:
+    """Shares of qualitative rows: the tier's default points, or the evaluator's score inside its band."""
+    rows = np.flatnonzero((out["method"] == "qualitative").to_numpy())
+    if not len(rows):
+        return
+    bands = {tier.name: tier for tier in ruleset.tiers}
+    share, status = out["share"].to_numpy().copy(), out["status"].to_numpy().copy()
+    issues, flags, tiers = list(out["issues"]), list(out["flags"]), list(out["tier"])
+    for i in rows:
+        weight, given, tier = out["weight"].iat[i], out["evaluator_score"].iat[i], tiers[i]
+        has_score = given == given and weight > 0
+        if tier is None and has_score:
+            ratio = Decimal(str(given)) / Decimal(str(weight))
+            tier = tiers[i] = next((t.name for t in ruleset.tiers if t.low <= ratio <= t.high), None)
+        if tier is None:
+            status[i] = "not_scored"
+            issues[i] += (("tier_unknown", "无法判断达成档次，请填写「达成」「部分达成」或「未达成」，或给出得分"
+                                           " / tell the tier"),)
+            continue
+        band = bands[tier]
+        share[i] = float(band.points)
+        if has_score:
+            ratio = Decimal(str(given)) / Decimal(str(weight))
+            top = band.high == max(t.high for t in ruleset.tiers)
+            if band.low <= ratio and (ratio < band.high or (top and ratio <= band.high)):
+                share[i] = float(ratio)
+                flags[i] += ("evaluator_score",)
+            else:
+                issues[i] += (("score_out_of_band", f"评价人得分 {given:g} 不在「{tier}」档次区间"
+                                                    f" {float(band.low) * 100:g}%–{float(band.high) * 100:g}% 内 / outside the band"),)
+    out["share"], out["status"], out["issues"], out["flags"] = share, status, issues, flags
+    out["tier"] = pd.Series(tiers, index=out.index, dtype=object)
+
+
+def _points(out: pd.DataFrame) -> None:
+    scored = (out["status"] == "scored").to_numpy()
+    computed = np.where(scored, half_up(out["weight"].to_numpy() * out["share"].to_numpy(), 2), 0.0)
+    override = np.array(["override" in f for f in out["flags"]], dtype=bool)
+    out["computed_score"] = computed
+    out["score"] = np.where(override, half_up(out["evaluator_score"].to_numpy(dtype=float), 2), computed)
+
+
+# ---- compound targets --------------------------------------------------------------------------------
+
+def _score_compound(result: pd.DataFrame, rows: pd.DataFrame, compound: np.ndarray,
+                    targets: list[_Read | None], ruleset: Ruleset) -> pd.DataFrame:
+    """Each part of a compound target takes an equal share of w; the actual gives the parts by label or
+    in order (one plain actual, or a tier word, stands for every part)."""
+    parts, owners = [], []
+    for i in np.flatnonzero(compound):
+        row = rows.iloc[i]
+        target_parts = targets[i].reading.parts
+        actual_parts = _actual_parts(row["actual"], target_parts)
+        for part, actual in zip(target_parts, actual_parts):
+            parts.append({**row.to_dict(), "target": part.text, "actual": actual,
+                          "weight": row["weight"] / len(target_parts), "evaluator_score": math.nan})
+            owners.append(i)
+    frame = pd.DataFrame(parts)
+    scored = _score_simple(frame, [_target(t) for t in frame["target"]], ruleset)
+    scored["owner"] = owners
+    part_lists: list = [None] * len(result)
+    for i, group in scored.groupby("owner"):
+        index = result.index[i]
+        if (group["status"] == "not_applicable").all():
+            result.at[index, "status"] = "not_applicable"
+        elif (group["status"] == "not_scored").any():
+            result.at[index, "status"] = "not_scored"
+        unscored = group["status"] != "scored"
+        share = float(np.where(unscored, 0.0, group["share"]).mean())
+        result.at[index, "share"] = share
+        result.at[index, "method"] = "compound"
+        result.at[index, "flags"] = tuple(dict.fromkeys(f for fs in group["flags"] for f in fs))
+        result.at[index, "issues"] = result.at[index, "issues"] + tuple(
+            (code, f"{part}：{message}") for part, fs in zip(group["target"], group["issues"]) for code, message in fs)
+        part_lists[i] = tuple(zip(group["target"], group["actual"], group["share"], group["status"]))
+    result["parts"] = part_lists
+    sub = result.loc[compound]
+    result.loc[compound, "computed_score"] = np.where(
+        sub["status"] == "scored", half_up(sub["weight"].to_numpy() * sub["share"].to_numpy(), 2), 0.0)
+    override = np.array(["override" in f for f in result["flags"]], dtype=bool)
+    result["score"] = np.where(override, half_up(result["evaluator_score"].to_numpy(dtype=float), 2),
+                               result["computed_score"])
+    return result
+
+
+def _actual_parts(actual: str | None, target_parts: tuple[Reading, ...]) -> list[str | None]:
+    if actual is None:
+        return [None] * len(target_parts)
+    reading = _actual(actual).reading
+    if reading is None or reading.kind is not Kind.COMPOUND:
+        return [actual] * len(target_parts)
+    by_label = {part.label: part.text for part in reading.parts if part.label}
+    ordered = [part.text for part in reading.parts]
+    return [by_label.get(part.label) if part.label in by_label else
+            (ordered[k] if k < len(ordered) else None) for k, part in enumerate(target_parts)]
+
+
+# ---- projects --------------------------------------------------------------------------------------
+
+def _projects(projects: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, period: str,
+              weight_issues: list[dict]) -> pd.DataFrame:
+    out = projects.copy()
+    budget_points = float(ruleset.budget_points)
+    denominator = (out["budget_half_year"] if period == "H1"
+                   else out["budget_adjusted"].fillna(out["budget_initial"])).to_numpy(dtype=float)
+    executed = out["budget_executed"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(denominator > 0, executed / denominator, np.nan)
+    out["budget_rate"] = rate
+    out["budget_weight"] = budget_points
+    out["budget_score"] = np.where(np.isnan(rate), 0.0, half_up(budget_points * np.minimum(rate, 1.0), 2))
+
+    by_project = rows.groupby("project", sort=False)
+    indicator_score = by_project["score"].sum()
+    weight_sum = by_project["weight"].sum()
+    na_weight = rows["weight"].where(rows["status"] == "not_applicable", 0.0).groupby(rows["project"]).sum()
+    out["indicator_score"] = out["project"].map(indicator_score).fillna(0.0).round(2)
+    out["indicator_weight"] = out["project"].map(weight_sum).fillna(0.0).round(2)
+    out["na_weight"] = out["project"].map(na_weight).fillna(0.0).round(2)
+    points = (out["budget_score"] + out["indicator_score"]).round(2)
+    available = (100.0 - out["na_weight"]).round(2)
+    out["points"], out["points_max"] = points, available
+    out["total"] = np.where(out["na_weight"] > 0, half_up(points * 100.0 / available.where(available > 0), 2),
+                            points)
+    out["grade"] = [ruleset.grade(Decimal(str(t))) for t in out["total"]]
+    out["issues"] = _project_issues(out, rows, ruleset, weight_issues, budget_points)
+    return out
+
+
+def _project_issues(out, rows, ruleset, weight_issues, budget_points) -> list[tuple]:
+    issues: dict[int, list] = {p: [] for p in out["project"]}
+    for issue in weight_issues:
+        family = next((f.title for f in ruleset.families if f.key == issue["family"]), issue["family"])
+        issues[issue["project"]].append((issue["code"], f"「{family}」{issue['message']}"))
+    unknown = rows.loc[rows["family"].isna(), ["project", "level1"]].drop_duplicates()
+    for project, level1 in zip(unknown["project"], unknown["level1"]):
+        knowing = [name for name in available() if load_ruleset(name).family_of(level1) is not None]
+        hint = f"；认识它的规则集：{'、'.join(knowing)}" if knowing else ""
+        issues[project].append(("unknown_level1", f"规则集 {ruleset.name} 不认识一级指标「{level1}」{hint}"
+                                                  " / unknown first-level name"))
+    for project, rate, has_actuals, total_weight in zip(out["project"], out["budget_rate"], out["has_actuals"],
+                                                        out["indicator_weight"]):
+        if math.isnan(rate):
+            issues[project].append(("missing_budget", "缺少全年执行数或预算数，预算执行率按 0 分计 / no budget execution"))
+        if not has_actuals:
+            issues[project].append(("missing_project_actuals", "实际完成值文件中没有这个项目 / no actuals for this project"))
+        if abs(budget_points + total_weight - 100.0) > 0.005:
+            issues[project].append(("weights_total", f"分值合计 {budget_points + total_weight:.2f}，不是 100"
+                                                     " / weights do not add up to 100"))
+    return [tuple(issues[p]) for p in out["project"]]

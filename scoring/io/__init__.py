@@ -1,0 +1,1 @@
+"""Reading and writing the files users hand us: targets and actuals JSON."""

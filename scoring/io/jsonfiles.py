@@ -1,0 +1,290 @@
+"""targets.json and actuals.json → the two frames the engine scores (projects, indicators).
+
+The files are a contract (docs/inputs.md, docs/schema/*.json). Either file may hold
+``{"projects": [...]}``, a list of projects, or one project. Chinese keys are accepted as aliases
+(项目名称, 一级指标, 实际完成值 …). Every problem raises InputError naming the file and the JSON path.
+Actuals are matched to targets: a project by ``id``, else by ``name``; an indicator by ``id``, else by
+(``level1``, ``level2``, ``name``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scoring import units
+from scoring.errors import InputError
+
+# canonical key → accepted aliases
+_PROJECT_KEYS = {
+    "id": ("项目编号", "编号"), "name": ("项目名称",), "kind": ("类型",), "year": ("年度",),
+    "unit": ("实施单位", "单位名称"), "department": ("主管部门",), "budget": ("预算", "项目资金"),
+    "indicators": ("指标", "绩效指标"), "nature": ("项目性质",), "category": ("项目类别",),
+    "start": ("计划开始日期",), "end": ("计划完成日期",), "goal": ("年度总体目标",),
+    "ruleset": ("规则集",), "source": ("来源",),
+}
+_BUDGET_KEYS = {
+    "initial": ("年初预算数",), "adjusted": ("全年预算数",), "executed": ("全年执行数",),
+    "half_year": ("半年计划执行数", "半年预算数"), "unit": ("单位",),
+}
+_INDICATOR_KEYS = {
+    "id": ("编号", "序号"), "level1": ("一级指标",), "level2": ("二级指标",), "name": ("三级指标",),
+    "target": ("指标值", "年度指标值", "全年指标值"), "half_year_target": ("半年指标值",),
+    "weight": ("分值",), "actual": ("实际完成值",), "score": ("得分",),
+    "reason": ("偏差原因分析及改进措施", "偏差原因"), "key_work": ("重点工作",), "project": ("对应项目",),
+    "source": ("来源",),
+}
+_TOP_KEYS = {"ruleset": ("规则集",), "projects": ("项目",), "source": ("来源",), "schema": ()}
+
+INDICATOR_COLUMNS = ["project", "position", "id", "level1", "level2", "name", "target", "half_year_target",
+                     "weight", "actual", "reason", "evaluator_score"]
+PROJECT_COLUMNS = ["project", "id", "name", "kind", "year", "unit", "department", "budget_initial",
+                   "budget_adjusted", "budget_executed", "budget_half_year", "budget_unit", "has_actuals"]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the two files say, as frames; ``ruleset`` is the one targets.json names, if any."""
+
+    projects: pd.DataFrame
+    indicators: pd.DataFrame
+    ruleset: str | None
+
+
+def load_json(source: str | Path | dict | list, role: str) -> tuple[Any, str]:
+    """A file path, or data already loaded → (data, the name used in error messages)."""
+    if isinstance(source, (dict, list)):
+        return source, f"<{role}>"
+    path = Path(source)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"无法读取文件 / cannot read: {error.strerror}", str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"不是 UTF-8 编码（第 {error.start + 1} 字节） / not UTF-8", str(path)) from None
+    try:
+        return json.loads(text), str(path)
+    except json.JSONDecodeError as error:
+        raise InputError(f"JSON 语法错误：第 {error.lineno} 行第 {error.colno} 列，{error.msg} / invalid JSON",
+                         str(path)) from None
+
+
+def read_inputs(targets: str | Path | dict | list, actuals: str | Path | dict | list | None) -> Inputs:
+    """Read and match the two files (``actuals`` None: every indicator has no actual yet)."""
+    target_data, target_file = load_json(targets, "targets")
+    ruleset, target_projects = _projects(target_data, target_file)
+    projects, indicators = [], []
+    seen_ids: dict[str, str] = {}
+    for p_index, (p_path, raw) in enumerate(target_projects):
+        project = _canonical(raw, _PROJECT_KEYS, target_file, p_path)
+        project_id = _text(project.get("id"), target_file, f"{p_path}.id")
+        name = _text(project.get("name"), target_file, f"{p_path}.name")
+        if project_id is None and name is None:
+            raise InputError("项目缺少 id 和 name / a project needs an id or a name", target_file, p_path)
+        key = project_id if project_id is not None else f"name:{name}"
+        if key in seen_ids:
+            raise InputError(f"项目「{project_id or name}」重复，另见 {seen_ids[key]} / duplicate project",
+                             target_file, p_path)
+        seen_ids[key] = p_path
+        budget = _budget(project.get("budget"), target_file, f"{p_path}.budget")
+        projects.append({"project": p_index, "id": project_id, "name": name, "kind": project.get("kind"),
+                         "year": project.get("year"), "unit": project.get("unit"),
+                         "department": project.get("department"), **budget, "has_actuals": False})
+        items = project.get("indicators")
+        if not isinstance(items, list):
+            raise InputError("应有指标数组 indicators / expected an array of indicators", target_file,
+                             f"{p_path}.indicators")
+        for i_index, item in enumerate(items):
+            i_path = f"{p_path}.indicators[{i_index}]"
+            indicator = _canonical(item, _INDICATOR_KEYS, target_file, i_path)
+            indicators.append({
+                "project": p_index, "position": i_index,
+                "id": _text(indicator.get("id"), target_file, f"{i_path}.id"),
+                "level1": _text(indicator.get("level1"), target_file, f"{i_path}.level1", required=True),
+                "level2": _text(indicator.get("level2"), target_file, f"{i_path}.level2") or "",
+                "name": _text(indicator.get("name"), target_file, f"{i_path}.name", required=True),
+                "target": _text(indicator.get("target"), target_file, f"{i_path}.target"),
+                "half_year_target": _text(indicator.get("half_year_target"), target_file,
+                                          f"{i_path}.half_year_target"),
+                "weight": _number(indicator.get("weight"), target_file, f"{i_path}.weight"),
+                "actual": _text(indicator.get("actual"), target_file, f"{i_path}.actual"),
+                "reason": _text(indicator.get("reason"), target_file, f"{i_path}.reason"),
+                "evaluator_score": _number(indicator.get("score"), target_file, f"{i_path}.score"),
+            })
+    project_frame = pd.DataFrame(projects, columns=PROJECT_COLUMNS)
+    indicator_frame = pd.DataFrame(indicators, columns=INDICATOR_COLUMNS)
+    if actuals is not None:
+        _match_actuals(actuals, project_frame, indicator_frame)
+    return Inputs(project_frame, indicator_frame, ruleset)
+
+
+def _projects(data: Any, file: str) -> tuple[str | None, list[tuple[str, dict]]]:
+    if isinstance(data, list):
+        return None, [(f"$[{i}]", p) for i, p in enumerate(data)]
+    if not isinstance(data, dict):
+        raise InputError("应为对象或数组 / expected an object or an array", file, "$")
+    if "projects" in data or "项目" in data:
+        top = _canonical(data, _TOP_KEYS, file, "$")
+        ruleset = _text(top.get("ruleset"), file, "$.ruleset")
+        if not isinstance(top["projects"], list):
+            raise InputError("projects 应为数组 / expected an array", file, "$.projects")
+        return ruleset, [(f"$.projects[{i}]", p) for i, p in enumerate(top["projects"])]
+    return _text(data.get("ruleset"), file, "$.ruleset"), [("$", data)]
+
+
+def _canonical(raw: Any, keys: dict[str, tuple[str, ...]], file: str, path: str) -> dict:
+    if not isinstance(raw, dict):
+        raise InputError("应为对象 / expected an object", file, path)
+    alias = {name: key for key, names in keys.items() for name in (key, *names)}
+    out: dict = {}
+    for name, value in raw.items():
+        key = alias.get(name)
+        if key is None:
+            if name.startswith(("x-", "_")):
+                continue
+            near = difflib.get_close_matches(name, list(alias), n=1, cutoff=0.6)
+            hint = f"，是否指「{near[0]}」" if near else ""
+            raise InputError(f"未知的键「{name}」{hint} / unknown key", file, f"{path}.{name}")
+        if key in out:
+            raise InputError(f"「{name}」与另一个同义键重复 / the same key given twice", file, f"{path}.{name}")
+        out[key] = value
+    return out
+
+
+def _budget(raw: Any, file: str, path: str) -> dict:
+    if raw is None:
+        raw = {}
+    budget = _canonical(raw, _BUDGET_KEYS, file, path)
+    return {f"budget_{key}": _number(budget.get(key), file, f"{path}.{key}")
+            for key in ("initial", "adjusted", "executed", "half_year")} | {
+        "budget_unit": _text(budget.get("unit"), file, f"{path}.unit") or "元"}
+
+
+def _text(value: Any, file: str, path: str, required: bool = False) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InputError("缺少此项 / missing", file, path)
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InputError(f"应为文字，而不是 {type(value).__name__} / expected text", file, path)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _number(value: Any, file: str, path: str) -> float:
+    """A number, or a string holding one (``"1,025,100"``); NaN when absent."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return math.nan
+    if isinstance(value, bool):
+        raise InputError("应为数字 / expected a number", file, path)
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        try:
+            number = float(str(value).replace(",", "").replace("，", "").strip())
+        except ValueError:
+            raise InputError(f"应为数字，而不是「{value}」 / expected a number", file, path) from None
+    if not math.isfinite(number):
+        raise InputError("应为有限的数字 / expected a finite number", file, path)
+    return number
+
+
+def _match_actuals(actuals: str | Path | dict | list, projects: pd.DataFrame, indicators: pd.DataFrame) -> None:
+    data, file = load_json(actuals, "actuals")
+    _, actual_projects = _projects(data, file)
+    by_id = {pid: i for i, pid in enumerate(projects["id"]) if pid is not None}
+    by_name: dict[str, list[int]] = {}
+    for i, name in enumerate(projects["name"]):
+        by_name.setdefault(name, []).append(i)
+    filled: dict[int, str] = {}
+    rows_of = indicators.groupby("project").indices
+    for p_path, raw in actual_projects:
+        project = _canonical(raw, _PROJECT_KEYS, file, p_path)
+        pid = _text(project.get("id"), file, f"{p_path}.id")
+        name = _text(project.get("name"), file, f"{p_path}.name")
+        index = _match_project(pid, name, by_id, by_name, file, p_path)
+        if index in filled:
+            raise InputError(f"与 {filled[index]} 匹配同一个项目 / two actual projects match one project",
+                             file, p_path)
+        filled[index] = p_path
+        projects.at[index, "has_actuals"] = True
+        budget = _canonical(project.get("budget") or {}, _BUDGET_KEYS, file, f"{p_path}.budget")
+        _merge_budget(projects, index, budget, file, f"{p_path}.budget")
+        items = project.get("indicators") or []
+        if not isinstance(items, list):
+            raise InputError("应有指标数组 indicators / expected an array", file, f"{p_path}.indicators")
+        _match_indicators(items, indicators, rows_of.get(index, []), file, p_path)
+
+
+def _match_project(pid, name, by_id, by_name, file, path) -> int:
+    if pid is not None:
+        if pid in by_id:
+            return by_id[pid]
+        if name is None:
+            near = difflib.get_close_matches(pid, list(by_id), n=1, cutoff=0.6)
+            hint = f"，是否指「{near[0]}」" if near else ""
+            raise InputError(f"指标值文件中没有 id 为「{pid}」的项目{hint} / no such project", file, path)
+    matches = by_name.get(name, [])
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise InputError(f"指标值文件中没有项目「{pid or name}」 / no such project", file, path)
+    raise InputError(f"项目名称「{name}」匹配到 {len(matches)} 个项目，请用 id / matches several projects",
+                     file, path)
+
+
+def _merge_budget(projects: pd.DataFrame, index: int, budget: dict, file: str, path: str) -> None:
+    given_unit = _text(budget.get("unit"), file, f"{path}.unit") or projects.at[index, "budget_unit"]
+    target_unit = projects.at[index, "budget_unit"]
+    try:
+        factor = float(units.conversion(units.canonical(given_unit), units.canonical(target_unit)).factor)
+    except (ValueError, ArithmeticError):
+        raise InputError(f"预算单位「{given_unit}」无法换算为「{target_unit}」 / budget unit", file,
+                         f"{path}.unit") from None
+    for key in ("initial", "adjusted", "executed", "half_year"):
+        value = _number(budget.get(key), file, f"{path}.{key}")
+        if not math.isnan(value):
+            projects.at[index, f"budget_{key}"] = value * factor
+
+
+def _match_indicators(items: list, indicators: pd.DataFrame, rows, file: str, p_path: str) -> None:
+    frame = indicators.loc[rows]
+    by_id: dict[str, int] = {}
+    by_names: dict[tuple, list[int]] = {}
+    for row, iid, l1, l2, name in zip(frame.index, frame["id"], frame["level1"], frame["level2"], frame["name"]):
+        if iid is not None:
+            by_id[iid] = row
+        by_names.setdefault((l1, l2, name), []).append(row)
+        by_names.setdefault(("", "", name), []).append(row)
+    taken: dict[int, str] = {}
+    for i, item in enumerate(items):
+        path = f"{p_path}.indicators[{i}]"
+        actual = _canonical(item, _INDICATOR_KEYS, file, path)
+        iid = _text(actual.get("id"), file, f"{path}.id")
+        if iid is not None and iid in by_id:
+            row = by_id[iid]
+        else:
+            names = tuple(_text(actual.get(k), file, f"{path}.{k}") or "" for k in ("level1", "level2", "name"))
+            if not names[2]:
+                raise InputError(f"指标值文件中没有 id 为「{iid}」的指标 / no such indicator" if iid else
+                                 "指标缺少 id 或 name / an indicator needs an id or a name", file, path)
+            candidates = by_names.get(names if names[0] else ("", "", names[2]), [])
+            if len(candidates) != 1:
+                what = "没有匹配的指标" if not candidates else f"匹配到 {len(candidates)} 个指标"
+                raise InputError(f"「{names[2]}」{what} / matches {len(candidates)} indicators", file, path)
+            row = candidates[0]
+        if row in taken:
+            raise InputError(f"与 {taken[row]} 匹配同一个指标 / two actuals match one indicator", file, path)
+        taken[row] = path
+        indicators.at[row, "actual"] = _text(actual.get("actual"), file, f"{path}.actual")
+        indicators.at[row, "reason"] = _text(actual.get("reason"), file, f"{path}.reason")
+        indicators.at[row, "evaluator_score"] = _number(actual.get("score"), file, f"{path}.score")

@@ -1,0 +1,259 @@
+"""Scored frames → the report users read: explanations, levels, totals, and JSON / CSV / table output.
+
+``ScoreReport`` is what ``scoring.score`` returns. Its JSON form is a contract (docs/outputs.md).
+Explanations are Chinese sentences a person can check by hand, e.g.
+``实际 92% < 目标 ≥95%：5.00 × 92 / 95 = 4.84 分``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+
+import pandas as pd
+
+from scoring.errors import display_width
+from scoring.model import Op
+from scoring.rulesets import Ruleset
+
+FLAG_NAMES = {
+    "assumed_op": "未写比较符，按规则集假定",
+    "assumed_unit": "一方未写单位，按另一方单位比较",
+    "classifier_change": "量词不同，按计数比较",
+    "over_achievement": "超额完成，需说明原因",
+    "negative_actual": "实际值为负，按 0 计",
+    "override": "采用评价人得分",
+    "evaluator_score": "采用评价人在档次区间内的得分",
+    "qualitative_actual": "数值指标以文字填报，按档次评分",
+}
+STATUS_NAMES = {"scored": "已评分", "not_scored": "未评分", "not_applicable": "不适用"}
+_OP_SIGNS = {Op.GE: "≥", Op.LE: "≤", Op.GT: ">", Op.LT: "<", Op.EQ: "="}
+
+
+def _num(value: float, places: int | None = None) -> str:
+    if places is not None:
+        return f"{value:.{places}f}"
+    text = f"{Decimal(repr(value)).normalize():f}" if value == value else "?"
+    return text
+
+
+def explain(row: dict, ruleset: Ruleset) -> str:
+    """The sentence behind one indicator's points."""
+    w, points = row["weight"], row["score"]
+    status, method = row["status"], row["method"]
+    target, actual = row["target"], row["actual"]
+    if status == "not_applicable":
+        return f"实际「{actual}」：不适用，不计分，项目得分按 100 分折算"
+    if status == "not_scored" or (row["share"] != row["share"]):
+        reasons = "；".join(message.splitlines()[0] for _, message in row["issues"]) or "无法评分"
+        return f"未评分：{reasons}"
+    if method == "missing":
+        return f"未填写实际完成值：0 分（分值 {w:.2f}）"
+    prefix = ""
+    if "assumed_op" in row["flags"] and row["op"] in _OP_SIGNS:
+        prefix = f"未写比较符，按 {_OP_SIGNS[row['op']]} 计；"
+    if method == "qualitative":
+        tier = ruleset.tier(row["tier"])
+        band = f"{float(tier.low) * 100:g}%–{float(tier.high) * 100:g}%"
+        sentence = (f"实际「{actual}」属「{tier.name}」（{band}）：{w:.2f} × {row['share'] * 100:g}% = "
+                    f"{row['computed_score']:.2f} 分")
+    elif method == "compound":
+        pieces = "；".join(f"{t} → {a or '未填'}（{s * 100:.0f}%）" for t, a, s, _ in row["parts"])
+        sentence = f"复合指标，各部分平分分值：{pieces}；{w:.2f} × {row['share'] * 100:.2f}% = {row['computed_score']:.2f} 分"
+    elif method == "deadline":
+        sentence = (f"实际 {actual} {'未晚于' if row['share'] else '晚于'}期限 {target}："
+                    f"{w:.2f} 分" if row["share"] else f"实际 {actual} 晚于期限 {target}：0 分")
+    else:
+        sentence = _numeric(row, w)
+    if "override" in row["flags"]:
+        sentence += f"；采用评价人得分 {points:.2f} 分（计算得分 {row['computed_score']:.2f}）"
+    if "over_achievement" in row["flags"]:
+        sentence += f"；实际/目标 = {row['b'] / row['a']:.2f}，超额完成，需说明原因"
+    return prefix + sentence
+
+
+def _numeric(row: dict, w: float) -> str:
+    a, b, op, method = row["a"], row["b"], row["op"], row["method"]
+    unit, written = row["unit"], (row["actual"] or "").strip()
+    converted = f"{_num(b)}{unit}"
+    got = f"实际 {written}" if converted == written else f"实际 {written}（= {converted}）"
+    goal = f"目标 {row['target']}"
+    computed = row["computed_score"]
+    if method == "range":
+        low, high = row["low"], row["high"]
+        if low <= b <= high:
+            return f"{got} 在 {goal} 内：满分 {w:.2f} 分"
+        if b < low:
+            return f"{got} 低于 {goal}：{w:.2f} × {_num(b)} / {_num(low)} = {computed:.2f} 分"
+        return f"{got} 高于 {goal}：{w:.2f} × {_num(high)} / {_num(b)} = {computed:.2f} 分"
+    if row["share"] >= 1:
+        return f"{got} 达到 {goal}：满分 {w:.2f} 分"
+    if a == 0 or row["share"] == 0:
+        return f"{got} 未达到 {goal}：0 分"
+    if method in ("proportional", "exact_or_more"):
+        return f"{got} < {goal}：{w:.2f} × {_num(b)} / {_num(a)} = {computed:.2f} 分"
+    if method == "ratio":
+        return f"{got} > {goal}：{w:.2f} × {_num(a)} / {_num(b)} = {computed:.2f} 分"
+    return (f"{got} > {goal}：{w:.2f} × (1 − ({_num(b)} − {_num(a)}) / {_num(a)}) = "
+            f"{computed:.2f} 分")
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    """Scores of one or many projects under one ruleset."""
+
+    ruleset: Ruleset
+    indicators: pd.DataFrame   # one row per indicator (engine columns)
+    projects: pd.DataFrame     # one row per project
+    period: str = "year"
+
+    @cached_property
+    def explanations(self) -> list[str]:
+        records = self.indicators.to_dict("records")
+        return [explain(row, self.ruleset) for row in records]
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """One row per indicator: project, levels, target, actual, weight, score, status, flags, explanation."""
+        frame = self.indicators
+        projects = self.projects.set_index("project")
+        out = pd.DataFrame({
+            "project_id": frame["project"].map(projects["id"]),
+            "project_name": frame["project"].map(projects["name"]),
+            "indicator_id": frame["id"], "level1": frame["level1"], "level2": frame["level2"],
+            "name": frame["name"], "target": frame["target"], "actual": frame["actual"],
+            "weight": frame["weight"], "score": frame["score"], "status": frame["status"],
+            "method": frame["method"], "flags": [",".join(f) for f in frame["flags"]],
+            "issues": [",".join(code for code, _ in i) for i in frame["issues"]],
+            "explanation": self.explanations,
+        })
+        return out.reset_index(drop=True)
+
+    def totals(self) -> pd.DataFrame:
+        """One row per project: total, grade, budget points, indicator points, issues."""
+        p = self.projects
+        return pd.DataFrame({"project_id": p["id"], "project_name": p["name"], "total": p["total"],
+                             "grade": p["grade"], "budget_score": p["budget_score"],
+                             "indicator_score": p["indicator_score"],
+                             "issues": [",".join(code for code, _ in i) for i in p["issues"]]})
+
+    @property
+    def has_issues(self) -> bool:
+        return bool(any(self.projects["issues"].map(len)) or any(self.indicators["issues"].map(len)))
+
+    def to_json(self) -> dict:
+        """The JSON contract of ``score --format json``."""
+        explanations = self.explanations
+        rows = self.indicators.assign(explanation=explanations)
+        projects = []
+        for project, group in rows.groupby("project", sort=False):
+            projects.append(self._project_json(project, group))
+        for project in self.projects["project"]:
+            if project not in set(rows["project"]):
+                projects.append(self._project_json(project, rows.iloc[0:0]))
+        order = {p: i for i, p in enumerate(self.projects["project"])}
+        projects.sort(key=lambda item: order[item.pop("_index")])
+        return {"ruleset": self.ruleset.describe() | {"period": self.period}, "projects": projects}
+
+    def _project_json(self, project: int, group: pd.DataFrame) -> dict:
+        p = self.projects.set_index("project").loc[project]
+        levels = []
+        for level1, by1 in group.groupby("level1", sort=False):
+            level2 = [{"level2": level2, "weight": _money(by2["weight"].sum()), "score": _money(by2["score"].sum())}
+                      for level2, by2 in by1.groupby("level2", sort=False)]
+            levels.append({"level1": level1, "weight": _money(by1["weight"].sum()),
+                           "score": _money(by1["score"].sum()), "level2": level2})
+        return {
+            "_index": project, "id": p["id"], "name": p["name"],
+            "total": _money(p["total"]), "max": 100.0, "grade": p["grade"],
+            "points": _money(p["points"]), "points_max": _money(p["points_max"]),
+            "budget": {"rate": None if math.isnan(p["budget_rate"]) else round(float(p["budget_rate"]), 6),
+                       "weight": _money(p["budget_weight"]), "score": _money(p["budget_score"]),
+                       "explanation": self._budget_explanation(p)},
+            "levels": levels,
+            "indicators": [self._indicator_json(row) for row in group.to_dict("records")],
+            "issues": [{"code": code, "message": message} for code, message in p["issues"]],
+        }
+
+    def _indicator_json(self, row: dict) -> dict:
+        return {
+            "id": row["id"], "level1": row["level1"], "level2": row["level2"], "name": row["name"],
+            "target": row["target"], "actual": row["actual"], "weight": _money(row["weight"]),
+            "score": _money(row["score"]) if row["status"] == "scored" else (0.0 if row["status"] != "not_applicable" else None),
+            "computed_score": _money(row["computed_score"]),
+            "status": row["status"], "method": row["method"], "tier": _optional(row["tier"]),
+            "explanation": row["explanation"], "flags": list(row["flags"]),
+            "issues": [{"code": code, "message": message} for code, message in row["issues"]],
+        }
+
+    def _budget_explanation(self, p) -> str:
+        rate = p["budget_rate"]
+        if math.isnan(rate):
+            return "缺少全年执行数或预算数：0 分"
+        capped = "（超过 100% 按 100% 计）" if rate > 1 else ""
+        return (f"执行率 {p['budget_executed']:,.2f} / {p['budget_executed'] / rate:,.2f} = {rate * 100:.2f}%{capped}："
+                f"{p['budget_weight']:g} × {min(rate, 1) * 100:.2f}% = {p['budget_score']:.2f} 分")
+
+    # ---- text outputs ------------------------------------------------------------------------------
+
+    def to_csv(self) -> str:
+        buffer = io.StringIO()
+        frame = self.to_dataframe()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(frame.columns)
+        writer.writerows(frame.itertuples(index=False, name=None))
+        return buffer.getvalue()
+
+    def to_table(self) -> str:
+        """A readable table per project, aligned for Chinese characters."""
+        blocks = []
+        data = self.to_json()
+        for project in data["projects"]:
+            head = (f"项目 {project['id'] or ''} {project['name'] or ''}  总分 {project['total']:.2f}  "
+                    f"等级 {project['grade']}  （规则集 {data['ruleset']['name']}）").replace("  ", "  ", 1)
+            lines = [head.strip(), f"  预算执行：{project['budget']['explanation']}"]
+            header = ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分", "状态"]
+            table = [[i["level1"], i["level2"], i["name"], i["target"] or "", i["actual"] or "",
+                      f"{i['weight']:.2f}", "" if i["score"] is None else f"{i['score']:.2f}",
+                      STATUS_NAMES[i["status"]]] for i in project["indicators"]]
+            lines += ["  " + line for line in _aligned([header, *table])]
+            lines.append("  说明：")
+            for number, indicator in enumerate(project["indicators"], 1):
+                notes = [FLAG_NAMES.get(f, f) for f in indicator["flags"]]
+                suffix = f"  [{'；'.join(notes)}]" if notes else ""
+                lines.append(f"  {number:>3}. {indicator['name']}：{indicator['explanation']}{suffix}")
+            for issue in project["issues"]:
+                lines.append(f"  问题 [{issue['code']}] {issue['message']}")
+            for level in project["levels"]:
+                lines.append(f"  小计 {level['level1']}：{level['score']:.2f} / {level['weight']:.2f}")
+            blocks.append("\n".join(lines))
+        return "\n\n".join(blocks) + "\n"
+
+
+def _optional(value):
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def _money(value: float) -> float:
+    return round(float(value), 2)
+
+
+def _aligned(rows: list[list[str]], limit: int = 28) -> list[str]:
+    cells = [[_clip(cell, limit) for cell in row] for row in rows]
+    widths = [max(display_width(row[c]) for row in cells) for c in range(len(cells[0]))]
+    return ["  ".join(cell + " " * (widths[c] - display_width(cell)) for c, cell in enumerate(row)).rstrip()
+            for row in cells]
+
+
+def _clip(text: str, limit: int) -> str:
+    if display_width(text) <= limit:
+        return text
+    out = ""
+    for ch in text:
+        if display_width(out + ch) > limit - 1:
+            break
+        out += ch
+    return out + "…"

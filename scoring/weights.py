@@ -1,0 +1,76 @@
+"""Indicator weights, in whole cents, for many projects at once.
+
+Explicit weights are used as given. The rest of a family's weight is shared equally, in cents, by the
+indicators of that family without one; the remainder cents go one each to the first of them in table
+order (50 over 7: 7.15, 7.15, 7.14, 7.14, 7.14, 7.14, 7.14), so a project that meets every target
+scores exactly 100. A family a project lacks gives its weight to the families present, in proportion
+(largest remainders first, ties in table order). Overshooting weights and totals that are not 100 are
+reported, never rescaled.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from scoring.rulesets import Ruleset
+
+
+def split_cents(frame: pd.DataFrame, group: str, total: str, share: str) -> np.ndarray:
+    """Split each group's ``total`` cents over its rows in proportion to ``share``, exactly.
+
+    Rows keep their order; each row gets the floor of its proportional part, and the cents left over go
+    one each to the rows with the largest fractional parts, ties to the earlier row.
+    """
+    if frame.empty:
+        return np.zeros(0, dtype=np.int64)
+    share_sum = frame.groupby(group, sort=False)[share].transform("sum").to_numpy(dtype=float)
+    totals = frame[total].to_numpy(dtype=np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exact = np.where(share_sum > 0, totals * frame[share].to_numpy(dtype=float) / share_sum, 0.0)
+    floor = np.floor(exact + 1e-9).astype(np.int64)
+    left = totals - pd.Series(floor, index=frame.index).groupby(frame[group], sort=False).transform("sum").to_numpy()
+    order = pd.DataFrame({"g": frame[group].to_numpy(), "frac": -(exact - floor), "pos": np.arange(len(frame))})
+    rank = order.sort_values(["g", "frac", "pos"], kind="stable").groupby("g", sort=False).cumcount()
+    rank = rank.reindex(order.index).to_numpy()
+    return floor + (rank < np.where(share_sum > 0, left, 0)).astype(np.int64)
+
+
+def assign(indicators: pd.DataFrame, ruleset: Ruleset) -> tuple[np.ndarray, list[dict]]:
+    """Weights in cents for every indicator row (0 where its family is unknown), and project issues.
+
+    ``indicators`` needs the columns project, family (None when unknown) and weight (NaN when absent).
+    """
+    known = indicators["family"].notna().to_numpy()
+    cents = np.zeros(len(indicators), dtype=np.int64)
+    issues: list[dict] = []
+    rows = indicators[known]
+    if rows.empty:
+        return cents, issues
+    total = int(ruleset.indicator_points * 100)
+    family_weight = {f.key: float(f.weight or 0) for f in ruleset.families}
+    group = rows["project"].astype(str) + "|" + (
+        rows["family"] if ruleset.weights_by == "family" else "")
+    families = pd.DataFrame({"project": rows["project"].to_numpy(), "group": group.to_numpy(),
+                             "family": rows["family"].to_numpy()}).drop_duplicates("group")
+    families["total"] = total
+    families["share"] = families["family"].map(family_weight) if ruleset.weights_by == "family" else 1.0
+    families["cents"] = split_cents(families, "project", "total", "share")
+
+    explicit = np.round(rows["weight"].to_numpy(dtype=float) * 100)
+    has_weight = ~np.isnan(explicit)
+    frame = pd.DataFrame({"group": group.to_numpy(), "explicit": np.where(has_weight, explicit, 0.0),
+                          "open": (~has_weight).astype(float)})
+    given = frame.groupby("group", sort=False)["explicit"].transform("sum").to_numpy()
+    family_cents = frame["group"].map(families.set_index("group")["cents"]).to_numpy()
+    rest = family_cents - given
+    over = (rest < 0)
+    if over.any():
+        for key in pd.unique(frame["group"][over]):
+            project, family = key.split("|", 1)
+            issues.append({"project": int(project), "code": "weights_overshoot", "family": family or None,
+                           "message": "显式分值之和超过该一级指标的权重 / explicit weights overshoot the family"})
+    frame["rest"] = np.maximum(rest, 0).astype(np.int64)
+    shared = split_cents(frame, "group", "rest", "open")
+    cents[known] = np.where(has_weight, explicit, shared).astype(np.int64)
+    return cents, issues
