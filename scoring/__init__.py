@@ -3,15 +3,20 @@
 The public API is what ``__all__`` lists; everything else is private to its module.
 """
 
+from scoring.api import score
 from scoring.errors import (
     ErrorCode,
     ExpressionError,
+    InputError,
+    RulesetError,
     ScoringError,
     UnitMismatchError,
     UnknownUnitError,
 )
 from scoring.model import Actual, Compared, Deadline, Kind, Op, Reading, Target
 from scoring.parse import parse_actual, parse_target
+from scoring.report import ScoreReport
+from scoring.rulesets import Ruleset, load_ruleset
 
 __all__ = [
     "Actual",
@@ -19,13 +24,19 @@ __all__ = [
     "Deadline",
     "ErrorCode",
     "ExpressionError",
+    "InputError",
     "Kind",
     "Op",
     "Reading",
+    "Ruleset",
+    "RulesetError",
+    "ScoreReport",
     "ScoringError",
     "Target",
     "UnitMismatchError",
     "UnknownUnitError",
+    "load_ruleset",
     "parse_actual",
     "parse_target",
+    "score",
 ]

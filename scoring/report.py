@@ -223,6 +223,7 @@ class ScoreReport:
             lines.append("  说明：")
             for number, indicator in enumerate(project["indicators"], 1):
                 notes = [FLAG_NAMES.get(f, f) for f in indicator["flags"]]
+                notes += [f"问题 {issue['code']}" for issue in indicator["issues"]]
                 suffix = f"  [{'；'.join(notes)}]" if notes else ""
                 lines.append(f"  {number:>3}. {indicator['name']}：{indicator['explanation']}{suffix}")
             for issue in project["issues"]:

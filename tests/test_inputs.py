@@ -1,0 +1,98 @@
+"""targets.json and actuals.json: the accepted forms, Chinese aliases, matching, and located errors."""
+
+import json
+
+import pytest
+
+from scoring import InputError, score
+
+TARGETS = {"ruleset": "national-2020", "projects": [
+    {"id": "P1", "name": "信息化运维项目", "budget": {"initial": 100, "adjusted": 100, "unit": "元"},
+     "indicators": [
+         {"id": "1", "level1": "产出指标", "level2": "数量指标", "name": "完成率", "target": "≥95.00(%)"},
+         {"id": "2", "level1": "满意度指标", "level2": "服务对象满意度指标", "name": "满意度", "target": "≥90%"}]}]}
+ACTUALS = {"projects": [{"id": "P1", "budget": {"executed": 100},
+                         "indicators": [{"id": "1", "actual": "96%"}, {"id": "2", "actual": "95%"}]}]}
+
+
+def test_the_documented_example_scores_100():
+    report = score(TARGETS, ACTUALS)
+    assert report.totals()["total"].tolist() == [100.0]
+
+
+def test_top_level_may_be_a_list_or_one_project():
+    one_project = TARGETS["projects"][0]
+    assert score(one_project, ACTUALS["projects"][0]).totals()["total"].tolist() == [100.0]
+    assert score([one_project], ACTUALS["projects"]).totals()["total"].tolist() == [100.0]
+
+
+def test_chinese_keys_are_aliases():
+    targets = {"项目名称": "信息化运维项目", "预算": {"年初预算数": 100, "全年预算数": 100},
+               "指标": [{"一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "完成率", "指标值": "≥95.00(%)", "分值": 90}]}
+    actuals = {"项目名称": "信息化运维项目", "预算": {"全年执行数": 50},
+               "指标": [{"三级指标": "完成率", "实际完成值": "90%", "偏差原因分析及改进措施": "硬件到货延迟"}]}
+    report = score(targets, actuals)
+    row = report.to_dataframe().iloc[0]
+    assert (row["weight"], row["score"]) == (90.0, 85.26)
+    assert report.totals()["total"].tolist() == [90.26]
+
+
+def test_actuals_match_by_name_when_ids_are_absent():
+    actuals = {"projects": [{"name": "信息化运维项目", "budget": {"executed": 100},
+                             "indicators": [{"level1": "产出指标", "level2": "数量指标", "name": "完成率", "actual": "96%"},
+                                            {"name": "满意度", "actual": "95%"}]}]}
+    assert score(TARGETS, actuals).totals()["total"].tolist() == [100.0]
+
+
+def test_budget_in_another_unit_converts():
+    actuals = json.loads(json.dumps(ACTUALS))
+    actuals["projects"][0]["budget"] = {"executed": 0.0095, "unit": "万元"}
+    assert score(TARGETS, actuals).projects["budget_rate"].tolist() == pytest.approx([0.95])
+
+
+@pytest.mark.parametrize("change, path, words", [
+    (lambda a: a["projects"][0].update(id="P9"), "$.projects[0]", "P9"),
+    (lambda a: a["projects"][0]["indicators"].append({"id": "7", "actual": "1"}), "$.projects[0].indicators[2]", "7"),
+    (lambda a: a["projects"][0]["indicators"].append({"id": "1", "actual": "1"}), "$.projects[0].indicators[2]", "同一个指标"),
+    (lambda a: a["projects"][0]["indicators"][0].update(actaul="1"), "$.projects[0].indicators[0].actaul", "actual"),
+    (lambda a: a["projects"][0]["indicators"][0].update(score="九十"), "$.projects[0].indicators[0].score", "数字"),
+    (lambda a: a["projects"][0].update(indicators={"id": 1}), "$.projects[0].indicators", "数组"),
+])
+def test_actuals_errors_name_file_and_path(tmp_path, change, path, words):
+    actuals = json.loads(json.dumps(ACTUALS))
+    change(actuals)
+    targets_file, actuals_file = tmp_path / "targets.json", tmp_path / "actuals.json"
+    targets_file.write_text(json.dumps(TARGETS, ensure_ascii=False), encoding="utf-8")
+    actuals_file.write_text(json.dumps(actuals, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        score(targets_file, actuals_file)
+    assert (caught.value.file, caught.value.path) == (str(actuals_file), path)
+    assert words in str(caught.value)
+
+
+def test_unreadable_files(tmp_path):
+    broken = tmp_path / "targets.json"
+    broken.write_text('{"projects": [', encoding="utf-8")
+    with pytest.raises(InputError, match="第 1 行"):
+        score(broken)
+    gbk = tmp_path / "gbk.json"
+    gbk.write_bytes(json.dumps(TARGETS, ensure_ascii=False).encode("gbk"))
+    with pytest.raises(InputError, match="UTF-8"):
+        score(gbk)
+    with pytest.raises(InputError, match="无法读取"):
+        score(tmp_path / "missing.json")
+
+
+def test_missing_indicator_name_is_located():
+    targets = json.loads(json.dumps(TARGETS))
+    del targets["projects"][0]["indicators"][1]["name"]
+    with pytest.raises(InputError) as caught:
+        score(targets)
+    assert caught.value.path == "$.projects[0].indicators[1].name"
+
+
+def test_without_actuals_every_indicator_is_missing():
+    report = score(TARGETS)
+    frame = report.to_dataframe()
+    assert frame["issues"].tolist() == ["missing_actual", "missing_actual"]
+    assert report.has_issues
