@@ -25,7 +25,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from scoring import units, weights
+from scoring import numbers, units, weights
 from scoring.errors import ExpressionError, UnitMismatchError
 from scoring.methods import METHODS, Inputs
 from scoring.model import Kind, Op, Reading
@@ -207,25 +207,27 @@ def _adverse(rows: pd.DataFrame, targets: list[_Read | None], ruleset: Ruleset) 
 
 @lru_cache(maxsize=1 << 14)
 def _measure(actual: Reading, target: Reading) -> tuple[float, list[str]] | str:
-    """B in the target's unit, rounded at the precision compared; or why it cannot be had.
+    """B in the target's unit, rounded at the finer of the two precisions; or why it cannot be had.
 
-    A missing unit on either side is taken from the other (flagged ``assumed_unit``).
+    A missing unit on either side is taken from the other, and a bare multiplier (``<50万``) is read in
+    the other side's unit (50万元 against 42.6万元): both are flagged ``assumed_unit``.
     """
     flags = []
-    if not actual.unit or not target.unit:
-        if actual.unit != target.unit:
-            flags.append("assumed_unit")
-        exact, places = Fraction(actual.value), max(target.precision, actual.precision)
-    else:
+    actual_unit = units.with_multiplier(actual.unit, target.unit)
+    target_unit = units.with_multiplier(target.unit, actual.unit)
+    if (actual_unit, target_unit) != (actual.unit, target.unit) or bool(actual.unit) != bool(target.unit):
+        flags.append("assumed_unit")
+    factor = Fraction(1)
+    if actual_unit and target_unit:
         try:
-            compared = actual.compare_in(target)
-        except UnitMismatchError as error:
-            return str(error)
-        if compared.classifier_change:
+            conversion = units.conversion(actual_unit, target_unit)
+        except UnitMismatchError:
+            return str(UnitMismatchError(actual.unit, target.unit))
+        factor = conversion.factor
+        if conversion.classifier_change:
             flags.append("classifier_change")
-        exact, places = Fraction(compared.rounded), None
-    value = float(exact) if places is None else float(half_up(np.array([float(exact)]), places)[0])
-    return value, flags
+    exact = Fraction(actual.value) * factor
+    return float(numbers.round_half_up(exact, max(target.precision, actual.precision))), flags
 
 
 def _on_time(actual: Reading, target: Reading) -> bool:

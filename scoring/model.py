@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from scoring import units
+from scoring import numbers, units
 
 
 class Kind(StrEnum):
@@ -134,8 +134,7 @@ class Reading:
             raise ValueError(f"not a quantity: {self.text!r}")
         conversion = units.conversion(self.unit, target.unit)
         exact = Fraction(self.value) * conversion.factor
-        step = Decimal(1).scaleb(-max(target.precision, self.precision))
-        rounded = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(step, ROUND_HALF_UP)
+        rounded = numbers.round_half_up(exact, max(target.precision, self.precision))
         return Compared(exact, rounded, conversion.classifier_change)
 
     def as_dict(self) -> dict:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
@@ -73,3 +74,9 @@ def _integer(text: str) -> int | None:
             total += section * unit
             section, digit, last_big, last_small = 0, None, unit, 10_000
     return total + section + (digit or 0)
+
+
+def round_half_up(value: Fraction, places: int) -> Decimal:
+    """An exact fraction rounded half-up at ``places`` decimals: 4835/1000 at 2 → 4.84."""
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal(1).scaleb(-places), ROUND_HALF_UP)

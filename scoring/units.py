@@ -118,6 +118,22 @@ def conversion(from_unit: str, to_unit: str) -> Conversion:
 
 
 @lru_cache(maxsize=4096)
+def with_multiplier(unit: str, other: str) -> str:
+    """A bare multiplier (万, 亿) read as that multiple of ``other``'s unit: 万 beside 万元 → 万元.
+
+    ``<50万`` in a row of money means 50万元. Any other unit is returned unchanged.
+    """
+    ureg = registry()
+    if unit not in ureg._prefixes or lookup(other) is None or "/" in other or "*" in other:
+        return unit
+    readings = ureg.parse_unit_name(_pint_expression(other))
+    if not readings:
+        return unit
+    combined = unit + readings[0][1]
+    return combined if lookup(combined) is not None else unit
+
+
+@lru_cache(maxsize=4096)
 def split_known(run: str) -> tuple[str, str]:
     """Split a run of text after a number into (longest known unit at its start, the rest).
 

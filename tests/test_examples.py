@@ -1,0 +1,51 @@
+"""The bundled examples: they follow the documented JSON Schemas and score from the command line."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import ROOT
+from scoring.cli import main
+
+EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if (p / "targets.json").exists())
+CASES = sorted(p for p in (ROOT / "tests" / "cases").iterdir() if p.is_dir())
+SCHEMAS = {role: json.loads((ROOT / "docs" / "schema" / f"{role}.schema.json").read_text(encoding="utf-8"))
+           for role in ("targets", "actuals")}
+
+
+def test_there_is_one_example_per_seed_family():
+    assert {p.name for p in EXAMPLES} == {"shanghai-2026", "redcross-2024", "shanghai-2020", "jiangsu-department-2025"}
+
+
+@pytest.mark.parametrize("folder", EXAMPLES + CASES, ids=[p.name for p in EXAMPLES + CASES])
+def test_inputs_follow_the_schemas(folder):
+    for role, schema in SCHEMAS.items():
+        jsonschema.validate(json.loads((folder / f"{role}.json").read_text(encoding="utf-8")), schema)
+
+
+def test_schema_rejects_a_misspelt_key():
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"projects": [{"id": "x", "indicators": [{"level1": "产出指标", "name": "n", "targte": "1"}]}]},
+                            SCHEMAS["targets"])
+
+
+@pytest.mark.parametrize("folder", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_example_scores_cleanly(folder, capsys):
+    assert main([str(folder / "targets.json"), str(folder / "actuals.json")]) == 0
+    assert "总分" in capsys.readouterr().out
+
+
+def test_jiangsu_half_year(capsys):
+    folder = ROOT / "examples" / "jiangsu-department-2025"
+    assert main([str(folder / "targets.json"), str(folder / "actuals.json"), "--period", "H1", "--format", "json"]) in (0, 1)
+    assert json.loads(capsys.readouterr().out)["ruleset"]["period"] == "H1"
+
+
+def test_reporting_script_runs():
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "report.py")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "SHXG-2026-02" in done.stdout and "flagged for review" in done.stdout
