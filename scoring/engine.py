@@ -74,18 +74,19 @@ class _Read:
     error: ExpressionError | None
 
 
-@lru_cache(maxsize=1 << 16)
 def _target(text: str) -> _Read:
-    try:
-        return _Read(parse_target(text), None)
-    except ExpressionError as error:
-        return _Read(None, error)
+    return _read(text, parse_target)
+
+
+def _actual(text: str) -> _Read:
+    return _read(text, parse_actual)
 
 
 @lru_cache(maxsize=1 << 16)
-def _actual(text: str) -> _Read:
+def _read(text: str, reader) -> _Read:
+    """A reading, or the error that says why there is none (a data problem, reported per row)."""
     try:
-        return _Read(parse_actual(text), None)
+        return _Read(reader(text), None)
     except ExpressionError as error:
         return _Read(None, error)
 
