@@ -2,6 +2,8 @@
 
     score TARGETS [ACTUALS] [--ruleset R] [--period year|H1] [--format table|json|csv] [-o FILE]
     score parse [--jsonl] [--actual] EXPR… | -
+    score import FILE… [-o targets.json] [--report FILE]
+    score template targets.json [-o actuals.json]
     score rulesets
 
 Diagnostics go to stderr; no traceback reaches a user for anything but a bug in the engine.
@@ -15,10 +17,13 @@ import json
 import os
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, TextIO
 
 from scoring.api import PERIODS, score
+from scoring.io.declarations import import_files, template
+from scoring.io.jsonfiles import load_json
 from scoring.errors import ExpressionError, ScoringError
 from scoring.model import Kind, Reading
 from scoring.parse import parse_actual, parse_target
@@ -32,7 +37,8 @@ _COMMANDS = ("parse", "rulesets")
 def _score_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="score", description="绩效自评评分：按规则集为指标值与实际完成值评分。",
-        epilog="其他命令：score parse EXPR…（显示表达式的解读）；score rulesets（列出规则集）。")
+        epilog="其他命令：score import FILE…（读入申报表）；score template targets.json（生成待填的实际值文件）；"
+               "score parse EXPR…（显示表达式的解读）；score rulesets（列出规则集）。")
     parser.add_argument("targets", help="指标值文件 targets.json")
     parser.add_argument("actuals", nargs="?", help="实际完成值文件 actuals.json（缺省时每个指标都按未填写计）")
     parser.add_argument("--ruleset", help=f"规则集名称或 TOML 文件路径（缺省取 targets.json 所写，否则 national-2020）")
@@ -59,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             return _parse_command(parser.parse_args(argv[1:]), parser)
         if argv[:1] == ["rulesets"]:
             return _rulesets_command()
+        if argv[:1] == ["import"]:
+            return _import_command(_import_parser().parse_args(argv[1:]))
+        if argv[:1] == ["template"]:
+            return _template_command(_template_parser().parse_args(argv[1:]))
         return _score_command(_score_parser().parse_args(argv))
     except SystemExit as exit_:   # argparse's usage errors and --help
         return exit_.code if isinstance(exit_.code, int) else 2
@@ -69,6 +79,51 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _import_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="score import",
+                                     description="把绩效目标申报表的文本（PDF 或网页导出，制表符分隔）读成 targets.json。")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="申报表文本文件（UTF-8 或 GBK）")
+    parser.add_argument("-o", "--output", help="写入 targets.json（缺省写到标准输出）")
+    parser.add_argument("--report", help="把每一处修复写入此 JSON 文件")
+    return parser
+
+
+def _template_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="score template", description="由 targets.json 生成待填写的 actuals.json。")
+    parser.add_argument("targets", help="targets.json")
+    parser.add_argument("-o", "--output", help="写入 actuals.json（缺省写到标准输出）")
+    return parser
+
+
+def _import_command(args: argparse.Namespace) -> int:
+    data, repairs = import_files([Path(f) for f in args.files])
+    _emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", args.output)
+    if args.report:
+        report = {"repairs": [r.as_dict() for r in repairs]}
+        _write_whole(Path(args.report), json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    count = sum(len(p["indicators"]) for p in data["projects"])
+    kinds = Counter(r.code for r in repairs)
+    summary = "，".join(f"{code} {n}" for code, n in sorted(kinds.items())) or "无"
+    print(f"score import: {len(data['projects'])} 个项目，{count} 个指标；修复与存疑 {len(repairs)} 处（{summary}）",
+          file=sys.stderr)
+    for repair in repairs:
+        print(f"  {repair.file}:{repair.line} [{repair.code}] {repair.project}：{repair.message}", file=sys.stderr)
+    return 0
+
+
+def _template_command(args: argparse.Namespace) -> int:
+    data, _ = load_json(args.targets, "targets")
+    _emit(json.dumps(template(data), ensure_ascii=False, indent=2) + "\n", args.output)
+    return 0
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        _write_whole(Path(output), text)
+    else:
+        sys.stdout.write(text)
+
+
 def _score_command(args: argparse.Namespace) -> int:
     report = score(args.targets, args.actuals, ruleset=args.ruleset, period=args.period)
     if args.format == "json":
@@ -77,10 +132,7 @@ def _score_command(args: argparse.Namespace) -> int:
         text = report.to_csv()
     else:
         text = report.to_table()
-    if args.output:
-        _write_whole(Path(args.output), text)
-    else:
-        sys.stdout.write(text)
+    _emit(text, args.output)
     return 1 if report.has_issues else 0
 
 

@@ -27,6 +27,14 @@ def test_inputs_follow_the_schemas(folder):
         jsonschema.validate(json.loads((folder / f"{role}.json").read_text(encoding="utf-8")), schema)
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "examples" / "imported").glob("*.targets.json")),
+                         ids=lambda p: p.name)
+def test_imported_seeds_follow_the_schema_and_read(path, tmp_path):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.validate(data, SCHEMAS["targets"])
+    assert main([str(path), "--format", "json", "-o", str(tmp_path / "out.json")]) == 1   # no actuals yet
+
+
 def test_schema_rejects_a_misspelt_key():
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"projects": [{"id": "x", "indicators": [{"level1": "产出指标", "name": "n", "targte": "1"}]}]},
