@@ -1,9 +1,10 @@
 """The ``score`` command. ``main(argv) -> int``: 0 clean, 1 done with problems, 2 usage or input error.
 
-    score TARGETS [ACTUALS] [--ruleset R] [--period year|H1] [--format table|json|csv] [-o FILE]
+    score TARGETS [ACTUALS] [--ruleset R] [--period year|H1] [--format table|json|csv|xlsx] [-o FILE]
     score parse [--jsonl] [--actual] EXPR… | -
     score import FILE… [-o targets.json] [--report FILE]
     score template targets.json [-o actuals.json]
+    score check 自评表.xlsx [--ruleset R] [--format table|json|xlsx] [-o FILE]
     score rulesets
 
 Diagnostics go to stderr; no traceback reaches a user for anything but a bug in the engine.
@@ -43,8 +44,21 @@ def _score_parser() -> argparse.ArgumentParser:
     parser.add_argument("actuals", nargs="?", help="实际完成值文件 actuals.json（缺省时每个指标都按未填写计）")
     parser.add_argument("--ruleset", help=f"规则集名称或 TOML 文件路径（缺省取 targets.json 所写，否则 national-2020）")
     parser.add_argument("--period", choices=PERIODS, default="year", help="year：全年指标值；H1：半年指标值")
-    parser.add_argument("--format", choices=("table", "json", "csv"), default="table", help="输出格式（缺省 table）")
+    parser.add_argument("--format", choices=("table", "json", "csv", "xlsx"),
+                        help="输出格式（缺省 table；-o 的扩展名为 .xlsx/.json/.csv 时按扩展名）")
+    parser.add_argument("--csv-safe", action="store_true",
+                        help="CSV 中以 = + - @ 开头的文字前加 '，防止电子表格当作公式执行（缺省保留原样）")
     parser.add_argument("-o", "--output", help="写入文件（整体写入，失败时不留半个文件）")
+    return parser
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="score check",
+                                     description="按规则集重算已填写的自评表，列出与规则不符之处。发现问题时退出码为 1。")
+    parser.add_argument("workbook", help="已填写的自评表 xlsx")
+    parser.add_argument("--ruleset", help="规则集名称或 TOML 文件路径（缺省 national-2020）")
+    parser.add_argument("--format", choices=("table", "json", "xlsx"), help="输出格式（缺省 table）")
+    parser.add_argument("-o", "--output", help="写入文件（xlsx 格式必须给出）")
     return parser
 
 
@@ -69,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
             return _import_command(_import_parser().parse_args(argv[1:]))
         if argv[:1] == ["template"]:
             return _template_command(_template_parser().parse_args(argv[1:]))
+        if argv[:1] == ["check"]:
+            return _check_command(_check_parser().parse_args(argv[1:]))
         return _score_command(_score_parser().parse_args(argv))
     except SystemExit as exit_:   # argparse's usage errors and --help
         return exit_.code if isinstance(exit_.code, int) else 2
@@ -124,16 +140,50 @@ def _emit(text: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
+def _format(args: argparse.Namespace) -> str:
+    if args.format:
+        return args.format
+    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+    return suffix if suffix in ("json", "csv", "xlsx") else "table"
+
+
 def _score_command(args: argparse.Namespace) -> int:
     report = score(args.targets, args.actuals, ruleset=args.ruleset, period=args.period)
-    if args.format == "json":
-        text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
-    elif args.format == "csv":
-        text = report.to_csv()
+    form = _format(args)
+    if form == "xlsx":
+        if not args.output:
+            raise ScoringError("xlsx 格式需要 -o FILE / the xlsx format needs -o FILE")
+        from scoring.io.xlsx import write_workbook
+
+        write_workbook(report.to_json(), Path(args.output))
+    elif form == "json":
+        _emit(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", args.output)
+    elif form == "csv":
+        _emit(report.to_csv(spreadsheet_safe=args.csv_safe), args.output)
     else:
-        text = report.to_table()
-    _emit(text, args.output)
+        _emit(report.to_table(), args.output)
     return 1 if report.has_issues else 0
+
+
+def _check_command(args: argparse.Namespace) -> int:
+    from scoring.check import check
+
+    findings = check(Path(args.workbook), ruleset=args.ruleset)
+    form = _format(args)
+    if form == "xlsx":
+        if not args.output:
+            raise ScoringError("xlsx 格式需要 -o FILE / the xlsx format needs -o FILE")
+        from scoring.io.xlsx import write_findings
+
+        write_findings([f.as_dict() for f in findings], Path(args.output))
+    elif form == "json":
+        _emit(json.dumps({"findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2) + "\n",
+              args.output)
+    else:
+        lines = [f"[{f.code}] {f.project}" + (f" / {f.indicator}" if f.indicator else "") + f"：{f.message}"
+                 for f in findings]
+        _emit("\n".join(lines or ["未发现与规则不符之处。"]) + "\n", args.output)
+    return 1 if findings else 0
 
 
 def _write_whole(path: Path, text: str) -> None:

@@ -170,7 +170,9 @@ class ScoreReport:
             "_index": project, "id": p["id"], "name": p["name"],
             "total": _money(p["total"]), "max": 100.0, "grade": p["grade"],
             "points": _money(p["points"]), "points_max": _money(p["points_max"]),
-            "budget": {"rate": None if math.isnan(p["budget_rate"]) else round(float(p["budget_rate"]), 6),
+            "budget": {"initial": _optional(p["budget_initial"]), "adjusted": _optional(p["budget_adjusted"]),
+                       "executed": _optional(p["budget_executed"]), "unit": p["budget_unit"],
+                       "rate": None if math.isnan(p["budget_rate"]) else round(float(p["budget_rate"]), 6),
                        "weight": _money(p["budget_weight"]), "score": _money(p["budget_score"]),
                        "explanation": self._budget_explanation(p)},
             "levels": levels,
@@ -181,7 +183,8 @@ class ScoreReport:
     def _indicator_json(self, row: dict) -> dict:
         return {
             "id": row["id"], "level1": row["level1"], "level2": row["level2"], "name": row["name"],
-            "target": row["target"], "actual": row["actual"], "weight": _money(row["weight"]),
+            "target": row["target"], "actual": row["actual"], "reason": _optional(row["reason"]),
+            "weight": _money(row["weight"]),
             "score": _money(row["score"]) if row["status"] == "scored" else (0.0 if row["status"] != "not_applicable" else None),
             "computed_score": _money(row["computed_score"]),
             "status": row["status"], "method": row["method"], "tier": _optional(row["tier"]),
@@ -199,12 +202,15 @@ class ScoreReport:
 
     # ---- text outputs ------------------------------------------------------------------------------
 
-    def to_csv(self) -> str:
+    def to_csv(self, spreadsheet_safe: bool = False) -> str:
+        """One row per indicator. The data is exact by default; ``spreadsheet_safe`` prefixes text that a
+        spreadsheet would run as a formula (``=100.00(%)``, ``+1``, ``-3%``, ``@x``) with an apostrophe."""
         buffer = io.StringIO()
         frame = self.to_dataframe()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(frame.columns)
-        writer.writerows(frame.itertuples(index=False, name=None))
+        for row in frame.itertuples(index=False, name=None):
+            writer.writerow([_neutral(v) for v in row] if spreadsheet_safe else row)
         return buffer.getvalue()
 
     def to_table(self) -> str:
@@ -234,8 +240,16 @@ class ScoreReport:
         return "\n\n".join(blocks) + "\n"
 
 
+def _neutral(value):
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
+
+
 def _optional(value):
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value) if isinstance(value, (int, float)) else value
 
 
 def _money(value: float) -> float:

@@ -58,10 +58,14 @@ class Inputs:
 
 
 def load_json(source: str | Path | dict | list, role: str) -> tuple[Any, str]:
-    """A file path, or data already loaded → (data, the name used in error messages)."""
+    """A file path (JSON, or an xlsx workbook), or data already loaded → (data, its name for errors)."""
     if isinstance(source, (dict, list)):
         return source, f"<{role}>"
     path = Path(source)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from scoring.io.xlsx import read_workbook  # openpyxl is loaded only for workbooks
+
+        return read_workbook(path), str(path)
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -102,6 +106,7 @@ def read_inputs(targets: str | Path | dict | list, actuals: str | Path | dict | 
         if not isinstance(items, list):
             raise InputError("应有指标数组 indicators / expected an array of indicators", target_file,
                              f"{p_path}.indicators")
+        first_row = len(indicators)
         for i_index, item in enumerate(items):
             i_path = f"{p_path}.indicators[{i_index}]"
             indicator = _canonical(item, _INDICATOR_KEYS, target_file, i_path)
@@ -119,11 +124,26 @@ def read_inputs(targets: str | Path | dict | list, actuals: str | Path | dict | 
                 "reason": _text(indicator.get("reason"), target_file, f"{i_path}.reason"),
                 "evaluator_score": _number(indicator.get("score"), target_file, f"{i_path}.score"),
             })
-    project_frame = pd.DataFrame(projects, columns=PROJECT_COLUMNS)
-    indicator_frame = pd.DataFrame(indicators, columns=INDICATOR_COLUMNS)
+        projects[-1]["has_actuals"] = any(row["actual"] is not None for row in indicators[first_row:])
+    project_frame = _frame(projects, PROJECT_COLUMNS, ("year",))
+    indicator_frame = _frame(indicators, INDICATOR_COLUMNS, ("project", "position"))
     if actuals is not None:
         _match_actuals(actuals, project_frame, indicator_frame)
     return Inputs(project_frame, indicator_frame, ruleset)
+
+
+def _frame(records: list[dict], columns: list[str], integers: tuple[str, ...]) -> pd.DataFrame:
+    """Text columns stay Python objects with None for missing (not a string dtype with NaN)."""
+    frame = pd.DataFrame(records, columns=columns, dtype=object)
+    for column in columns:
+        values = frame[column]
+        if column in integers and column != "year":
+            frame[column] = values.astype("int64")
+        elif column.startswith("budget_") and column != "budget_unit" or column in ("weight", "evaluator_score"):
+            frame[column] = values.astype(float)
+        elif column == "has_actuals":
+            frame[column] = values.astype(bool)
+    return frame
 
 
 def _projects(data: Any, file: str) -> tuple[str | None, list[tuple[str, dict]]]:
