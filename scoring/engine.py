@@ -93,117 +93,157 @@ def _read(text: str, reader) -> _Read:
 
 def _score_rows(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
     """Status, method, share and points of every row (compound targets scored part by part)."""
-    targets = [_target(t) if t else None for t in rows["target"]]
-    compound = np.array([t is not None and t.reading is not None and t.reading.kind is Kind.COMPOUND
-                         for t in targets], dtype=bool)
-    result = _score_simple(rows, targets, ruleset)
+    result = _score_simple(rows, ruleset)
+    compound = (result["method"] == "compound").to_numpy()
     if compound.any():
-        result = _score_compound(result, rows, compound, targets, ruleset)
+        result = _score_compound(result, rows, compound, ruleset)
     return result
 
 
-def _score_simple(rows: pd.DataFrame, targets: list[_Read | None], ruleset: Ruleset) -> pd.DataFrame:
-    n = len(rows)
-    status = np.full(n, "scored", dtype=object)
-    method = np.full(n, "", dtype=object)
-    share = np.zeros(n)
-    a, b, low, high = (np.full(n, np.nan) for _ in range(4))
-    strict, on_time = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    op_used = np.full(n, None, dtype=object)
-    tier = np.full(n, None, dtype=object)
-    unit = np.full(n, "", dtype=object)
-    flags: list = [_NO_FLAGS] * n
-    issues: list = [_NO_FLAGS] * n
-    not_applicable = {w.lower() for w in ruleset.not_applicable_words}
+@dataclass(frozen=True)
+class _Outcome:
+    """What one (target, actual) pair gives, before weights: shared by every row with that pair."""
+
+    status: str = "scored"
+    method: str = "none"
+    op: Op | None = None
+    a: float = math.nan
+    b: float = math.nan
+    low: float = math.nan
+    high: float = math.nan
+    strict: bool = False
+    on_time: bool = False
+    tier: str | None = None
+    unit: str = ""
+    flags: tuple = _NO_FLAGS
+    issues: tuple = _NO_FLAGS
+
+
+_FIELDS = tuple(_Outcome.__dataclass_fields__)
+
+
+def _score_simple(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
+    """Each distinct (target, actual, adverse) is evaluated once; the methods then run over arrays."""
+    targets = rows["target"].to_numpy(dtype=object)
+    actuals = rows["actual"].to_numpy(dtype=object)
     adverse = _adverse(rows, targets, ruleset)
-
-    for i, (family, target, actual_text, evaluator) in enumerate(
-            zip(rows["family"], targets, rows["actual"], rows["evaluator_score"])):
-        row_flags, row_issues = [], []
-        if not isinstance(family, str):
-            status[i], method[i] = "not_scored", "none"
-            row_issues.append(("unknown_level1", f"规则集 {ruleset.name} 不认识一级指标「{rows['level1'].iat[i]}」"))
-        elif target is None:
-            status[i], method[i] = "not_scored", "none"
-            row_issues.append(("missing_target", "缺少指标值 / no target"))
-        elif target.error is not None:
-            status[i], method[i] = "not_scored", "none"
-            row_issues.append(("bad_target", f"指标值无法解读：{target.error}"))
-        elif actual_text is not None and actual_text.strip().lower() in not_applicable:
-            status[i], method[i] = "not_applicable", "not_applicable"
-        elif actual_text is None:
-            method[i] = "missing"
-            row_issues.append(("missing_actual", "未填写实际完成值 / no actual"))
-        elif target.reading.kind is not Kind.COMPOUND:
-            actual = _actual(actual_text)
-            t = target.reading
-            unit[i] = t.unit
-            if actual.error is not None:
-                status[i], method[i] = "not_scored", "none"
-                row_issues.append(("bad_actual", f"实际完成值无法解读：{actual.error}"))
-            elif t.kind in _NUMERIC and actual.reading.kind is Kind.QUANTITY:
-                op = t.op
-                if t.kind is Kind.QUANTITY and op is None:
-                    op = ruleset.adverse_op if (t.value == 0 and adverse[i]) else ruleset.assumed_op
-                    row_flags.append("assumed_op")
-                measured = _measure(actual.reading, t)
-                if isinstance(measured, str):
-                    status[i], method[i] = "not_scored", "none"
-                    row_issues.append(("unit_mismatch", measured))
-                else:
-                    value, unit_flags = measured
-                    row_flags += unit_flags
-                    if value < 0:
-                        value = float(ruleset.negative_floor)
-                        row_flags.append("negative_actual")
-                    b[i] = value
-                    op_used[i] = op
-                    if t.kind is Kind.RANGE:
-                        method[i] = ruleset.method("range")
-                        low[i], high[i] = float(t.low), float(t.high)
-                    else:
-                        method[i] = ruleset.method(op.value)
-                        a[i] = float(t.value)
-                        strict[i] = op in (Op.GT, Op.LT)
-            elif t.kind is Kind.DATE and actual.reading.kind is Kind.DATE:
-                method[i] = ruleset.method("date")
-                on_time[i] = _on_time(actual.reading, t)
-            elif t.kind in _NUMERIC and actual.reading.kind is not Kind.QUALITATIVE:
-                status[i], method[i] = "not_scored", "none"
-                row_issues.append(("bad_actual", "实际完成值应为数值 / the actual should be a number"))
-            else:
-                method[i] = "qualitative"
-                found = _tier(actual_text.strip(), t.word or t.reference or "", t.text, ruleset)
-                if t.kind not in _WORDS:
-                    row_flags.append("qualitative_actual")
-                tier[i] = found
-        if evaluator == evaluator and status[i] == "scored" and method[i] != "qualitative":
-            row_flags.append("override")
-        flags[i], issues[i] = tuple(row_flags) or _NO_FLAGS, tuple(row_issues) or _NO_FLAGS
-
-    x = Inputs(a=a, b=b, low=low, high=high, strict=strict, on_time=on_time)
-    for name in set(method) & set(METHODS):
+    target_codes, target_values = pd.factorize(targets, use_na_sentinel=False)
+    actual_codes, actual_values = pd.factorize(actuals, use_na_sentinel=False)
+    keys = (target_codes.astype(np.int64) * (len(actual_values) + 1) + actual_codes) * 2 + adverse
+    codes, unique_keys = pd.factorize(keys)
+    outcomes = []
+    for key in unique_keys:
+        pair, is_adverse = divmod(int(key), 2)
+        t, a = divmod(pair, len(actual_values) + 1)
+        outcomes.append(_evaluate(_text(target_values[t]), _text(actual_values[a]), bool(is_adverse), ruleset))
+    columns = {name: _objects([getattr(o, name) for o in outcomes])[codes] for name in _FIELDS}
+    out = rows.copy()
+    unknown = ~rows["family"].map(lambda f: isinstance(f, str)).to_numpy(dtype=bool)
+    if unknown.any():
+        columns["status"][unknown], columns["method"][unknown] = "not_scored", "none"
+        columns["issues"][unknown] = _objects([(("unknown_level1", f"规则集 {ruleset.name} 不认识一级指标「{name}」"),)
+                                               for name in rows["level1"].to_numpy(dtype=object)[unknown]])
+    for name in ("a", "b", "low", "high"):
+        out[name] = columns[name].astype(float)
+    for name in ("strict", "on_time"):
+        out[name] = columns[name].astype(bool)
+    for name in ("status", "method", "op", "tier", "unit", "flags", "issues"):
+        out[name] = pd.Series(columns[name], index=out.index, dtype=object)
+    evaluator = out["evaluator_score"].notna().to_numpy() & (out["status"] == "scored").to_numpy() & ~np.isin(
+        out["method"].to_numpy(dtype=object), ["qualitative", "compound"])
+    if evaluator.any():
+        out.loc[evaluator, "flags"] = pd.Series([f + ("override",) for f in out.loc[evaluator, "flags"]],
+                                                index=out.index[evaluator], dtype=object)
+    x = Inputs(a=out["a"].to_numpy(), b=out["b"].to_numpy(), low=out["low"].to_numpy(),
+               high=out["high"].to_numpy(), strict=out["strict"].to_numpy(), on_time=out["on_time"].to_numpy())
+    share = np.zeros(len(out))
+    method = out["method"].to_numpy(dtype=object)
+    for name in set(pd.unique(method)) & set(METHODS):
         chosen = method == name
         share[chosen] = METHODS[name](x)[chosen]
-    out = rows.copy()
-    out["status"], out["method"], out["op"], out["a"], out["b"] = status, method, op_used, a, b
-    out["low"], out["high"], out["unit"] = low, high, unit
-    out["tier"] = pd.Series(tier, index=out.index, dtype=object)
-    out["share"], out["flags"], out["issues"] = share, flags, issues
+    out["share"] = share
     _over_achievement(out, ruleset)
     _qualitative(out, ruleset)
     _points(out)
     return out
 
 
-def _adverse(rows: pd.DataFrame, targets: list[_Read | None], ruleset: Ruleset) -> np.ndarray:
+def _objects(items: list) -> np.ndarray:
+    """A one-dimensional object array of ``items`` (tuples stay tuples)."""
+    array = np.empty(len(items), dtype=object)
+    for index, item in enumerate(items):
+        array[index] = item
+    return array
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _evaluate(target_text: str | None, actual_text: str | None, adverse: bool, ruleset: Ruleset) -> _Outcome:
+    """Everything about a row that its target and actual decide (not its weight)."""
+    if target_text is None:
+        return _Outcome("not_scored", issues=(("missing_target", "缺少指标值 / no target"),))
+    target = _target(target_text)
+    if target.error is not None:
+        return _Outcome("not_scored", issues=(("bad_target", f"指标值无法解读：{target.error}"),))
+    t = target.reading
+    if actual_text is not None and actual_text.strip().lower() in {w.lower() for w in ruleset.not_applicable_words}:
+        return _Outcome("not_applicable", "not_applicable", unit=t.unit)
+    if actual_text is None:
+        return _Outcome(method="missing", unit=t.unit, issues=(("missing_actual", "未填写实际完成值 / no actual"),))
+    if t.kind is Kind.COMPOUND:
+        return _Outcome(method="compound")
+    actual = _actual(actual_text)
+    if actual.error is not None:
+        return _Outcome("not_scored", unit=t.unit, issues=(("bad_actual", f"实际完成值无法解读：{actual.error}"),))
+    r = actual.reading
+    if t.kind in _NUMERIC and r.kind is Kind.QUANTITY:
+        flags, op = [], t.op
+        if t.kind is Kind.QUANTITY and op is None:
+            op = ruleset.adverse_op if (t.value == 0 and adverse) else ruleset.assumed_op
+            flags.append("assumed_op")
+        measured = _measure(r, t)
+        if isinstance(measured, str):
+            return _Outcome("not_scored", unit=t.unit, flags=tuple(flags), issues=(("unit_mismatch", measured),))
+        value, unit_flags = measured
+        flags += unit_flags
+        if value < 0:
+            value = float(ruleset.negative_floor)
+            flags.append("negative_actual")
+        if t.kind is Kind.RANGE:
+            return _Outcome(method=ruleset.method("range"), op=op, b=value, low=float(t.low), high=float(t.high),
+                            unit=t.unit, flags=tuple(flags))
+        return _Outcome(method=ruleset.method(op.value), op=op, a=float(t.value), b=value,
+                        strict=op in (Op.GT, Op.LT), unit=t.unit, flags=tuple(flags))
+    if t.kind is Kind.DATE and r.kind is Kind.DATE:
+        return _Outcome(method=ruleset.method("date"), on_time=_on_time(r, t), unit=t.unit)
+    if t.kind in _NUMERIC and r.kind is not Kind.QUALITATIVE:
+        return _Outcome("not_scored", unit=t.unit,
+                        issues=(("bad_actual", "实际完成值应为数值 / the actual should be a number"),))
+    tier = _tier(actual_text.strip(), t.word or t.reference or "", t.text, ruleset)
+    return _Outcome(method="qualitative", tier=tier, unit=t.unit,
+                    flags=() if t.kind in _WORDS else ("qualitative_actual",))
+
+
+def _adverse(rows: pd.DataFrame, targets: np.ndarray, ruleset: Ruleset) -> np.ndarray:
     """Rows whose name or target label names an adverse event (事故, 差错, 投诉 …)."""
     if not ruleset.adverse_words:
-        return np.zeros(len(rows), dtype=bool)
-    pattern = "|".join(map(re.escape, ruleset.adverse_words))
-    labels = pd.Series([(t.reading.label or "") if t is not None and t.reading is not None else ""
-                        for t in targets], index=rows.index)
-    return (rows["name"].str.contains(pattern) | labels.str.contains(pattern)).to_numpy()
+        return np.zeros(len(rows), dtype=np.int64)
+    pattern = re.compile("|".join(map(re.escape, ruleset.adverse_words)))
+    codes, values = pd.factorize(targets, use_na_sentinel=False)
+    labelled = np.array([bool(pattern.search(_label_of(v))) for v in values], dtype=bool)
+    names, name_values = pd.factorize(rows["name"].to_numpy(dtype=object), use_na_sentinel=False)
+    named = np.array([isinstance(v, str) and bool(pattern.search(v)) for v in name_values], dtype=bool)
+    return (labelled[codes] | named[names]).astype(np.int64)
+
+
+def _label_of(text) -> str:
+    if not isinstance(text, str):
+        return ""
+    read = _target(text)
+    return (read.reading.label or "") if read.reading is not None else ""
 
 
 @lru_cache(maxsize=1 << 14)
@@ -265,36 +305,40 @@ def _over_achievement(out: pd.DataFrame, ruleset: Ruleset) -> None:
 
 def _qualitative(out: pd.DataFrame, ruleset: Ruleset) -> None:
     """Shares of qualitative rows: the tier's default points, or the evaluator's score inside its band."""
-    rows = np.flatnonzero((out["method"] == "qualitative").to_numpy())
-    if not len(rows):
+    qualitative = (out["method"] == "qualitative").to_numpy()
+    if not qualitative.any():
         return
     bands = {tier.name: tier for tier in ruleset.tiers}
-    share, status = out["share"].to_numpy().copy(), out["status"].to_numpy().copy()
-    issues, flags, tiers = list(out["issues"]), list(out["flags"]), list(out["tier"])
-    for i in rows:
-        weight, given, tier = out["weight"].iat[i], out["evaluator_score"].iat[i], tiers[i]
+    defaults = out["tier"].map(lambda t: float(bands[t].points) if t in bands else math.nan).to_numpy(dtype=float)
+    share = np.where(qualitative, defaults, out["share"].to_numpy())
+    status, issues, flags, tiers = (out[c].to_numpy(dtype=object).copy() for c in ("status", "issues", "flags", "tier"))
+    given_all = out["evaluator_score"].to_numpy(dtype=float)
+    attention = np.flatnonzero(qualitative & (~np.isnan(given_all) | np.isnan(defaults)))
+    top = max(t.high for t in ruleset.tiers)
+    for i in attention:
+        weight, given, tier = out["weight"].iat[i], given_all[i], tiers[i]
         has_score = given == given and weight > 0
-        if tier is None and has_score:
-            ratio = Decimal(str(given)) / Decimal(str(weight))
+        ratio = Decimal(str(given)) / Decimal(str(weight)) if has_score else None
+        if tier not in bands and has_score:
             tier = tiers[i] = next((t.name for t in ruleset.tiers if t.low <= ratio <= t.high), None)
-        if tier is None:
-            status[i] = "not_scored"
+        if tier not in bands:
+            status[i], share[i] = "not_scored", 0.0
             issues[i] += (("tier_unknown", "无法判断达成档次，请填写「达成」「部分达成」或「未达成」，或给出得分"
                                            " / tell the tier"),)
             continue
         band = bands[tier]
         share[i] = float(band.points)
         if has_score:
-            ratio = Decimal(str(given)) / Decimal(str(weight))
-            top = band.high == max(t.high for t in ruleset.tiers)
-            if band.low <= ratio and (ratio < band.high or (top and ratio <= band.high)):
+            if band.low <= ratio and (ratio < band.high or (band.high == top and ratio <= band.high)):
                 share[i] = float(ratio)
                 flags[i] += ("evaluator_score",)
             else:
                 issues[i] += (("score_out_of_band", f"评价人得分 {given:g} 不在「{tier}」档次区间"
-                                                    f" {float(band.low) * 100:g}%–{float(band.high) * 100:g}% 内 / outside the band"),)
-    out["share"], out["status"], out["issues"], out["flags"] = share, status, issues, flags
-    out["tier"] = pd.Series(tiers, index=out.index, dtype=object)
+                                                    f" {float(band.low) * 100:g}%–{float(band.high) * 100:g}% 内"
+                                                    " / outside the band"),)
+    out["share"] = share
+    for name, values in (("status", status), ("issues", issues), ("flags", flags), ("tier", tiers)):
+        out[name] = pd.Series(values, index=out.index, dtype=object)
 
 
 def _points(out: pd.DataFrame) -> None:
@@ -308,20 +352,20 @@ def _points(out: pd.DataFrame) -> None:
 # ---- compound targets --------------------------------------------------------------------------------
 
 def _score_compound(result: pd.DataFrame, rows: pd.DataFrame, compound: np.ndarray,
-                    targets: list[_Read | None], ruleset: Ruleset) -> pd.DataFrame:
+                    ruleset: Ruleset) -> pd.DataFrame:
     """Each part of a compound target takes an equal share of w; the actual gives the parts by label or
     in order (one plain actual, or a tier word, stands for every part)."""
     parts, owners = [], []
     for i in np.flatnonzero(compound):
         row = rows.iloc[i]
-        target_parts = targets[i].reading.parts
+        target_parts = _target(row["target"]).reading.parts
         actual_parts = _actual_parts(row["actual"], target_parts)
         for part, actual in zip(target_parts, actual_parts):
             parts.append({**row.to_dict(), "target": part.text, "actual": actual,
                           "weight": row["weight"] / len(target_parts), "evaluator_score": math.nan})
             owners.append(i)
     frame = pd.DataFrame(parts)
-    scored = _score_simple(frame, [_target(t) for t in frame["target"]], ruleset)
+    scored = _score_simple(frame, ruleset)
     scored["owner"] = owners
     part_lists: list = [None] * len(result)
     for i, group in scored.groupby("owner"):
