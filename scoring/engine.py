@@ -57,7 +57,9 @@ def score(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, pe
     rows = indicators.copy()
     if period == "H1":
         rows["target"] = rows["half_year_target"]
-    rows["family"] = rows["level1"].map(lambda name: getattr(ruleset.family_of(name), "key", None))
+    keys = {name: family.key for name, family in ruleset.level1_index.items()}
+    rows["family"] = pd.Series([keys.get(name) for name in rows["level1"].to_numpy(dtype=object)],
+                               index=rows.index, dtype=object)
     cents, weight_issues = weights.assign(rows, ruleset)
     rows["weight"] = cents / 100.0
     rows = _score_rows(rows, ruleset)

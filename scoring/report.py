@@ -32,6 +32,8 @@ FLAG_NAMES = {
 }
 STATUS_NAMES = {"scored": "已评分", "not_scored": "未评分", "not_applicable": "不适用"}
 _OP_SIGNS = {Op.GE: "≥", Op.LE: "≤", Op.GT: ">", Op.LT: "<", Op.EQ: "="}
+_INDICATOR_FIELDS = ["id", "level1", "level2", "name", "target", "actual", "reason", "weight", "score",
+                     "computed_score", "status", "method", "tier", "flags", "issues"]
 
 
 def _num(value: float, places: int | None = None) -> str:
@@ -145,29 +147,39 @@ class ScoreReport:
         return bool(any(self.projects["issues"].map(len)) or any(self.indicators["issues"].map(len)))
 
     def to_json(self) -> dict:
-        """The JSON contract of ``score --format json``."""
-        explanations = self.explanations
-        rows = self.indicators.assign(explanation=explanations)
-        projects = []
-        for project, group in rows.groupby("project", sort=False):
-            projects.append(self._project_json(project, group))
-        for project in self.projects["project"]:
-            if project not in set(rows["project"]):
-                projects.append(self._project_json(project, rows.iloc[0:0]))
-        order = {p: i for i, p in enumerate(self.projects["project"])}
-        projects.sort(key=lambda item: order[item.pop("_index")])
+        """The JSON contract of ``score --format json`` (docs/outputs.md)."""
+        rows = self.indicators
+        indicators = [self._indicator_json(row, explanation) for row, explanation in
+                      zip(rows[_INDICATOR_FIELDS].itertuples(index=False), self.explanations)]
+        by_project: dict[int, list] = {}
+        for project, item in zip(rows["project"].to_numpy(), indicators):
+            by_project.setdefault(int(project), []).append(item)
+        levels = self._levels()
+        projects = [self._project_json(p, by_project.get(int(p["project"]), []), levels.get(int(p["project"]), []))
+                    for p in self.projects.to_dict("records")]
         return {"ruleset": self.ruleset.describe() | {"period": self.period}, "projects": projects}
 
-    def _project_json(self, project: int, group: pd.DataFrame) -> dict:
-        p = self.projects.set_index("project").loc[project]
-        levels = []
-        for level1, by1 in group.groupby("level1", sort=False):
-            level2 = [{"level2": level2, "weight": _money(by2["weight"].sum()), "score": _money(by2["score"].sum())}
-                      for level2, by2 in by1.groupby("level2", sort=False)]
-            levels.append({"level1": level1, "weight": _money(by1["weight"].sum()),
-                           "score": _money(by1["score"].sum()), "level2": level2})
+    def _levels(self) -> dict[int, list]:
+        """Per project, the 一级指标 in table order with their 二级指标: weights and points added."""
+        rows = self.indicators
+        if rows.empty:
+            return {}
+        first = rows.groupby(["project", "level1"], sort=False)[["weight", "score"]].sum()
+        second = rows.groupby(["project", "level1", "level2"], sort=False)[["weight", "score"]].sum()
+        nested: dict[tuple, list] = {}
+        for (project, level1, level2), weight, points in zip(second.index, second["weight"], second["score"]):
+            nested.setdefault((project, level1), []).append(
+                {"level2": level2, "weight": _money(weight), "score": _money(points)})
+        out: dict[int, list] = {}
+        for (project, level1), weight, points in zip(first.index, first["weight"], first["score"]):
+            out.setdefault(int(project), []).append({"level1": level1, "weight": _money(weight),
+                                                     "score": _money(points),
+                                                     "level2": nested[(project, level1)]})
+        return out
+
+    def _project_json(self, p: dict, indicators: list, levels: list) -> dict:
         return {
-            "_index": project, "id": p["id"], "name": p["name"],
+            "id": p["id"], "name": p["name"],
             "total": _money(p["total"]), "max": 100.0, "grade": p["grade"],
             "points": _money(p["points"]), "points_max": _money(p["points_max"]),
             "budget": {"initial": _optional(p["budget_initial"]), "adjusted": _optional(p["budget_adjusted"]),
@@ -176,20 +188,21 @@ class ScoreReport:
                        "weight": _money(p["budget_weight"]), "score": _money(p["budget_score"]),
                        "explanation": self._budget_explanation(p)},
             "levels": levels,
-            "indicators": [self._indicator_json(row) for row in group.to_dict("records")],
+            "indicators": indicators,
             "issues": [{"code": code, "message": message} for code, message in p["issues"]],
         }
 
-    def _indicator_json(self, row: dict) -> dict:
+    @staticmethod
+    def _indicator_json(row, explanation: str) -> dict:
         return {
-            "id": row["id"], "level1": row["level1"], "level2": row["level2"], "name": row["name"],
-            "target": row["target"], "actual": row["actual"], "reason": _optional(row["reason"]),
-            "weight": _money(row["weight"]),
-            "score": _money(row["score"]) if row["status"] == "scored" else (0.0 if row["status"] != "not_applicable" else None),
-            "computed_score": _money(row["computed_score"]),
-            "status": row["status"], "method": row["method"], "tier": _optional(row["tier"]),
-            "explanation": row["explanation"], "flags": list(row["flags"]),
-            "issues": [{"code": code, "message": message} for code, message in row["issues"]],
+            "id": row.id, "level1": row.level1, "level2": row.level2, "name": row.name,
+            "target": row.target, "actual": row.actual, "reason": _optional(row.reason),
+            "weight": _money(row.weight),
+            "score": _money(row.score) if row.status == "scored" else (None if row.status == "not_applicable" else 0.0),
+            "computed_score": _money(row.computed_score),
+            "status": row.status, "method": row.method, "tier": _optional(row.tier),
+            "explanation": explanation, "flags": list(row.flags),
+            "issues": [{"code": code, "message": message} for code, message in row.issues],
         }
 
     def _budget_explanation(self, p) -> str:

@@ -12,7 +12,7 @@ import difflib
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -92,8 +92,11 @@ class Ruleset:
     tiers: tuple[Tier, ...]
     grades: tuple[tuple[str, Decimal], ...]
 
+    def __hash__(self) -> int:   # one ruleset per (name, file): hashing it stays cheap in caches
+        return hash((self.name, self.source))
+
     def family_of(self, level1: str) -> Family | None:
-        return self._level1_index().get(level1)
+        return self.level1_index.get(level1)
 
     def method(self, key: str) -> str:
         return dict(self.methods)[key]
@@ -110,8 +113,9 @@ class Ruleset:
     def describe(self) -> dict:
         return {"name": self.name, "title": self.title, "source": self.source}
 
-    @lru_cache(maxsize=1)
-    def _level1_index(self) -> dict[str, Family]:
+    @cached_property
+    def level1_index(self) -> dict[str, Family]:
+        """一级指标 name → its family."""
         return {name: family for family in self.families for name in family.level1}
 
 
