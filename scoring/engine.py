@@ -49,7 +49,9 @@ def half_up(values: np.ndarray, places: int | np.ndarray) -> np.ndarray:
     """Round half-up at ``places`` decimals, robust to binary representation (4.835 → 4.84)."""
     scale = np.power(10.0, places)
     scaled = np.asarray(values, dtype=float) * scale
-    return np.floor(scaled + 0.5 + 1e-9 * np.maximum(1.0, np.abs(scaled))) / scale
+    # A few ulps of slack: an exact .5 computed as 4.8349999999999999 still rounds up, while values
+    # genuinely below .5 (9.7149999903) do not.
+    return np.floor(scaled + 0.5 + 1e-12 * np.maximum(1.0, np.abs(scaled))) / scale
 
 
 def score(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, period: str = "year") -> Scored:
@@ -200,9 +202,13 @@ def _evaluate(target_text: str | None, actual_text: str | None, adverse: bool, r
     actual = _actual(actual_text)
     if actual.error is not None:
         return _Outcome("not_scored", unit=t.unit, issues=(("bad_actual", f"实际完成值无法解读：{actual.error}"),))
-    r = actual.reading
+    r = _as_date(actual.reading) if t.kind is Kind.DATE else actual.reading
+    flags = []
+    if t.kind is Kind.QUANTITY and t.value == 0 and r.kind is Kind.QUALITATIVE and _says_none(r.word, ruleset):
+        r = parse_actual("0")                     # 无, 未发生, 没有发生事故: a count of zero
+        flags.append("qualitative_actual")
     if t.kind in _NUMERIC and r.kind is Kind.QUANTITY:
-        flags, op = [], t.op
+        op = t.op
         if t.kind is Kind.QUANTITY and op is None:
             op = ruleset.adverse_op if (t.value == 0 and adverse) else ruleset.assumed_op
             flags.append("assumed_op")
@@ -211,8 +217,9 @@ def _evaluate(target_text: str | None, actual_text: str | None, adverse: bool, r
             return _Outcome("not_scored", unit=t.unit, flags=tuple(flags), issues=(("unit_mismatch", measured),))
         value, unit_flags = measured
         flags += unit_flags
-        if value < 0:
-            value = float(ruleset.negative_floor)
+        floor = float(ruleset.negative_floor)
+        if value < floor and float(t.value if t.value is not None else t.low) >= floor:
+            value = floor             # a negative actual against a target that is not itself negative
             flags.append("negative_actual")
         if t.kind is Kind.RANGE:
             return _Outcome(method=ruleset.method("range"), op=op, b=value, low=float(t.low), high=float(t.high),
@@ -220,13 +227,31 @@ def _evaluate(target_text: str | None, actual_text: str | None, adverse: bool, r
         return _Outcome(method=ruleset.method(op.value), op=op, a=float(t.value), b=value,
                         strict=op in (Op.GT, Op.LT), unit=t.unit, flags=tuple(flags))
     if t.kind is Kind.DATE and r.kind is Kind.DATE:
-        return _Outcome(method=ruleset.method("date"), on_time=_on_time(r, t), unit=t.unit)
+        return _Outcome(method=ruleset.method("date"), on_time=_on_time(r, t), unit=t.unit, flags=tuple(flags))
     if t.kind in _NUMERIC and r.kind is not Kind.QUALITATIVE:
         return _Outcome("not_scored", unit=t.unit,
                         issues=(("bad_actual", "实际完成值应为数值 / the actual should be a number"),))
-    tier = _tier(actual_text.strip(), t.word or t.reference or "", t.text, ruleset)
-    return _Outcome(method="qualitative", tier=tier, unit=t.unit,
-                    flags=() if t.kind in _WORDS else ("qualitative_actual",))
+    tier, by_prefix = _tier(actual_text.strip(), t.word or t.reference or "", t.text, ruleset)
+    flags = [*(() if t.kind in _WORDS else ("qualitative_actual",)), *(("tier_by_prefix",) if by_prefix else ())]
+    return _Outcome(method="qualitative", tier=tier, unit=t.unit, flags=tuple(flags))
+
+
+def _as_date(reading: Reading) -> Reading:
+    """``8月`` reported against a deadline is the month, not eight months."""
+    if reading.kind is Kind.QUANTITY and reading.unit == "月" and reading.value == reading.value.to_integral_value() \
+            and 1 <= reading.value <= 12:
+        return parse_actual(f"{int(reading.value)}月前")
+    return reading
+
+
+def _says_none(word: str | None, ruleset: Ruleset, adverse: bool = False) -> bool:
+    """无, 零, 未发生, 没有发生安全事故: words that report that nothing happened (with ``adverse``:
+    nothing of an adverse event the ruleset names)."""
+    if not word:
+        return False
+    events = "|".join(map(re.escape, ruleset.adverse_words)) or "$^"
+    tail = f".*(?:{events}).*" if adverse else f"(?:.*(?:{events}).*)?"
+    return bool(re.fullmatch(rf"(?:无|零|没有|未发生|没有发生|未出现|没有出现|无重大){tail}", word))
 
 
 def _adverse(rows: pd.DataFrame, targets: np.ndarray, ruleset: Ruleset) -> np.ndarray:
@@ -242,10 +267,11 @@ def _adverse(rows: pd.DataFrame, targets: np.ndarray, ruleset: Ruleset) -> np.nd
 
 
 def _label_of(text) -> str:
+    """The words around a target's number: its label and its note (做到0投诉)."""
     if not isinstance(text, str):
         return ""
     read = _target(text)
-    return (read.reading.label or "") if read.reading is not None else ""
+    return "".join(filter(None, (read.reading.label, read.reading.note))) if read.reading is not None else ""
 
 
 @lru_cache(maxsize=1 << 14)
@@ -265,7 +291,15 @@ def _measure(actual: Reading, target: Reading) -> tuple[float, list[str]] | str:
         try:
             conversion = units.conversion(actual_unit, target_unit)
         except UnitMismatchError:
-            return str(UnitMismatchError(actual.unit, target.unit))
+            per_item = (units.per_item(target_unit), units.per_item(actual_unit))
+            if per_item[0] and units.compatible(actual_unit, per_item[0]):
+                target_unit = per_item[0]       # ≤2小时/次 against 90分钟: the actual is per item
+            elif per_item[1] and units.compatible(per_item[1], target_unit):
+                actual_unit = per_item[1]
+            else:
+                return str(UnitMismatchError(actual.unit, target.unit))
+            flags.append("assumed_unit")
+            conversion = units.conversion(actual_unit, target_unit)
         factor = conversion.factor
         if conversion.classifier_change:
             flags.append("classifier_change")
@@ -281,19 +315,31 @@ def _on_time(actual: Reading, target: Reading) -> bool:
 
 
 @lru_cache(maxsize=1 << 14)
-def _tier(actual: str, target_word: str, target_text: str, ruleset: Ruleset) -> str | None:
-    """The qualitative tier an actual's words put it in, or None when it cannot be told."""
-    names = {tier.name for tier in ruleset.tiers}
-    if actual in names:
-        return actual
-    if actual in (target_word, target_text):
-        return max(ruleset.tiers, key=lambda t: t.high).name
-    for tier in sorted(ruleset.tiers, key=lambda t: t.low):
-        if actual in tier.words or actual.startswith(tier.prefixes) or any(c in actual for c in tier.contains):
-            return tier.name
-    if target_word and target_word in actual:
-        return max(ruleset.tiers, key=lambda t: t.high).name
-    return None
+def _tier(actual: str, target_word: str, target_text: str, ruleset: Ruleset) -> tuple[str | None, bool]:
+    """The qualitative tier an actual's words put it in (None when it cannot be told), and whether
+    only a prefix (基本…, 未…) told it.
+
+    Whole words first, then phrases contained (negative tiers first: 未完成 before 完成), then the
+    target's own words, then prefixes.
+    """
+    tiers = sorted(ruleset.tiers, key=lambda t: t.low)
+    top = tiers[-1].name
+    if actual in {tier.name for tier in tiers}:
+        return actual, False
+    if actual in (target_word, target_text) or _says_none(actual, ruleset, adverse=True):
+        return top, False
+    for tier in tiers:
+        if actual in tier.words:
+            return tier.name, False
+    for tier in tiers:
+        if any(phrase in actual for phrase in tier.contains):
+            return tier.name, False
+    if target_word and target_word in actual and not actual.startswith(tuple(p for t in tiers[:-1] for p in t.prefixes)):
+        return top, False
+    for tier in tiers:
+        if actual.startswith(tier.prefixes):
+            return tier.name, True
+    return None, False
 
 
 def _over_achievement(out: pd.DataFrame, ruleset: Ruleset) -> None:
@@ -322,7 +368,7 @@ def _qualitative(out: pd.DataFrame, ruleset: Ruleset) -> None:
         has_score = given == given and weight > 0
         ratio = Decimal(str(given)) / Decimal(str(weight)) if has_score else None
         if tier not in bands and has_score:
-            tier = tiers[i] = next((t.name for t in ruleset.tiers if t.low <= ratio <= t.high), None)
+            tier = tiers[i] = next((t.name for t in ruleset.tiers if _in_band(ratio, t, top)), None)
         if tier not in bands:
             status[i], share[i] = "not_scored", 0.0
             issues[i] += (("tier_unknown", "无法判断达成档次，请填写「达成」「部分达成」或「未达成」，或给出得分"
@@ -331,7 +377,7 @@ def _qualitative(out: pd.DataFrame, ruleset: Ruleset) -> None:
         band = bands[tier]
         share[i] = float(band.points)
         if has_score:
-            if band.low <= ratio and (ratio < band.high or (band.high == top and ratio <= band.high)):
+            if _in_band(ratio, band, top):
                 share[i] = float(ratio)
                 flags[i] += ("evaluator_score",)
             else:
@@ -341,6 +387,11 @@ def _qualitative(out: pd.DataFrame, ruleset: Ruleset) -> None:
     out["share"] = share
     for name, values in (("status", status), ("issues", issues), ("flags", flags), ("tier", tiers)):
         out[name] = pd.Series(values, index=out.index, dtype=object)
+
+
+def _in_band(ratio: Decimal, tier, top: Decimal) -> bool:
+    """Bands are [low, high), the highest one closed at its top."""
+    return tier.low <= ratio and (ratio < tier.high or (tier.high == top and ratio <= tier.high))
 
 
 def _points(out: pd.DataFrame) -> None:
@@ -366,7 +417,7 @@ def _score_compound(result: pd.DataFrame, rows: pd.DataFrame, compound: np.ndarr
             parts.append({**row.to_dict(), "target": part.text, "actual": actual,
                           "weight": row["weight"] / len(target_parts), "evaluator_score": math.nan})
             owners.append(i)
-    frame = pd.DataFrame(parts)
+    frame = pd.DataFrame(parts, dtype=object).astype({"weight": float, "evaluator_score": float})
     scored = _score_simple(frame, ruleset)
     scored["owner"] = owners
     part_lists: list = [None] * len(result)
@@ -380,17 +431,14 @@ def _score_compound(result: pd.DataFrame, rows: pd.DataFrame, compound: np.ndarr
         share = float(np.where(unscored, 0.0, group["share"]).mean())
         result.at[index, "share"] = share
         result.at[index, "method"] = "compound"
-        result.at[index, "flags"] = tuple(dict.fromkeys(f for fs in group["flags"] for f in fs))
+        given = result.at[index, "evaluator_score"]
+        flags = tuple(dict.fromkeys(f for fs in group["flags"] for f in fs))
+        result.at[index, "flags"] = flags + (("override",) if given == given else ())
         result.at[index, "issues"] = result.at[index, "issues"] + tuple(
             (code, f"{part}：{message}") for part, fs in zip(group["target"], group["issues"]) for code, message in fs)
         part_lists[i] = tuple(zip(group["target"], group["actual"], group["share"], group["status"]))
     result["parts"] = part_lists
-    sub = result.loc[compound]
-    result.loc[compound, "computed_score"] = np.where(
-        sub["status"] == "scored", half_up(sub["weight"].to_numpy() * sub["share"].to_numpy(), 2), 0.0)
-    override = np.array(["override" in f for f in result["flags"]], dtype=bool)
-    result["score"] = np.where(override, half_up(result["evaluator_score"].to_numpy(dtype=float), 2),
-                               result["computed_score"])
+    _points(result)
     return result
 
 
@@ -398,6 +446,9 @@ def _actual_parts(actual: str | None, target_parts: tuple[Reading, ...]) -> list
     if actual is None:
         return [None] * len(target_parts)
     reading = _actual(actual).reading
+    if reading is not None and reading.label and any(part.label for part in target_parts):
+        # one labelled actual (使用率 100%) answers only the part with that label
+        return [actual if part.label == reading.label else None for part in target_parts]
     if reading is None or reading.kind is not Kind.COMPOUND:
         return [actual] * len(target_parts)
     by_label = {part.label: part.text for part in reading.parts if part.label}
@@ -416,10 +467,11 @@ def _projects(projects: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, peri
                    else out["budget_adjusted"].fillna(out["budget_initial"])).to_numpy(dtype=float)
     executed = out["budget_executed"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(denominator > 0, executed / denominator, np.nan)
+        rate = np.where(denominator > 0, np.maximum(executed, 0.0) / denominator, np.nan)
+    out["budget_denominator"] = denominator
     out["budget_rate"] = rate
     out["budget_weight"] = budget_points
-    out["budget_score"] = np.where(np.isnan(rate), 0.0, half_up(budget_points * np.minimum(rate, 1.0), 2))
+    out["budget_score"] = [_budget_points(ruleset.budget_points, e, d) for e, d in zip(executed, denominator)]
 
     by_project = rows.groupby("project", sort=False)
     indicator_score = by_project["score"].sum()
@@ -438,17 +490,29 @@ def _projects(projects: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, peri
     return out
 
 
+def _budget_points(weight: Decimal, executed: float, denominator: float) -> float:
+    """weight × min(executed / budget, 1), half-up to cents, exactly (9.7149999 is 9.71, not 9.72)."""
+    if not (denominator > 0) or executed != executed:
+        return 0.0
+    rate = min(max(Decimal(repr(float(executed))), Decimal(0)) / Decimal(repr(float(denominator))), Decimal(1))
+    return float(numbers.round_half_up(Fraction(weight * rate), 2))
+
+
 def _project_issues(out, rows, ruleset, weight_issues, budget_points) -> list[tuple]:
     issues: dict[int, list] = {p: [] for p in out["project"]}
     for issue in weight_issues:
-        family = next((f.title for f in ruleset.families if f.key == issue["family"]), issue["family"])
-        issues[issue["project"]].append((issue["code"], f"「{family}」{issue['message']}"))
+        family = next((f.title for f in ruleset.families if f.key == issue["family"]), None)
+        where = f"「{family}」" if family and ruleset.weights_by == "family" else ""
+        issues[issue["project"]].append((issue["code"], f"{where}{issue['message']}"))
     unknown = rows.loc[rows["family"].isna(), ["project", "level1"]].drop_duplicates()
     for project, level1 in zip(unknown["project"], unknown["level1"]):
         knowing = [name for name in available() if load_ruleset(name).family_of(level1) is not None]
         hint = f"；认识它的规则集：{'、'.join(knowing)}" if knowing else ""
         issues[project].append(("unknown_level1", f"规则集 {ruleset.name} 不认识一级指标「{level1}」{hint}"
                                                   " / unknown first-level name"))
+    for project, executed in zip(out["project"], out["budget_executed"]):
+        if executed < 0:
+            issues[project].append(("negative_budget", f"全年执行数为负（{executed:,.2f}），按 0 计 / negative execution"))
     for project, rate, has_actuals, total_weight in zip(out["project"], out["budget_rate"], out["has_actuals"],
                                                         out["indicator_weight"]):
         if math.isnan(rate):

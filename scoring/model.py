@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -44,8 +45,10 @@ class Deadline:
             raise ValueError("a deadline names at least a year or a month")
         if self.month is not None and not 1 <= self.month <= 12:
             raise ValueError(f"month out of range: {self.month}")
-        if self.day is not None and not 1 <= self.day <= 31:
-            raise ValueError(f"day out of range: {self.day}")
+        if self.day is not None:
+            last = calendar.monthrange(self.year or 2000, self.month)[1] if self.month else 31   # 2000: a leap year
+            if not 1 <= self.day <= last:
+                raise ValueError(f"day out of range: {self.day}")
 
     def __str__(self) -> str:
         parts = [f"{self.year}年" if self.year else "", f"{self.month}月" if self.month else "",

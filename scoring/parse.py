@@ -45,6 +45,7 @@ _DEADLINE_WORDS = re.compile(
     r"(?:(?P<before>前|以前|之前|内|之内|底|末|底前|末前)|(?P<after>后|以后|之后|起))?"
     r"(?:完成|结束|截止|完工|办结|验收|上线|交付|到位|启动|开始|实施)?")
 _LABEL_TRIM = " :：\t"
+_WITHIN = re.compile(r"之?内")
 
 
 # ---- internal nodes (spans are character offsets into the expression) ---------------------------
@@ -316,9 +317,12 @@ class _Builder:
             value = numbers.to_decimal(self.token(token))
         if node.sign is not None and self.token(node.sign) in "-−":
             value = -value
-        unit, notes = ("%" if node.percent_of else ""), []
+        unit, notes, within = ("%" if node.percent_of else ""), [], None
         if node.unit is not None:
             unit, rest = self.unit_run(node.unit)
+            within = _WITHIN.match(rest)
+            if within:       # 48小时内, 3天之内: the unit run ends in 内 (以内 is a comparator word of its own)
+                rest = rest[within.end():]
             notes.append(rest)
         for paren in node.parens:
             content = self.token(paren)[1:-1].strip()
@@ -326,7 +330,7 @@ class _Builder:
                 unit = self.known_unit(content, paren.start_pos + 2)
             else:
                 notes.append(content)
-        postfix = _OPS[node.postfix.type] if node.postfix is not None else None
+        postfix = _OPS[node.postfix.type] if node.postfix is not None else (Op.LE if within else None)
         return value, unit, notes, postfix
 
     def unit_run(self, token: Token) -> tuple[str, str]:
@@ -425,8 +429,8 @@ class _Builder:
             year, month, day = (int(g) for g in iso.groups())
         else:
             found = re.fullmatch(r"(?:(\d{4})年)?(?:(\d{1,2})月)?(?:(\d{1,2})[日号])?(.*)", text)
-            year, month, day = (int(g) if g else None for g in found.groups()[:3])
-            month = month or {"底": 12, "末": 12, "年底": 12, "年末": 12, "上半年": 6, "下半年": 12}.get(
+            year, month, day = (None if g is None else int(g) for g in found.groups()[:3])
+            month = month if month is not None else {"底": 12, "末": 12, "年底": 12, "年末": 12, "上半年": 6, "下半年": 12}.get(
                 found.group(4))
         try:
             return Deadline(year, month, day)

@@ -210,7 +210,7 @@ class ScoreReport:
         if math.isnan(rate):
             return "缺少全年执行数或预算数：0 分"
         capped = "（超过 100% 按 100% 计）" if rate > 1 else ""
-        return (f"执行率 {p['budget_executed']:,.2f} / {p['budget_executed'] / rate:,.2f} = {rate * 100:.2f}%{capped}："
+        return (f"执行率 {p['budget_executed']:,.2f} / {p['budget_denominator']:,.2f} = {rate * 100:.2f}%{capped}："
                 f"{p['budget_weight']:g} × {min(rate, 1) * 100:.2f}% = {p['budget_score']:.2f} 分")
 
     # ---- text outputs ------------------------------------------------------------------------------

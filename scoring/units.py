@@ -117,6 +117,22 @@ def conversion(from_unit: str, to_unit: str) -> Conversion:
     return Conversion(source.factor / target.factor, change)
 
 
+def compatible(one: str, other: str) -> bool:
+    """Whether two known units measure the same thing."""
+    first, second = lookup(one), lookup(other)
+    return first is not None and second is not None and first.dimension == second.dimension
+
+
+@lru_cache(maxsize=4096)
+def per_item(unit: str) -> str | None:
+    """A rate per counted item without its item: 小时/次 → 小时, 元/人 → 元; None for any other unit."""
+    head, slash, tail = unit.partition("/")
+    if not slash or "/" in tail or lookup(head) is None:
+        return None
+    item = lookup(tail)
+    return head if item is not None and item.dimension == "[count]" else None
+
+
 @lru_cache(maxsize=4096)
 def with_multiplier(unit: str, other: str) -> str:
     """A bare multiplier (万, 亿) read as that multiple of ``other``'s unit: 万 beside 万元 → 万元.

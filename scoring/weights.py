@@ -57,7 +57,7 @@ def assign(indicators: pd.DataFrame, ruleset: Ruleset) -> tuple[np.ndarray, list
     families["share"] = families["family"].map(family_weight) if ruleset.weights_by == "family" else 1.0
     families["cents"] = split_cents(families, "project", "total", "share")
 
-    explicit = np.round(rows["weight"].to_numpy(dtype=float) * 100)
+    explicit = np.floor(rows["weight"].to_numpy(dtype=float) * 100 + 0.5 + 1e-9)   # half-up to cents
     has_weight = ~np.isnan(explicit)
     frame = pd.DataFrame({"group": group.to_numpy(), "explicit": np.where(has_weight, explicit, 0.0),
                           "open": (~has_weight).astype(float)})
@@ -69,7 +69,7 @@ def assign(indicators: pd.DataFrame, ruleset: Ruleset) -> tuple[np.ndarray, list
         for key in pd.unique(frame["group"][over]):
             project, family = key.split("|", 1)
             issues.append({"project": int(project), "code": "weights_overshoot", "family": family or None,
-                           "message": "显式分值之和超过该一级指标的权重 / explicit weights overshoot the family"})
+                           "message": "显式分值之和超过可分配的权重 / explicit weights overshoot the weight to share"})
     frame["rest"] = np.maximum(rest, 0).astype(np.int64)
     shared = split_cents(frame, "group", "rest", "open")
     cents[known] = np.where(has_weight, explicit, shared).astype(np.int64)
