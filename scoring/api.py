@@ -26,6 +26,9 @@ def score(targets: str | Path | dict | list, actuals: str | Path | dict | list |
         raise InputError(f"period 应为 {' 或 '.join(PERIODS)}，而不是「{period}」 / unknown period")
     inputs = read_inputs(targets, actuals)
     if not isinstance(ruleset, Ruleset):
-        ruleset = load_ruleset(ruleset or inputs.ruleset or DEFAULT)
+        named = inputs.ruleset
+        if ruleset is None and named and named.endswith(".toml") and isinstance(targets, (str, Path)):
+            named = str(Path(targets).parent / named)     # a path in targets.json is relative to that file
+        ruleset = load_ruleset(ruleset or named or DEFAULT)
     scored = engine.score(inputs.projects, inputs.indicators, ruleset, period)
     return ScoreReport(ruleset, scored.indicators, scored.projects, period)

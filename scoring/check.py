@@ -3,7 +3,7 @@
 Published tables show scores that do not follow the rules: proportional in one row, lenient in the
 next, points off a met target, a printed total that is not the sum of its rows. ``check`` scores the
 table with the unit's own 得分 given as the evaluator's scores, then compares. Findings are a contract
-(docs/check.md): ``{"project", "indicator", "code", "message", "expected", "found"}``.
+(docs/excel.md): ``{"project", "indicator", "code", "message", "expected", "found"}``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The ``score`` command. ``main(argv) -> int``: 0 clean, 1 done with problems, 2 usage or input error.
+"""The ``score`` command. ``main(argv) -> int``: 0 clean, 1 done with problems, 2 usage or input error,
+3 an internal error (a bug: one line on stderr, the traceback with SCORING_DEBUG=1).
 
     score TARGETS [ACTUALS] [--ruleset R] [--period year|H1] [--format table|json|csv|xlsx] [-o FILE]
     score parse [--jsonl] [--actual] EXPR… | -
@@ -32,7 +33,6 @@ from scoring.rulesets import available, load_ruleset
 
 _KIND_NAMES = {Kind.QUANTITY: "数量", Kind.RANGE: "范围", Kind.QUALITATIVE: "定性",
                Kind.RELATIVE: "相对比较", Kind.DATE: "日期", Kind.COMPOUND: "复合"}
-_COMMANDS = ("parse", "rulesets")
 
 
 def _score_parser() -> argparse.ArgumentParser:
@@ -93,6 +93,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:            # score … | head: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as error:         # a bug in the engine: say so in a line, not a traceback
+        if os.environ.get("SCORING_DEBUG"):
+            raise
+        print(f"score: 内部错误 / internal error: {type(error).__name__}: {error}\n"
+              "这是评分引擎的缺陷，请连同输入文件一起报告；设置 SCORING_DEBUG=1 可看到详细信息。", file=sys.stderr)
+        return 3
 
 
 def _import_parser() -> argparse.ArgumentParser:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from scoring import numbers, units, weights
 from scoring.errors import ExpressionError, UnitMismatchError
-from scoring.methods import METHODS, Inputs
+from scoring.methods import METHODS, Measures
 from scoring.model import Kind, Op, Reading
 from scoring.parse import parse_actual, parse_target
 from scoring.rulesets import Ruleset, available, load_ruleset
@@ -65,7 +65,6 @@ def score(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, pe
     cents, weight_issues = weights.assign(rows, ruleset)
     rows["weight"] = cents / 100.0
     rows = _score_rows(rows, ruleset)
-    rows["flags"] = [tuple(f) for f in rows["flags"]]
     scored_projects = _projects(projects, rows, ruleset, period, weight_issues)
     return Scored(rows, scored_projects)
 
@@ -158,7 +157,7 @@ def _score_simple(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
     if evaluator.any():
         out.loc[evaluator, "flags"] = pd.Series([f + ("override",) for f in out.loc[evaluator, "flags"]],
                                                 index=out.index[evaluator], dtype=object)
-    x = Inputs(a=out["a"].to_numpy(), b=out["b"].to_numpy(), low=out["low"].to_numpy(),
+    x = Measures(a=out["a"].to_numpy(), b=out["b"].to_numpy(), low=out["low"].to_numpy(),
                high=out["high"].to_numpy(), strict=out["strict"].to_numpy(), on_time=out["on_time"].to_numpy())
     share = np.zeros(len(out))
     method = out["method"].to_numpy(dtype=object)
@@ -276,7 +275,8 @@ def _label_of(text) -> str:
 
 @lru_cache(maxsize=1 << 14)
 def _measure(actual: Reading, target: Reading) -> tuple[float, list[str]] | str:
-    """B in the target's unit, rounded at the finer of the two precisions; or why it cannot be had.
+    """B in the target's unit, converted exactly (then the nearest float, so B = A stays equal); or
+    why it cannot be had.
 
     A missing unit on either side is taken from the other, and a bare multiplier (``<50万``) is read in
     the other side's unit (50万元 against 42.6万元): both are flagged ``assumed_unit``.
@@ -303,8 +303,7 @@ def _measure(actual: Reading, target: Reading) -> tuple[float, list[str]] | str:
         factor = conversion.factor
         if conversion.classifier_change:
             flags.append("classifier_change")
-    exact = Fraction(actual.value) * factor
-    return float(numbers.round_half_up(exact, max(target.precision, actual.precision))), flags
+    return float(Fraction(actual.value) * factor), flags      # the float nearest the exact value
 
 
 def _on_time(actual: Reading, target: Reading) -> bool:
@@ -481,9 +480,9 @@ def _projects(projects: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, peri
     out["indicator_weight"] = out["project"].map(weight_sum).fillna(0.0).round(2)
     out["na_weight"] = out["project"].map(na_weight).fillna(0.0).round(2)
     points = (out["budget_score"] + out["indicator_score"]).round(2)
-    available = (100.0 - out["na_weight"]).round(2)
-    out["points"], out["points_max"] = points, available
-    out["total"] = np.where(out["na_weight"] > 0, half_up(points * 100.0 / available.where(available > 0), 2),
+    at_stake = (100.0 - out["na_weight"]).round(2)
+    out["points"], out["points_max"] = points, at_stake
+    out["total"] = np.where(out["na_weight"] > 0, half_up(points * 100.0 / at_stake.where(at_stake > 0), 2),
                             points)
     out["grade"] = [ruleset.grade(Decimal(str(t))) for t in out["total"]]
     out["issues"] = _project_issues(out, rows, ruleset, weight_issues, budget_points)

@@ -1,6 +1,6 @@
 """The scoring methods: a small closed registry of pure functions over arrays.
 
-Each method takes the ``Inputs`` of many indicators at once and returns the share of each weight
+Each method takes the ``Measures`` of many indicators at once and returns the share of each weight
 earned, in [0, 1] (points = w × share, rounded later). A (``a``) is the target value, B (``b``) the
 actual in the target's unit, both rounded at the precision they are compared at; negative actuals
 have already been raised to the ruleset's floor. Rulesets name these methods; they cannot add any.
@@ -15,7 +15,7 @@ import numpy as np
 
 
 @dataclass(frozen=True)
-class Inputs:
+class Measures:
     a: np.ndarray          # target value A (or NaN)
     b: np.ndarray          # actual B in the target's unit (or NaN)
     low: np.ndarray        # range bounds L, H (or NaN)
@@ -24,7 +24,7 @@ class Inputs:
     on_time: np.ndarray    # bool: a date actual on or before its deadline
 
 
-def proportional(x: Inputs) -> np.ndarray:
+def proportional(x: Measures) -> np.ndarray:
     """``>=`` and ``>``: B ≥ A gives all of w; otherwise w × B / A. A = 0: B ≥ 0 gives w (``>``: B > 0).
 
     Example: w = 5, A = 95 %, B = 92 % → 5 × 92 / 95 = 4.84.
@@ -34,7 +34,7 @@ def proportional(x: Inputs) -> np.ndarray:
         return np.where(met, 1.0, np.where(x.a > 0, x.b / x.a, 0.0))
 
 
-def ratio(x: Inputs) -> np.ndarray:
+def ratio(x: Measures) -> np.ndarray:
     """``<=`` and ``<``: B ≤ A gives all of w; otherwise w × A / B. A = 0: B ≤ 0 gives w, else 0.
 
     Example: w = 5, A = 8 小时, B = 10 小时 → 5 × 8 / 10 = 4.00.
@@ -43,7 +43,7 @@ def ratio(x: Inputs) -> np.ndarray:
         return np.where(x.b <= x.a, 1.0, np.where(x.a > 0, x.a / x.b, 0.0))
 
 
-def linear(x: Inputs) -> np.ndarray:
+def linear(x: Measures) -> np.ndarray:
     """``<=`` scored linearly: B ≤ A gives w; otherwise w × max(0, 1 − (B − A) / A). A = 0: B ≤ 0, else 0.
 
     Example: w = 5, A = 8, B = 10 → 5 × (1 − 2 / 8) = 3.75; B = 2A or more → 0.
@@ -53,7 +53,7 @@ def linear(x: Inputs) -> np.ndarray:
         return np.where(x.b <= x.a, 1.0, np.where(x.a > 0, missed, 0.0))
 
 
-def exact_or_more(x: Inputs) -> np.ndarray:
+def exact_or_more(x: Measures) -> np.ndarray:
     """``=``: A = 0 gives w when B = 0 and nothing otherwise; A > 0 is scored as ``>=``.
 
     Example: =0(次) with B = 1 → 0; =100% with B = 98 % → w × 98 / 100.
@@ -61,7 +61,7 @@ def exact_or_more(x: Inputs) -> np.ndarray:
     return np.where(x.a == 0, (x.b == 0).astype(float), proportional(x))
 
 
-def within_range(x: Inputs) -> np.ndarray:
+def within_range(x: Measures) -> np.ndarray:
     """Range [L, H]: inside gives w; below gives w × B / L; above gives w × H / B.
 
     Example: w = 5, [80 %, 90 %], B = 72 % → 5 × 72 / 80 = 4.50; B = 95 % → 5 × 90 / 95 = 4.74.
@@ -72,7 +72,7 @@ def within_range(x: Inputs) -> np.ndarray:
         return np.where(x.b < x.low, below, np.where(x.b > x.high, above, 1.0))
 
 
-def deadline(x: Inputs) -> np.ndarray:
+def deadline(x: Measures) -> np.ndarray:
     """Dates: on or before the deadline gives w; after it, nothing.
 
     Example: 9月前, done in 8月 → w; done in 10月 → 0.
@@ -80,7 +80,7 @@ def deadline(x: Inputs) -> np.ndarray:
     return x.on_time.astype(float)
 
 
-METHODS: dict[str, Callable[[Inputs], np.ndarray]] = {
+METHODS: dict[str, Callable[[Measures], np.ndarray]] = {
     "deadline": deadline,
     "exact_or_more": exact_or_more,
     "linear": linear,

@@ -112,8 +112,8 @@ class Reading:
     @property
     def precision(self) -> int:
         """Decimal places written in the value (or the bounds): ``95.00`` → 2, ``85`` → 0."""
-        numbers = [n for n in (self.value, self.low, self.high) if n is not None]
-        return max((max(0, -n.as_tuple().exponent) for n in numbers), default=0)
+        written = [n for n in (self.value, self.low, self.high) if n is not None]
+        return max((max(0, -n.as_tuple().exponent) for n in written), default=0)
 
     @property
     def base_unit(self) -> str | None:

@@ -36,11 +36,9 @@ _INDICATOR_FIELDS = ["id", "level1", "level2", "name", "target", "actual", "reas
                      "computed_score", "status", "method", "tier", "flags", "issues"]
 
 
-def _num(value: float, places: int | None = None) -> str:
-    if places is not None:
-        return f"{value:.{places}f}"
-    text = f"{Decimal(repr(value)).normalize():f}" if value == value else "?"
-    return text
+def _num(value: float) -> str:
+    """A number as short as it is, at most four decimals: 92.0 → 92, 97.2 → 97.2, 3.068493… → 3.0685."""
+    return f"{Decimal(repr(round(value, 4))).normalize():f}" if value == value else "?"
 
 
 def explain(row: dict, ruleset: Ruleset) -> str:
@@ -67,8 +65,8 @@ def explain(row: dict, ruleset: Ruleset) -> str:
         pieces = "；".join(f"{t} → {a or '未填'}（{s * 100:.0f}%）" for t, a, s, _ in row["parts"])
         sentence = f"复合指标，各部分平分分值：{pieces}；{w:.2f} × {row['share'] * 100:.2f}% = {row['computed_score']:.2f} 分"
     elif method == "deadline":
-        sentence = (f"实际 {actual} {'未晚于' if row['share'] else '晚于'}期限 {target}："
-                    f"{w:.2f} 分" if row["share"] else f"实际 {actual} 晚于期限 {target}：0 分")
+        sentence = (f"实际 {actual} 未晚于期限 {target}：{w:.2f} 分" if row["share"]
+                    else f"实际 {actual} 晚于期限 {target}：0 分")
     else:
         sentence = _numeric(row, w)
     if "override" in row["flags"]:
@@ -94,6 +92,8 @@ def _numeric(row: dict, w: float) -> str:
         return f"{got} 高于 {goal}：{w:.2f} × {_num(high)} / {_num(b)} = {computed:.2f} 分"
     if row["share"] >= 1:
         return f"{got} 达到 {goal}：满分 {w:.2f} 分"
+    if "over_achievement" in row["flags"] and b >= a:
+        return f"{got} 超过 {goal}：{w:.2f} × {row['share'] * 100:g}%（超额完成扣分后） = {computed:.2f} 分"
     if a == 0 or row["share"] == 0:
         return f"{got} 未达到 {goal}：0 分"
     if method in ("proportional", "exact_or_more"):
@@ -127,7 +127,8 @@ class ScoreReport:
             "project_name": frame["project"].map(projects["name"]),
             "indicator_id": frame["id"], "level1": frame["level1"], "level2": frame["level2"],
             "name": frame["name"], "target": frame["target"], "actual": frame["actual"],
-            "weight": frame["weight"], "score": frame["score"], "status": frame["status"],
+            "weight": frame["weight"], "score": frame["score"].where(frame["status"] != "not_applicable"),
+            "status": frame["status"],
             "method": frame["method"], "flags": [",".join(f) for f in frame["flags"]],
             "issues": [",".join(code for code, _ in i) for i in frame["issues"]],
             "explanation": self.explanations,
@@ -232,7 +233,7 @@ class ScoreReport:
         data = self.to_json()
         for project in data["projects"]:
             head = (f"项目 {project['id'] or ''} {project['name'] or ''}  总分 {project['total']:.2f}  "
-                    f"等级 {project['grade']}  （规则集 {data['ruleset']['name']}）").replace("  ", "  ", 1)
+                    f"等级 {project['grade']}  （规则集 {data['ruleset']['name']}）")
             lines = [head.strip(), f"  预算执行：{project['budget']['explanation']}"]
             header = ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分", "状态"]
             table = [[i["level1"], i["level2"], i["name"], i["target"] or "", i["actual"] or "",

@@ -43,8 +43,14 @@ _SCHEMA: dict = {
                      "words": _TEXTS, "prefixes": _TEXTS, "contains": _TEXTS}],
     "grades": [{"grade": _TEXT, "min": _NUMBER}],
 }
-_REQUIRED = ("schema", "name", "total", "weights", "families", "methods", "no_comparator",
-             "over_achievement", "negative_actual", "not_applicable", "qualitative", "grades")
+_REQUIRED = {"": ("schema", "name", "total", "weights", "families", "methods", "no_comparator",
+                  "over_achievement", "negative_actual", "not_applicable", "qualitative", "grades"),
+             "total": ("budget", "indicators"), "families.*": ("level1",), "no_comparator": ("assumed", "adverse"),
+             "over_achievement": ("ratio",), "not_applicable": ("words",), "qualitative[]": ("tier", "band", "points"),
+             "grades[]": ("grade", "min")}
+# Which methods may serve which key: a comparator's method needs a target value, a range's its bounds.
+_METHODS_FOR = {"range": ("range",), "date": ("deadline",)}
+_COMPARATOR_METHODS = ("proportional", "ratio", "linear", "exact_or_more")
 
 
 @dataclass(frozen=True)
@@ -238,7 +244,7 @@ def _check_value(value, spec) -> str | None:
 def _build(data: dict, source: str) -> Ruleset:
     problems: list[tuple[str, str]] = []
     _check(data, _SCHEMA, "", problems)
-    problems += [(key, "缺少此项 / missing") for key in _REQUIRED if key not in data]
+    problems += _missing(data)
     if not problems:
         problems += _check_meaning(data)
     if problems:
@@ -265,8 +271,38 @@ def _build(data: dict, source: str) -> Ruleset:
     )
 
 
+def _missing(data: dict) -> list[tuple[str, str]]:
+    """Required keys, table by table (``families.*``: every family; ``qualitative[]``: every tier)."""
+    problems = []
+    for where, keys in _REQUIRED.items():
+        name = where.rstrip("[]*").rstrip(".")
+        tables = [("", data)] if not where else []
+        value = data.get(name.split(".")[0]) if where else None
+        if where.endswith(".*") and isinstance(value, dict):
+            tables = [(f"{name}.{k}", v) for k, v in value.items() if isinstance(v, dict)]
+        elif where.endswith("[]") and isinstance(value, list):
+            tables = [(f"{name}[{i}]", v) for i, v in enumerate(value) if isinstance(v, dict)]
+        elif where and isinstance(value, dict):
+            tables = [(name, value)]
+        for prefix, table in tables:
+            problems += [(f"{prefix}.{key}" if prefix else key, "缺少此项 / missing") for key in keys if key not in table]
+    return problems
+
+
 def _check_meaning(data: dict) -> list[tuple[str, str]]:
     problems = []
+    for key, method in data["methods"].items():
+        allowed = _METHODS_FOR.get(key, _COMPARATOR_METHODS)
+        if method not in allowed:
+            problems.append((f"methods.{key}", f"方法「{method}」不能用于「{key}」，可选：{'、'.join(allowed)}"
+                                               " / method does not fit"))
+    if data["over_achievement"].get("deduction", 0) > 1:
+        problems.append(("over_achievement.deduction", "扣分比例应在 0 到 1 之间 / expected a fraction of w"))
+    if abs(data["total"]["budget"] + data["total"]["indicators"] - 100) > 1e-9:
+        problems.append(("total", "budget 与 indicators 之和应为 100 / the two parts add up to 100"))
+    for name in data.get("replace", []):
+        if not isinstance(_SCHEMA.get(name), dict):
+            problems.append(("replace", f"「{name}」不是可整体替换的表 / not a table of the ruleset"))
     if data["schema"] != SCHEMA_VERSION:
         problems.append(("schema", f"不支持的版本 {data['schema']}，应为 {SCHEMA_VERSION} / unsupported schema"))
     missing = [key for key in (">=", ">", "<=", "<", "=", "range", "date") if key not in data["methods"]]

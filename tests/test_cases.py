@@ -39,6 +39,6 @@ def test_case(case, tmp_path, capsys):
     out = tmp_path / "result.json"
     argv = [str(case / "targets.json"), str(case / "actuals.json"), "--format", "json", "-o", str(out)]
     for name, value in options.items():
-        argv += [f"--{name}", value]
+        argv += [f"--{name}", str(case / value) if value.endswith(".toml") else value]
     assert main(argv) == exit_code, capsys.readouterr().err
     assert_subset(expected, json.loads(out.read_text(encoding="utf-8")))

@@ -51,5 +51,14 @@ def test_readable_error_has_caret_and_exit_1(capsys):
 def test_usage_errors_exit_2(capsys):
     assert main(["parse"]) == 2
     assert main(["parse", "-"]) == 2
-    assert main(["nonsense"]) == 2
-    assert "Traceback" not in capsys.readouterr().err
+    assert main(["targets.json", "--format", "yaml"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice" in err and "Traceback" not in err
+
+
+def test_broken_pipe_is_quiet():
+    lines = "\n".join(f"≥9{i % 10}.5%" for i in range(20000)).encode()
+    done = subprocess.run(f"{sys.executable} -m scoring parse --jsonl - | head -1", shell=True, input=lines,
+                          capture_output=True)
+    assert done.returncode == 0 and done.stdout.count(b"\n") == 1
+    assert b"Traceback" not in done.stderr

@@ -48,6 +48,14 @@ def test_output_file_is_written_whole(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["result.json"]
 
 
+def test_a_failed_run_leaves_an_existing_output_as_it_was(tmp_path):
+    out = tmp_path / "result.json"
+    out.write_text("earlier result", encoding="utf-8")
+    assert main([str(CASE / "targets.json"), str(tmp_path / "missing.json"), "-o", str(out)]) == 2
+    assert out.read_text(encoding="utf-8") == "earlier result"
+    assert [p.name for p in tmp_path.iterdir()] == ["result.json"]
+
+
 def test_bad_input_leaves_no_file_and_no_traceback(tmp_path):
     bad = tmp_path / "actuals.json"
     bad.write_text('{"projects": [{"id": "nope", "indicators": []}]}', encoding="utf-8")

@@ -49,8 +49,13 @@ def test_example_scores_cleanly(folder, capsys):
 
 def test_jiangsu_half_year(capsys):
     folder = ROOT / "examples" / "jiangsu-department-2025"
-    assert main([str(folder / "targets.json"), str(folder / "actuals.json"), "--period", "H1", "--format", "json"]) in (0, 1)
-    assert json.loads(capsys.readouterr().out)["ruleset"]["period"] == "H1"
+    main([str(folder / "targets.json"), str(folder / "actuals.json"), "--period", "H1", "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["ruleset"]["period"] == "H1"
+    project = data["projects"][0]
+    assert project["budget"]["rate"] == pytest.approx(14100.5 / 6000)        # against the half-year plan
+    audit = next(i for i in project["indicators"] if i["name"] == "联合内审开展次数")
+    assert (audit["target"], audit["status"]) == ("0", "scored")            # the half-year target "0"
 
 
 def test_reporting_script_runs():

@@ -32,3 +32,30 @@ def _reads_or_raises_ours(text: str) -> None:
         else:
             assert isinstance(reading, Reading)
             assert reading.as_dict()["ok"] is True
+
+
+TARGETS = ["≥95.00(%)", "≤8.00(小时)", "=0(次)", "85%", "健全", "80%-90%", "9月前", "使用率 100%误差率 ≤1%",
+           "小于市场价", "事故及差错 0", "≥3.00(次/周)", "<50万", "$\\geq 90.00\\%$", "≥5(xyz)", ""]
+ACTUALS = ["96%", "420分钟", "无", "基本达到", "不适用", "8月", "使用率 98%", "-3%", "160次/年", "42.6万元", "达成",
+           "xyz", "", None, "1次", "100%"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(TARGETS), st.sampled_from(ACTUALS),
+                          st.one_of(st.none(), st.floats(0, 40, allow_nan=False)),
+                          st.one_of(st.none(), st.floats(0, 40, allow_nan=False)),
+                          st.sampled_from(["产出指标", "效益指标", "满意度指标", "成本指标"])),
+                min_size=1, max_size=8))
+def test_any_table_scores_without_crashing(rows):
+    from scoring import score
+
+    targets = {"id": "P", "budget": {"adjusted": 100}, "indicators": [
+        {"id": str(i), "level1": level1, "level2": "二级", "name": f"指标{i}", "target": target or None, "weight": weight}
+        for i, (target, _, weight, _, level1) in enumerate(rows)]}
+    actuals = {"id": "P", "budget": {"executed": 90}, "indicators": [
+        {"id": str(i), "actual": actual, "score": given} for i, (_, actual, _, given, _) in enumerate(rows)]}
+    report = score(targets, actuals)
+    frame = report.to_dataframe()
+    assert set(frame["status"]) <= {"scored", "not_scored", "not_applicable"}
+    assert (frame["score"].fillna(0) >= 0).all()
+    assert report.to_json()["projects"][0]["grade"] in "优良中差"

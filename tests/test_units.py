@@ -12,8 +12,16 @@ from scoring import units
 def test_every_defined_unit_converts_to_its_base(spelling):
     info = units.lookup(units.canonical(spelling))
     assert info is not None, spelling
-    assert info.factor > 0
-    assert units.conversion(info.spelling, info.spelling).factor == 1
+    assert info.factor > 0 and info.dimension
+
+
+@pytest.mark.parametrize("source, target, factor", [
+    ("小时", "分钟", 60), ("周", "天", 7), ("年", "月", 12), ("万元", "元", 10000), ("亿元", "万元", 10000),
+    ("亩", "平方米", Fraction(2000, 3)), ("公顷", "亩", 15), ("GB", "MB", 1000), ("公斤", "克", 1000),
+    ("吨", "公斤", 1000), ("‰", "%", Fraction(1, 10)), ("万人份", "人份", 10000), ("次/周", "次/天", Fraction(1, 7)),
+])
+def test_reference_conversions(source, target, factor):
+    assert units.conversion(source, target).factor == factor
 
 
 @pytest.mark.parametrize("actual, target, value", [

@@ -49,7 +49,7 @@ PROJECT_COLUMNS = ["project", "id", "name", "kind", "year", "unit", "department"
 
 
 @dataclass(frozen=True)
-class Inputs:
+class Frames:
     """What the two files say, as frames; ``ruleset`` is the one targets.json names, if any."""
 
     projects: pd.DataFrame
@@ -81,7 +81,7 @@ def load_json(source: str | Path | dict | list, role: str) -> tuple[Any, str]:
                          str(path)) from None
 
 
-def read_inputs(targets: str | Path | dict | list, actuals: str | Path | dict | list | None) -> Inputs:
+def read_inputs(targets: str | Path | dict | list, actuals: str | Path | dict | list | None) -> Frames:
     """Read and match the two files (``actuals`` None: every indicator has no actual yet)."""
     target_data, target_file = load_json(targets, "targets")
     ruleset, target_projects = _projects(target_data, target_file)
@@ -107,9 +107,16 @@ def read_inputs(targets: str | Path | dict | list, actuals: str | Path | dict | 
             raise InputError("应有指标数组 indicators / expected an array of indicators", target_file,
                              f"{p_path}.indicators")
         first_row = len(indicators)
+        seen_indicators: dict[str, str] = {}
         for i_index, item in enumerate(items):
             i_path = f"{p_path}.indicators[{i_index}]"
             indicator = _canonical(item, _INDICATOR_KEYS, target_file, i_path)
+            indicator_id = _text(indicator.get("id"), target_file, f"{i_path}.id")
+            if indicator_id is not None:
+                if indicator_id in seen_indicators:
+                    raise InputError(f"指标 id「{indicator_id}」重复，另见 {seen_indicators[indicator_id]} / duplicate id",
+                                     target_file, f"{i_path}.id")
+                seen_indicators[indicator_id] = i_path
             indicators.append({
                 "project": p_index, "position": i_index,
                 "id": _text(indicator.get("id"), target_file, f"{i_path}.id"),
@@ -129,7 +136,7 @@ def read_inputs(targets: str | Path | dict | list, actuals: str | Path | dict | 
     indicator_frame = _frame(indicators, INDICATOR_COLUMNS, ("project", "position"))
     if actuals is not None:
         _match_actuals(actuals, project_frame, indicator_frame)
-    return Inputs(project_frame, indicator_frame, ruleset)
+    return Frames(project_frame, indicator_frame, ruleset)
 
 
 def _frame(records: list[dict], columns: list[str], integers: tuple[str, ...]) -> pd.DataFrame:
@@ -231,6 +238,8 @@ def _match_actuals(actuals: str | Path | dict | list, projects: pd.DataFrame, in
         project = _canonical(raw, _PROJECT_KEYS, file, p_path)
         pid = _text(project.get("id"), file, f"{p_path}.id")
         name = _text(project.get("name"), file, f"{p_path}.name")
+        if pid is None and name is None:
+            raise InputError("项目缺少 id 和 name / a project needs an id or a name", file, p_path)
         index = _match_project(pid, name, by_id, by_name, file, p_path)
         if index in filled:
             raise InputError(f"与 {filled[index]} 匹配同一个项目 / two actual projects match one project",
@@ -305,6 +314,7 @@ def _match_indicators(items: list, indicators: pd.DataFrame, rows, file: str, p_
         if row in taken:
             raise InputError(f"与 {taken[row]} 匹配同一个指标 / two actuals match one indicator", file, path)
         taken[row] = path
-        indicators.at[row, "actual"] = _text(actual.get("actual"), file, f"{path}.actual")
-        indicators.at[row, "reason"] = _text(actual.get("reason"), file, f"{path}.reason")
-        indicators.at[row, "evaluator_score"] = _number(actual.get("score"), file, f"{path}.score")
+        for key, column, read in (("actual", "actual", _text), ("reason", "reason", _text),
+                                  ("score", "evaluator_score", _number)):
+            if key in actual:                  # only what the actuals file says replaces the targets'
+                indicators.at[row, column] = read(actual[key], file, f"{path}.{key}")
