@@ -166,7 +166,7 @@ def _score_command(args: argparse.Namespace) -> int:
 
         write_workbook(report.to_json(), Path(args.output))
     elif form == "json":
-        _emit(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", args.output)
+        _emit(json.dumps(report.to_json(), ensure_ascii=False) + "\n", args.output)
     elif form == "csv":
         _emit(report.to_csv(spreadsheet_safe=args.csv_safe), args.output)
     else:

@@ -482,8 +482,9 @@ def _projects(projects: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, peri
     points = (out["budget_score"] + out["indicator_score"]).round(2)
     at_stake = (100.0 - out["na_weight"]).round(2)
     out["points"], out["points_max"] = points, at_stake
-    out["total"] = np.where(out["na_weight"] > 0, half_up(points * 100.0 / at_stake.where(at_stake > 0), 2),
-                            points)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rescaled = np.where(at_stake > 0, half_up(points * 100.0 / at_stake, 2), 0.0)
+    out["total"] = np.where(out["na_weight"] > 0, rescaled, points)
     out["grade"] = [ruleset.grade(Decimal(str(t))) for t in out["total"]]
     out["issues"] = _project_issues(out, rows, ruleset, weight_issues, budget_points)
     return out
@@ -509,6 +510,9 @@ def _project_issues(out, rows, ruleset, weight_issues, budget_points) -> list[tu
         hint = f"；认识它的规则集：{'、'.join(knowing)}" if knowing else ""
         issues[project].append(("unknown_level1", f"规则集 {ruleset.name} 不认识一级指标「{level1}」{hint}"
                                                   " / unknown first-level name"))
+    for project, at_stake in zip(out["project"], out["points_max"]):
+        if at_stake <= 0:
+            issues[project].append(("nothing_at_stake", "所有分值都不适用，无法折算总分 / nothing left to score"))
     for project, executed in zip(out["project"], out["budget_executed"]):
         if executed < 0:
             issues[project].append(("negative_budget", f"全年执行数为负（{executed:,.2f}），按 0 计 / negative execution"))

@@ -234,6 +234,9 @@ def _match_actuals(actuals: str | Path | dict | list, projects: pd.DataFrame, in
         by_name.setdefault(name, []).append(i)
     filled: dict[int, str] = {}
     rows_of = indicators.groupby("project").indices
+    columns = {name: indicators[name].to_numpy(dtype=object if name != "evaluator_score" else float).copy()
+               for name in ("actual", "reason", "evaluator_score")}
+    keys = {name: indicators[name].to_numpy(dtype=object) for name in ("id", "level1", "level2", "name")}
     for p_path, raw in actual_projects:
         project = _canonical(raw, _PROJECT_KEYS, file, p_path)
         pid = _text(project.get("id"), file, f"{p_path}.id")
@@ -251,7 +254,9 @@ def _match_actuals(actuals: str | Path | dict | list, projects: pd.DataFrame, in
         items = project.get("indicators") or []
         if not isinstance(items, list):
             raise InputError("应有指标数组 indicators / expected an array", file, f"{p_path}.indicators")
-        _match_indicators(items, indicators, rows_of.get(index, []), file, p_path)
+        _match_indicators(items, keys, columns, rows_of.get(index, []), file, p_path)
+    for name, values in columns.items():
+        indicators[name] = pd.Series(values, index=indicators.index, dtype=values.dtype)   # None stays None
 
 
 def _match_project(pid, name, by_id, by_name, file, path) -> int:
@@ -285,11 +290,11 @@ def _merge_budget(projects: pd.DataFrame, index: int, budget: dict, file: str, p
             projects.at[index, f"budget_{key}"] = value * factor
 
 
-def _match_indicators(items: list, indicators: pd.DataFrame, rows, file: str, p_path: str) -> None:
-    frame = indicators.loc[rows]
+def _match_indicators(items: list, keys: dict, columns: dict, rows, file: str, p_path: str) -> None:
     by_id: dict[str, int] = {}
     by_names: dict[tuple, list[int]] = {}
-    for row, iid, l1, l2, name in zip(frame.index, frame["id"], frame["level1"], frame["level2"], frame["name"]):
+    for row in rows:
+        iid, l1, l2, name = keys["id"][row], keys["level1"][row], keys["level2"][row], keys["name"][row]
         if iid is not None:
             by_id[iid] = row
         by_names.setdefault((l1, l2, name), []).append(row)
@@ -317,4 +322,4 @@ def _match_indicators(items: list, indicators: pd.DataFrame, rows, file: str, p_
         for key, column, read in (("actual", "actual", _text), ("reason", "reason", _text),
                                   ("score", "evaluator_score", _number)):
             if key in actual:                  # only what the actuals file says replaces the targets'
-                indicators.at[row, column] = read(actual[key], file, f"{path}.{key}")
+                columns[column][row] = read(actual[key], file, f"{path}.{key}")
