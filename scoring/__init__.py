@@ -3,7 +3,7 @@
 The public API is what ``__all__`` lists; everything else is private to its module.
 """
 
-from scoring.api import score
+from scoring.api import score, score_frame
 from scoring.errors import (
     ErrorCode,
     ExpressionError,
@@ -39,4 +39,5 @@ __all__ = [
     "parse_actual",
     "parse_target",
     "score",
+    "score_frame",
 ]

@@ -1,4 +1,5 @@
-"""The public functions that score: ``score(targets, actuals, ruleset=...)``."""
+"""The public functions that score: ``score(targets, actuals, ruleset=...)`` for files and documents,
+``score_frame(df, ruleset=...)`` for a flat table of one row per indicator. Both run the same engine."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ from pathlib import Path
 
 from scoring import engine
 from scoring.errors import InputError
+import pandas as pd
+
+from scoring.io import flat
 from scoring.io.jsonfiles import read_inputs
 from scoring.report import ScoreReport
 from scoring.rulesets import DEFAULT, Ruleset, load_ruleset
 
 PERIODS = ("year", "H1")
+FLAT_SUFFIXES = (".csv", ".parquet")
 
 
 def score(targets: str | Path | dict | list, actuals: str | Path | dict | list | None = None, *,
@@ -24,7 +29,14 @@ def score(targets: str | Path | dict | list, actuals: str | Path | dict | list |
     """
     if period not in PERIODS:
         raise InputError(f"period 应为 {' 或 '.join(PERIODS)}，而不是「{period}」 / unknown period")
-    inputs = read_inputs(targets, actuals)
+    if isinstance(targets, pd.DataFrame) or (isinstance(targets, (str, Path))
+                                             and Path(targets).suffix.lower() in FLAT_SUFFIXES):
+        if actuals is not None:
+            raise InputError("一行一个指标的表格已含实际完成值，不再需要 actuals 文件 / a flat table holds the actuals")
+        table = targets if isinstance(targets, pd.DataFrame) else flat.read_flat(Path(targets))
+        inputs = flat.frames(table, "<frame>" if isinstance(targets, pd.DataFrame) else str(targets))
+    else:
+        inputs = read_inputs(targets, actuals)
     if not isinstance(ruleset, Ruleset):
         named = inputs.ruleset
         if ruleset is None and named and named.endswith(".toml") and isinstance(targets, (str, Path)):
@@ -32,3 +44,15 @@ def score(targets: str | Path | dict | list, actuals: str | Path | dict | list |
         ruleset = load_ruleset(ruleset or named or DEFAULT)
     scored = engine.score(inputs.projects, inputs.indicators, ruleset, period)
     return ScoreReport(ruleset, scored.indicators, scored.projects, period)
+
+
+def score_frame(table: pd.DataFrame, *, ruleset: str | Path | Ruleset | None = None,
+                period: str = "year", explain: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score a flat table, one row per indicator (columns in docs/scale.md), in one vectorised pass.
+
+    Returns (indicators, totals): the scored rows in input order, as ``ScoreReport.to_dataframe()``,
+    and one row per project, as ``ScoreReport.totals()``. ``explain=False`` leaves out the
+    explanations, the one per-row text the engine writes, for the largest runs.
+    """
+    report = score(table, ruleset=ruleset, period=period)
+    return report.to_dataframe(explain=explain), report.totals()

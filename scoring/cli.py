@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, TextIO
@@ -44,8 +45,9 @@ def _score_parser() -> argparse.ArgumentParser:
     parser.add_argument("actuals", nargs="?", help="实际完成值文件 actuals.json（缺省时每个指标都按未填写计）")
     parser.add_argument("--ruleset", help=f"规则集名称或 TOML 文件路径（缺省取 targets.json 所写，否则 national-2020）")
     parser.add_argument("--period", choices=PERIODS, default="year", help="year：全年指标值；H1：半年指标值")
-    parser.add_argument("--format", choices=("table", "json", "csv", "xlsx"),
-                        help="输出格式（缺省 table；-o 的扩展名为 .xlsx/.json/.csv 时按扩展名）")
+    parser.add_argument("--format", choices=("table", "json", "csv", "xlsx", "parquet"),
+                        help="输出格式（缺省 table；-o 的扩展名为 .xlsx/.json/.csv/.parquet 时按扩展名）")
+    parser.add_argument("--quiet", action="store_true", help="不显示进度（只在标准错误是终端时显示）")
     parser.add_argument("--csv-safe", action="store_true",
                         help="CSV 中以 = + - @ 开头的文字前加 '，防止电子表格当作公式执行（缺省保留原样）")
     parser.add_argument("-o", "--output", help="写入文件（整体写入，失败时不留半个文件）")
@@ -153,13 +155,41 @@ def _format(args: argparse.Namespace) -> str:
     if args.format:
         return args.format
     suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
-    return suffix if suffix in ("json", "csv", "xlsx") else "table"
+    return suffix if suffix in ("json", "csv", "xlsx", "parquet") else "table"
+
+
+class _Progress:
+    """A bar of the run's stages on stderr, only when stderr is a terminal and not --quiet."""
+
+    STAGES = ("读取并评分", "输出")
+
+    def __init__(self, quiet: bool) -> None:
+        self.shown = not quiet and sys.stderr.isatty()
+        self.start = time.monotonic()
+
+    def stage(self, index: int, detail: str = "") -> None:
+        if self.shown:
+            done = int(20 * index / len(self.STAGES))
+            sys.stderr.write(f"\r[{'#' * done}{'.' * (20 - done)}] {self.STAGES[index]} {detail}"
+                             f"（{time.monotonic() - self.start:.1f} 秒）\x1b[K")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write(f"\r[{'#' * 20}] 完成（{time.monotonic() - self.start:.1f} 秒）\x1b[K\n")
 
 
 def _score_command(args: argparse.Namespace) -> int:
+    progress = _Progress(args.quiet)
+    progress.stage(0)
     report = score(args.targets, args.actuals, ruleset=args.ruleset, period=args.period)
+    progress.stage(1, f"{len(report.indicators):,} 个指标")
     form = _format(args)
-    if form == "xlsx":
+    if form == "parquet":
+        if not args.output:
+            raise ScoringError("parquet 格式需要 -o FILE / the parquet format needs -o FILE")
+        _write_parquet(report.to_dataframe(), Path(args.output))
+    elif form == "xlsx":
         if not args.output:
             raise ScoringError("xlsx 格式需要 -o FILE / the xlsx format needs -o FILE")
         from scoring.io.xlsx import write_workbook
@@ -171,7 +201,20 @@ def _score_command(args: argparse.Namespace) -> int:
         _emit(report.to_csv(spreadsheet_safe=args.csv_safe), args.output)
     else:
         _emit(report.to_table(), args.output)
+    progress.done()
     return 1 if report.has_issues else 0
+
+
+def _write_parquet(frame, path: Path) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        frame.to_parquet(temporary, index=False)
+        temporary.replace(path)
+    except ImportError:
+        raise ScoringError("写 Parquet 需要 pyarrow：pip install pyarrow / the parquet format needs pyarrow") from None
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise ScoringError(f"{path}: 无法写入 / cannot write: {error.strerror}") from None
 
 
 def _check_command(args: argparse.Namespace) -> int:

@@ -118,7 +118,7 @@ class ScoreReport:
         records = self.indicators.to_dict("records")
         return [explain(row, self.ruleset) for row in records]
 
-    def to_dataframe(self) -> pd.DataFrame:
+    def to_dataframe(self, explain: bool = True) -> pd.DataFrame:
         """One row per indicator: project, levels, target, actual, weight, score, status, flags, explanation."""
         frame = self.indicators
         projects = self.projects.set_index("project")
@@ -131,7 +131,7 @@ class ScoreReport:
             "status": frame["status"],
             "method": frame["method"], "flags": [",".join(f) for f in frame["flags"]],
             "issues": [",".join(code for code, _ in i) for i in frame["issues"]],
-            "explanation": self.explanations,
+            "explanation": self.explanations if explain else None,
         })
         return out.reset_index(drop=True)
 

@@ -22,17 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from scoring.errors import InputError, display_width
+from scoring.io.flat import COLUMNS, column_key
 
-_FLAT_COLUMNS = {
-    "project_id": ("project_id", "项目编号", "项目代码"), "project": ("project", "project_name", "项目名称", "项目"),
-    "level1": ("level1", "一级指标"), "level2": ("level2", "二级指标"), "name": ("name", "indicator", "三级指标"),
-    "indicator_id": ("indicator_id", "id", "指标编号", "序号"),
-    "target": ("target", "指标值", "年度指标值", "全年指标值"), "half_year_target": ("half_year_target", "半年指标值"),
-    "actual": ("actual", "实际完成值"), "weight": ("weight", "分值"), "score": ("score", "得分"),
-    "reason": ("reason", "偏差原因分析及改进措施", "偏差原因"),
-    "budget_initial": ("budget_initial", "年初预算数"), "budget_adjusted": ("budget_adjusted", "全年预算数"),
-    "budget_executed": ("budget_executed", "全年执行数"), "budget_unit": ("budget_unit", "预算单位", "资金单位"),
-}
 _GRID = {"level1": ("一级指标",), "level2": ("二级指标",), "name": ("三级指标",),
          "target": ("年度指标值", "指标值", "全年指标值"), "actual": ("实际完成值",), "weight": ("分值",),
          "score": ("得分",), "reason": ("偏差原因分析及改进措施", "偏差原因分析及改进措施（原因及措施）", "偏差原因")}
@@ -209,7 +200,7 @@ def _flat(grid, file: str, sheet: str) -> list[dict]:
             columns[key] = c
     for required in ("level1", "name"):
         if required not in columns:
-            raise InputError(f"工作表「{sheet}」缺少列 {required}（{_FLAT_COLUMNS[required][-1]}） / missing column", file)
+            raise InputError(f"工作表「{sheet}」缺少列 {required}（{COLUMNS[required][-1]}） / missing column", file)
     projects: dict[str, dict] = {}
     for r in range(header_row + 1, len(grid)):
         row = grid[r] + [None] * (len(grid[header_row]) - len(grid[r]))
@@ -240,8 +231,8 @@ def _flat(grid, file: str, sheet: str) -> list[dict]:
 
 
 def _column_key(value: Any) -> str | None:
-    label = _norm(value).lower()
-    return next((key for key, names in _FLAT_COLUMNS.items() if label in (n.lower() for n in names)), None)
+    key = column_key(_norm(value))
+    return {"project_name": "project"}.get(key, key)
 
 
 def _number(value: Any) -> float | None:

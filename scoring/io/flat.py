@@ -1,0 +1,137 @@
+"""Flat tables, one row per indicator (a DataFrame, CSV, Parquet, or a flat xlsx sheet) → the engine's frames.
+
+Columns, in English or Chinese (``COLUMNS``): project_id, project_name, indicator_id, level1, level2,
+name, target, half_year_target, actual, weight, score, reason, and the project's budget columns repeated
+on its rows (budget_initial, budget_adjusted, budget_executed, budget_half_year, budget_unit). Rows of a
+project keep their order; projects come in the order they first appear.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from scoring.errors import InputError
+from scoring.io.jsonfiles import INDICATOR_COLUMNS, PROJECT_COLUMNS, Frames
+
+COLUMNS = {
+    "project_id": ("project_id", "项目编号", "项目代码"), "project_name": ("project_name", "project", "项目名称", "项目"),
+    "indicator_id": ("indicator_id", "id", "指标编号", "序号"),
+    "level1": ("level1", "一级指标"), "level2": ("level2", "二级指标"), "name": ("name", "indicator", "三级指标"),
+    "target": ("target", "指标值", "年度指标值", "全年指标值"), "half_year_target": ("half_year_target", "半年指标值"),
+    "actual": ("actual", "实际完成值"), "weight": ("weight", "分值"), "score": ("score", "得分"),
+    "reason": ("reason", "偏差原因分析及改进措施", "偏差原因"),
+    "budget_initial": ("budget_initial", "年初预算数"), "budget_adjusted": ("budget_adjusted", "全年预算数"),
+    "budget_executed": ("budget_executed", "全年执行数"), "budget_half_year": ("budget_half_year", "半年计划执行数"),
+    "budget_unit": ("budget_unit", "预算单位", "资金单位"),
+}
+_ALIASES = {name.lower(): key for key, names in COLUMNS.items() for name in names}
+_TEXT = ("project_id", "project_name", "indicator_id", "level1", "level2", "name", "target", "half_year_target",
+         "actual", "reason", "budget_unit")
+_NUMBERS = ("weight", "score", "budget_initial", "budget_adjusted", "budget_executed", "budget_half_year")
+
+
+def column_key(label) -> str | None:
+    """The canonical column a header names (``三级指标`` → ``name``), or None."""
+    return _ALIASES.get(str(label).strip().lower()) if label is not None else None
+
+
+def read_flat(path: Path) -> pd.DataFrame:
+    """A CSV (UTF-8) or Parquet file of one row per indicator."""
+    try:
+        if path.suffix.lower() == ".parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except ImportError as error:
+        raise InputError(f"读取 Parquet 需要 pyarrow：pip install pyarrow / {error}", str(path)) from None
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        raise InputError(f"无法读取 / cannot read: {error}", str(path)) from None
+
+
+def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
+    """The engine's project and indicator frames from a flat table."""
+    renamed = {}
+    for column in table.columns:
+        key = column_key(column)
+        if key is not None and key not in renamed.values():
+            renamed[column] = key
+    table = table[list(renamed)].rename(columns=renamed)
+    missing = [c for c in ("project_id", "level1", "name") if c not in table and not (c == "project_id" and "project_name" in table)]
+    if missing:
+        raise InputError(f"缺少列：{'、'.join(f'{c}（{COLUMNS[c][-1]}）' for c in missing)} / missing columns", file)
+    n = len(table)
+    column = {key: _text_column(table[key]) if key in table else np.full(n, None, dtype=object) for key in _TEXT}
+    for key in _NUMBERS:
+        column[key] = _number_column(table[key], key, file) if key in table else np.full(n, np.nan)
+    if "project_id" not in table:
+        column["project_id"] = column["project_name"]
+    if any(v is None for v in column["project_id"]):
+        raise InputError("project_id 不能为空 / every row needs its project", file)
+    codes, ids = pd.factorize(column["project_id"], sort=False)
+    order = np.argsort(codes, kind="stable")
+    position = pd.Series(codes).groupby(codes).cumcount().to_numpy()
+    indicator_id = np.where(pd.isna(column["indicator_id"]), (position + 1).astype(str), column["indicator_id"])
+    indicators = _object_frame({
+        "project": codes, "position": position, "id": _objects(indicator_id),
+        "level1": column["level1"], "level2": _objects([v or "" for v in column["level2"]]), "name": column["name"],
+        "target": column["target"], "half_year_target": column["half_year_target"], "weight": column["weight"],
+        "actual": column["actual"], "reason": column["reason"], "evaluator_score": column["score"],
+    }, INDICATOR_COLUMNS).iloc[order].reset_index(drop=True)
+    for key in ("level1", "name"):
+        if indicators[key].isna().any():
+            row = int(np.flatnonzero(indicators[key].isna().to_numpy())[0])
+            raise InputError(f"第 {row + 1} 个指标缺少 {key}（{COLUMNS[key][-1]}） / missing", file)
+    first = np.unique(codes, return_index=True)[1]
+    has_actuals = pd.Series(~pd.isna(column["actual"])).groupby(codes).any().to_numpy()
+    projects = _object_frame({
+        "project": np.arange(len(ids)), "id": _objects(list(ids)), "name": column["project_name"][first],
+        "kind": None, "year": None, "unit": None, "department": None,
+        "budget_initial": column["budget_initial"][first], "budget_adjusted": column["budget_adjusted"][first],
+        "budget_executed": column["budget_executed"][first], "budget_half_year": column["budget_half_year"][first],
+        "budget_unit": _objects([u or "元" for u in column["budget_unit"][first]]), "has_actuals": has_actuals,
+    }, PROJECT_COLUMNS)
+    return Frames(projects, indicators, None)
+
+
+def _object_frame(columns: dict, order: list[str]) -> pd.DataFrame:
+    """Text stays Python objects with None for missing; numbers, flags and positions keep their types."""
+    n = len(next(iter(columns.values())))
+    data = {}
+    for name in order:
+        value = columns[name]
+        array = np.asarray(value) if not np.isscalar(value) and value is not None else np.full(n, value, dtype=object)
+        data[name] = pd.Series(array, dtype=array.dtype if array.dtype != object else object)
+    return pd.DataFrame(data)
+
+
+def _objects(values) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = list(values)
+    return array
+
+
+def _text_column(series: pd.Series) -> np.ndarray:
+    """Text with None for missing or blank cells (never NaN)."""
+    values = series.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    out = np.empty(len(values), dtype=object)
+    for index, value in enumerate(values):
+        if missing[index]:
+            out[index] = None
+        else:
+            text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+            out[index] = text or None
+    return out
+
+
+def _number_column(series: pd.Series, key: str, file: str) -> np.ndarray:
+    text = pd.Series(series.to_numpy(dtype=object), dtype=object).where(series.notna().to_numpy(), None)
+    cleaned = text.map(lambda v: None if v is None or str(v).strip() == "" else str(v).replace(",", "").strip())
+    numbers = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
+    bad = cleaned.notna().to_numpy() & np.isnan(numbers)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise InputError(f"第 {row + 1} 行 {key} 应为数字，而不是「{cleaned.iat[row]}」 / expected a number", file)
+    return numbers

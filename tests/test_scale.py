@@ -1,0 +1,104 @@
+"""The batch path: score_frame on a flat table equals the one-project path exactly; CSV and Parquet
+in and out of the command; the dask extra gives what pandas gives."""
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from scoring import InputError, score, score_frame
+from scoring.cli import main
+
+EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if (p / "targets.json").exists())
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def flatten(folder: Path) -> pd.DataFrame:
+    """An example's targets.json + actuals.json as one row per indicator."""
+    targets = json.loads((folder / "targets.json").read_text(encoding="utf-8"))
+    actuals = json.loads((folder / "actuals.json").read_text(encoding="utf-8"))
+    rows = []
+    for project, done in zip(targets["projects"], actuals["projects"]):
+        found = {i["id"]: i for i in done["indicators"]}
+        budget = project.get("budget", {}) | done.get("budget", {})
+        for indicator in project["indicators"]:
+            actual = found.get(indicator["id"], {})
+            rows.append({"project_id": project["id"], "project_name": project["name"],
+                         "indicator_id": indicator["id"], "level1": indicator["level1"],
+                         "level2": indicator["level2"], "name": indicator["name"], "target": indicator["target"],
+                         "half_year_target": indicator.get("half_year_target"), "actual": actual.get("actual"),
+                         "reason": actual.get("reason"), "weight": indicator.get("weight"),
+                         "budget_initial": budget.get("initial"), "budget_adjusted": budget.get("adjusted"),
+                         "budget_executed": budget.get("executed"), "budget_half_year": budget.get("half_year"),
+                         "budget_unit": budget.get("unit")})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("folder", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_score_frame_equals_the_one_project_path(folder):
+    report = score(folder / "targets.json", folder / "actuals.json")
+    ruleset = json.loads((folder / "targets.json").read_text(encoding="utf-8"))["ruleset"]
+    rows, totals = score_frame(flatten(folder), ruleset=ruleset)
+    expected = report.to_dataframe()
+    columns = ["indicator_id", "level1", "level2", "name", "target", "actual", "weight", "score", "status",
+               "method", "flags", "issues", "explanation"]
+    pd.testing.assert_frame_equal(rows[columns], expected[columns])
+    assert totals[["total", "grade"]].equals(report.totals()[["total", "grade"]])
+
+
+def test_all_examples_in_one_frame_keep_project_order_and_totals():
+    frames = [flatten(folder) for folder in EXAMPLES if folder.name != "shanghai-2020"]   # one ruleset
+    rows, totals = score_frame(pd.concat(frames, ignore_index=True))
+    assert list(totals["project_id"]) == [f["project_id"].iat[0] for f in frames]
+    assert len(rows) == sum(len(f) for f in frames)
+
+
+def test_chinese_column_names_and_missing_columns():
+    frame = pd.DataFrame({"项目编号": ["P"], "一级指标": ["产出指标"], "三级指标": ["完成率"], "指标值": ["≥95%"],
+                          "实际完成值": ["96%"], "全年预算数": [100], "全年执行数": [100]})
+    rows, totals = score_frame(frame)
+    assert (rows["score"].iat[0], totals["total"].iat[0]) == (90.0, 100.0)
+    with pytest.raises(InputError, match="level1"):
+        score_frame(frame.drop(columns=["一级指标"]))
+
+
+def test_csv_and_parquet_in_and_out_of_the_command(tmp_path):
+    folder = ROOT / "examples" / "shanghai-2026"
+    source = tmp_path / "indicators.csv"
+    flatten(folder).to_csv(source, index=False)
+    out = tmp_path / "scored.csv"
+    assert main([str(source), "-o", str(out), "--quiet"]) == 0
+    scored = pd.read_csv(out)
+    assert scored["score"].sum() == pytest.approx(89.56)
+    pytest.importorskip("pyarrow", reason="Parquet needs pyarrow, an optional dependency")
+    parquet = tmp_path / "indicators.parquet"
+    flatten(folder).to_parquet(parquet, index=False)
+    assert main([str(parquet), "-o", str(tmp_path / "scored.parquet")]) == 0
+    assert pd.read_parquet(tmp_path / "scored.parquet")["score"].sum() == pytest.approx(89.56)
+
+
+def test_a_flat_table_takes_no_actuals_file(tmp_path, capsys):
+    source = tmp_path / "indicators.csv"
+    flatten(ROOT / "examples" / "shanghai-2026").to_csv(source, index=False)
+    assert main([str(source), str(source)]) == 2
+    assert "actuals" in capsys.readouterr().err
+
+
+def test_dask_gives_what_pandas_gives():
+    dd = pytest.importorskip("dask.dataframe", reason="the dask extra is optional")
+    from generate import flat, generate
+    from scoring.dask import score_frame as score_dask
+
+    table = flat(*generate(3000, seed=7))
+    rows, totals = score_frame(table)
+    dask_rows, dask_totals = score_dask(dd.from_pandas(table, npartitions=5))
+    dask_rows, dask_totals = dask_rows.compute(scheduler="threads"), dask_totals.compute(scheduler="threads")
+    merged = rows.merge(dask_rows, on=["project_id", "indicator_id"], suffixes=("", "_dask"))
+    assert len(merged) == len(rows) == len(dask_rows)
+    for column in ("weight", "score", "status", "explanation"):
+        assert merged[column].fillna(-1).equals(merged[f"{column}_dask"].fillna(-1)), column
+    both = totals.merge(dask_totals, on="project_id", suffixes=("", "_dask"))
+    assert len(both) == len(totals) and both["total"].equals(both["total_dask"])
