@@ -158,7 +158,7 @@ def _score_simple(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
         out.loc[evaluator, "flags"] = pd.Series([f + ("override",) for f in out.loc[evaluator, "flags"]],
                                                 index=out.index[evaluator], dtype=object)
     x = Measures(a=out["a"].to_numpy(), b=out["b"].to_numpy(), low=out["low"].to_numpy(),
-               high=out["high"].to_numpy(), strict=out["strict"].to_numpy(), on_time=out["on_time"].to_numpy())
+                 high=out["high"].to_numpy(), strict=out["strict"].to_numpy(), on_time=out["on_time"].to_numpy())
     share = np.zeros(len(out))
     method = out["method"].to_numpy(dtype=object)
     for name in set(pd.unique(method)) & set(METHODS):
