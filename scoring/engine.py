@@ -407,36 +407,54 @@ def _score_compound(result: pd.DataFrame, rows: pd.DataFrame, compound: np.ndarr
                     ruleset: Ruleset) -> pd.DataFrame:
     """Each part of a compound target takes an equal share of w; the actual gives the parts by label or
     in order (one plain actual, or a tier word, stands for every part)."""
-    parts, owners = [], []
-    for i in np.flatnonzero(compound):
-        row = rows.iloc[i]
-        target_parts = _target(row["target"]).reading.parts
-        actual_parts = _actual_parts(row["actual"], target_parts)
-        for part, actual in zip(target_parts, actual_parts):
-            parts.append({**row.to_dict(), "target": part.text, "actual": actual,
-                          "weight": row["weight"] / len(target_parts), "evaluator_score": math.nan})
-            owners.append(i)
-    frame = pd.DataFrame(parts, dtype=object).astype({"weight": float, "evaluator_score": float})
+    owners = np.flatnonzero(compound)
+    parts = {name: [] for name in ("owner", "target", "actual")}
+    for i, target, actual in zip(owners, rows["target"].to_numpy(dtype=object)[owners],
+                                 rows["actual"].to_numpy(dtype=object)[owners]):
+        target_parts = _target(target).reading.parts
+        for part, part_actual in zip(target_parts, _actual_parts(_text(actual), target_parts)):
+            parts["owner"].append(i)
+            parts["target"].append(part.text)
+            parts["actual"].append(part_actual)
+    owner = np.array(parts["owner"])
+    frame = rows.iloc[owner].reset_index(drop=True)
+    frame["target"] = pd.Series(parts["target"], dtype=object)
+    frame["actual"] = pd.Series(parts["actual"], dtype=object)
+    frame["evaluator_score"] = np.nan
+    counts = np.bincount(owner, minlength=len(rows))[owner]
+    frame["weight"] = frame["weight"].to_numpy() / counts
     scored = _score_simple(frame, ruleset)
-    scored["owner"] = owners
-    part_lists: list = [None] * len(result)
-    for i, group in scored.groupby("owner"):
-        index = result.index[i]
-        if (group["status"] == "not_applicable").all():
-            result.at[index, "status"] = "not_applicable"
-        elif (group["status"] == "not_scored").any():
-            result.at[index, "status"] = "not_scored"
-        unscored = group["status"] != "scored"
-        share = float(np.where(unscored, 0.0, group["share"]).mean())
-        result.at[index, "share"] = share
-        result.at[index, "method"] = "compound"
-        given = result.at[index, "evaluator_score"]
-        flags = tuple(dict.fromkeys(f for fs in group["flags"] for f in fs))
-        result.at[index, "flags"] = flags + (("override",) if given == given else ())
-        result.at[index, "issues"] = result.at[index, "issues"] + tuple(
-            (code, f"{part}：{message}") for part, fs in zip(group["target"], group["issues"]) for code, message in fs)
-        part_lists[i] = tuple(zip(group["target"], group["actual"], group["share"], group["status"]))
-    result["parts"] = part_lists
+    status = scored["status"].to_numpy(dtype=object)
+    share = np.where(status == "scored", scored["share"].to_numpy(), 0.0)
+    by_owner = pd.DataFrame({"owner": owner, "share": share, "not_scored": status == "not_scored",
+                             "not_applicable": status == "not_applicable"}).groupby("owner", sort=False)
+    summary = by_owner.agg(share=("share", "mean"), not_scored=("not_scored", "any"),
+                           not_applicable=("not_applicable", "all"))
+    index = summary.index.to_numpy()
+    statuses = result["status"].to_numpy(dtype=object).copy()
+    statuses[index] = np.where(summary["not_applicable"], "not_applicable",
+                               np.where(summary["not_scored"], "not_scored", "scored"))
+    shares = result["share"].to_numpy().copy()
+    shares[index] = summary["share"].to_numpy()
+    flags, issues = result["flags"].to_numpy(dtype=object).copy(), result["issues"].to_numpy(dtype=object).copy()
+    given = result["evaluator_score"].to_numpy(dtype=float)
+    part_lists = np.full(len(result), None, dtype=object)
+    grouped: dict[int, list[int]] = {}
+    for k, o in enumerate(owner):
+        grouped.setdefault(int(o), []).append(k)
+    part_flags, part_issues = scored["flags"].to_numpy(dtype=object), scored["issues"].to_numpy(dtype=object)
+    targets, actuals = scored["target"].to_numpy(dtype=object), scored["actual"].to_numpy(dtype=object)
+    for o, members in grouped.items():
+        merged = tuple(dict.fromkeys(f for k in members for f in part_flags[k]))
+        flags[o] = merged + (("override",) if given[o] == given[o] else ())
+        issues[o] = issues[o] + tuple((code, f"{targets[k]}：{message}") for k in members
+                                      for code, message in part_issues[k])
+        part_lists[o] = tuple((targets[k], actuals[k], share[k], status[k]) for k in members)
+    result["status"] = pd.Series(statuses, index=result.index, dtype=object)
+    result["share"] = shares
+    result["flags"] = pd.Series(flags, index=result.index, dtype=object)
+    result["issues"] = pd.Series(issues, index=result.index, dtype=object)
+    result["parts"] = pd.Series(part_lists, index=result.index, dtype=object)
     _points(result)
     return result
 
@@ -499,7 +517,7 @@ def _budget_points(weight: Decimal, executed: float, denominator: float) -> floa
 
 
 def _project_issues(out, rows, ruleset, weight_issues, budget_points) -> list[tuple]:
-    issues: dict[int, list] = {p: [] for p in out["project"]}
+    issues: dict[int, list] = {p: [] for p in out["project"].to_numpy().tolist()}
     for issue in weight_issues:
         family = next((f.title for f in ruleset.families if f.key == issue["family"]), None)
         where = f"「{family}」" if family and ruleset.weights_by == "family" else ""

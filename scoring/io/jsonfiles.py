@@ -42,6 +42,9 @@ _INDICATOR_KEYS = {
 }
 _TOP_KEYS = {"ruleset": ("规则集",), "projects": ("项目",), "source": ("来源",), "schema": ()}
 
+_ALIASES = {id(keys): {name: key for key, names in keys.items() for name in (key, *names)}
+            for keys in (_PROJECT_KEYS, _BUDGET_KEYS, _INDICATOR_KEYS, _TOP_KEYS)}
+
 INDICATOR_COLUMNS = ["project", "position", "id", "level1", "level2", "name", "target", "half_year_target",
                      "weight", "actual", "reason", "evaluator_score"]
 PROJECT_COLUMNS = ["project", "id", "name", "kind", "year", "unit", "department", "budget_initial",
@@ -170,7 +173,9 @@ def _projects(data: Any, file: str) -> tuple[str | None, list[tuple[str, dict]]]
 def _canonical(raw: Any, keys: dict[str, tuple[str, ...]], file: str, path: str) -> dict:
     if not isinstance(raw, dict):
         raise InputError("应为对象 / expected an object", file, path)
-    alias = {name: key for key, names in keys.items() for name in (key, *names)}
+    if raw.keys() <= keys.keys():          # the common case: canonical keys only
+        return raw
+    alias = _ALIASES[id(keys)]
     out: dict = {}
     for name, value in raw.items():
         key = alias.get(name)
