@@ -25,6 +25,8 @@ def test_wheel_contains_the_data_files_and_the_command(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "scoring/grammar/expression.lark" in names
     assert "scoring/grammar/units.txt" in names
+    assert {f"scoring/rulesets_data/{name}.toml" for name in
+            ("national-2020", "fasp", "shanghai-2020", "jiangsu-department-2025")} <= set(names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "score = scoring.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
@@ -48,3 +50,8 @@ def test_installed_wheel_reads_from_another_directory(wheel, tmp_path):
     where = subprocess.run([python, "-c", "import scoring; print(scoring.__file__)"], cwd=elsewhere,
                            capture_output=True, text=True, check=True).stdout
     assert where.startswith(str(site))
+    example = ROOT / "examples" / "shanghai-2026"
+    scored = subprocess.run([python, "-m", "scoring", str(example / "targets.json"), str(example / "actuals.json"),
+                             "--format", "json"], cwd=elsewhere, capture_output=True, text=True)
+    assert scored.returncode == 0, scored.stderr
+    assert '"total": 99.02' in scored.stdout

@@ -14,13 +14,14 @@ from scoring.io.xlsx import read_workbook
 EXAMPLE = ROOT / "examples" / "shanghai-2026"
 
 
-def official_sheet(sheet, name, rows, budget=(100.0, 100.0, 95.0), printed_total=None, budget_score=9.5):
+def official_sheet(sheet, name, rows, budget=(100.0, 100.0, 95.0), printed_total=None, budget_score=9.5,
+                   money="元"):
     """Build the official 项目支出绩效自评表 the way a unit fills it in, with merged level cells."""
     sheet.append(["项目支出绩效自评表"])
     sheet.append(["（2026年度）"])
     sheet.append(["项目名称", name, None, None, None, None, None, None])
     sheet.append(["主管部门", "上海市卫生健康委员会", None, None, "实施单位", "上海市血液管理办公室"])
-    sheet.append(["项目资金（元）", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+    sheet.append([f"项目资金（{money}）", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
     sheet.append([None, "年度资金总额", *budget, 10, budget[2] / budget[1], budget_score])
     sheet.append([None, "其中：本年财政拨款", *budget, None, None, None])
     sheet.append([None, "上年结转资金", 0, 0, 0, None, None, None])
@@ -74,6 +75,14 @@ def test_read_the_official_layout_with_merged_and_blank_continuation_cells(tmp_p
         "actual": "92%", "weight": 20.0, "score": 19.37, "reason": "第三方延期交付", "source": None}
     assert len(second["indicators"]) == 3
     assert data["x-printed"][first["id"]]["score"] == pytest.approx(89.87)
+
+
+def test_budget_in_wan_yuan(tmp_path):
+    book = openpyxl.Workbook()
+    official_sheet(book.active, "部门项目", GOOD, budget=(14575.4, 14575.4, 14100.5), money="万元")
+    path = tmp_path / "万元.xlsx"
+    book.save(path)
+    assert read_workbook(path)["projects"][0]["budget"]["unit"] == "万元"
 
 
 def test_score_a_single_filled_table(tmp_path, capsys):

@@ -136,10 +136,10 @@ def _official(grid, file: str, sheet: str) -> tuple[dict, dict]:
         columns = {key: next((c for c, v in enumerate(grid[header]) if _norm(v) == label), None)
                    for key, label in _BUDGET.items()}
         row = grid[funds[0]]
-        unit_label = " ".join(_text(v) for v in grid[header] + grid[funds[0]])
         budget = {key: _number(row[c]) for key, c in columns.items()
                   if key in ("initial", "adjusted", "executed") and c is not None and _number(row[c]) is not None}
-        budget["unit"] = "万元" if "万元" in unit_label or "万元" in " ".join(map(_text, grid[header - 1] if header else [])) else "元"
+        around = grid[max(header - 1, 0): funds[0] + 1]          # the block's label says 元 or 万元
+        budget["unit"] = "万元" if any("万元" in _text(v) for line in around for v in line) else "元"
         project["budget"] = budget
         for key in ("weight", "score"):
             if columns.get(key) is not None:
