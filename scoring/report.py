@@ -32,6 +32,8 @@ FLAG_NAMES = {
 }
 STATUS_NAMES = {"scored": "已评分", "not_scored": "未评分", "not_applicable": "不适用"}
 _OP_SIGNS = {Op.GE: "≥", Op.LE: "≤", Op.GT: ">", Op.LT: "<", Op.EQ: "="}
+_EXPLAINED = ["weight", "score", "computed_score", "status", "method", "target", "actual", "issues", "flags",
+              "op", "tier", "share", "parts", "a", "b", "low", "high", "unit"]
 _INDICATOR_FIELDS = ["id", "level1", "level2", "name", "target", "actual", "reason", "weight", "score",
                      "computed_score", "status", "method", "tier", "flags", "issues"]
 
@@ -115,8 +117,10 @@ class ScoreReport:
 
     @cached_property
     def explanations(self) -> list[str]:
-        records = self.indicators.to_dict("records")
-        return [explain(row, self.ruleset) for row in records]
+        frame = self.indicators
+        columns = [c for c in _EXPLAINED if c in frame]
+        arrays = [frame[c].to_numpy(dtype=object) for c in columns]
+        return [explain(dict(zip(columns, values)), self.ruleset) for values in zip(*arrays)]
 
     def to_dataframe(self, explain: bool = True) -> pd.DataFrame:
         """One row per indicator: project, levels, target, actual, weight, score, status, flags, explanation."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from scoring import units
@@ -201,6 +202,10 @@ def _budget(raw: Any, file: str, path: str) -> dict:
 
 
 def _text(value: Any, file: str, path: str, required: bool = False) -> str | None:
+    if type(value) is str and value:           # the common case, first
+        stripped = value.strip()
+        if stripped:
+            return stripped
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise InputError("缺少此项 / missing", file, path)
@@ -241,6 +246,8 @@ def _match_actuals(actuals: str | Path | dict | list, projects: pd.DataFrame, in
     rows_of = indicators.groupby("project").indices
     columns = {name: indicators[name].to_numpy(dtype=object if name != "evaluator_score" else float).copy()
                for name in ("actual", "reason", "evaluator_score")}
+    budgets = {name: projects[name].to_numpy().copy() for name in
+               ("budget_initial", "budget_adjusted", "budget_executed", "budget_half_year", "budget_unit")}
     keys = {name: indicators[name].to_numpy(dtype=object) for name in ("id", "level1", "level2", "name")}
     for p_path, raw in actual_projects:
         project = _canonical(raw, _PROJECT_KEYS, file, p_path)
@@ -253,15 +260,18 @@ def _match_actuals(actuals: str | Path | dict | list, projects: pd.DataFrame, in
             raise InputError(f"与 {filled[index]} 匹配同一个项目 / two actual projects match one project",
                              file, p_path)
         filled[index] = p_path
-        projects.at[index, "has_actuals"] = True
         budget = _canonical(project.get("budget") or {}, _BUDGET_KEYS, file, f"{p_path}.budget")
-        _merge_budget(projects, index, budget, file, f"{p_path}.budget")
+        _merge_budget(budgets, index, budget, file, f"{p_path}.budget")
         items = project.get("indicators") or []
         if not isinstance(items, list):
             raise InputError("应有指标数组 indicators / expected an array", file, f"{p_path}.indicators")
         _match_indicators(items, keys, columns, rows_of.get(index, []), file, p_path)
     for name, values in columns.items():
         indicators[name] = pd.Series(values, index=indicators.index, dtype=values.dtype)   # None stays None
+    for name, values in budgets.items():
+        if name != "budget_unit":
+            projects[name] = values
+    projects["has_actuals"] = projects["has_actuals"].to_numpy() | np.isin(np.arange(len(projects)), list(filled))
 
 
 def _match_project(pid, name, by_id, by_name, file, path) -> int:
@@ -281,9 +291,12 @@ def _match_project(pid, name, by_id, by_name, file, path) -> int:
                      file, path)
 
 
-def _merge_budget(projects: pd.DataFrame, index: int, budget: dict, file: str, path: str) -> None:
-    given_unit = _text(budget.get("unit"), file, f"{path}.unit") or projects.at[index, "budget_unit"]
-    target_unit = projects.at[index, "budget_unit"]
+def _merge_budget(budgets: dict, index: int, budget: dict, file: str, path: str) -> None:
+    """The actuals' budget figures, in the targets' budget unit, over the targets' own."""
+    if not budget:
+        return
+    target_unit = budgets["budget_unit"][index]
+    given_unit = _text(budget.get("unit"), file, f"{path}.unit") or target_unit
     try:
         factor = float(units.conversion(units.canonical(given_unit), units.canonical(target_unit)).factor)
     except (ValueError, ArithmeticError):
@@ -292,7 +305,7 @@ def _merge_budget(projects: pd.DataFrame, index: int, budget: dict, file: str, p
     for key in ("initial", "adjusted", "executed", "half_year"):
         value = _number(budget.get(key), file, f"{path}.{key}")
         if not math.isnan(value):
-            projects.at[index, f"budget_{key}"] = value * factor
+            budgets[f"budget_{key}"][index] = value * factor
 
 
 def _match_indicators(items: list, keys: dict, columns: dict, rows, file: str, p_path: str) -> None:
