@@ -43,7 +43,7 @@ def _score_parser() -> argparse.ArgumentParser:
                "score parse EXPR…（显示表达式的解读）；score rulesets（列出规则集）。")
     parser.add_argument("targets", help="指标值文件 targets.json")
     parser.add_argument("actuals", nargs="?", help="实际完成值文件 actuals.json（缺省时每个指标都按未填写计）")
-    parser.add_argument("--ruleset", help=f"规则集名称或 TOML 文件路径（缺省取 targets.json 所写，否则 national-2020）")
+    parser.add_argument("--ruleset", help="规则集名称或 TOML 文件路径（缺省取 targets.json 所写，否则 national-2020）")
     parser.add_argument("--period", choices=PERIODS, default="year", help="year：全年指标值；H1：半年指标值")
     parser.add_argument("--format", choices=("table", "json", "csv", "xlsx", "parquet"),
                         help="输出格式（缺省 table；-o 的扩展名为 .xlsx/.json/.csv/.parquet 时按扩展名）")

@@ -79,7 +79,7 @@ def explain(row: dict, ruleset: Ruleset) -> str:
 
 
 def _numeric(row: dict, w: float) -> str:
-    a, b, op, method = row["a"], row["b"], row["op"], row["method"]
+    a, b, method = row["a"], row["b"], row["method"]
     unit, written = row["unit"], (row["actual"] or "").strip()
     converted = f"{_num(b)}{unit}"
     got = f"实际 {written}" if converted == written else f"实际 {written}（= {converted}）"

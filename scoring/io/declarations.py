@@ -186,7 +186,7 @@ class _Reader:
     def read(self, lines: list[str]) -> list[_Project]:
         projects: list[_Project] = []
         current: _Project | None = None
-        in_table, gap, columns = False, False, {}
+        in_table, gap = False, False
         pending_goal, preamble = False, {}
         for number, raw in enumerate(lines, 1):
             cells = [_clean(c) for c in raw.split("\t")]
@@ -215,10 +215,10 @@ class _Reader:
                 else:
                     continue
             if self._is_table_header(labels):
-                in_table, columns = True, {label: i for i, label in enumerate(_label(c) for c in cells)}
+                in_table = True
                 continue
             if in_table:
-                self._table_line(current, number, cells, present, gap, columns)
+                self._table_line(current, number, cells, present, gap)
                 gap = False
                 continue
             pending_goal = self._header_line(current, present, labels, pending_goal)
@@ -263,8 +263,7 @@ class _Reader:
 
     # ---- indicator rows -----------------------------------------------------------------------------
 
-    def _table_line(self, project: _Project, number: int, cells: list[str], present: list[str], gap: bool,
-                    columns: dict) -> None:
+    def _table_line(self, project: _Project, number: int, cells: list[str], present: list[str], gap: bool) -> None:
         if len(present) == 1:
             self._fragment(project, number, present[0])
             return
