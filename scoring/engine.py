@@ -60,8 +60,8 @@ def score(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, pe
     if period == "H1":
         rows["target"] = rows["half_year_target"]
     keys = {name: family.key for name, family in ruleset.level1_index.items()}
-    rows["family"] = pd.Series([keys.get(name) for name in rows["level1"].to_numpy(dtype=object)],
-                               index=rows.index, dtype=object)
+    codes, names = pd.factorize(rows["level1"].to_numpy(dtype=object), use_na_sentinel=False)
+    rows["family"] = pd.Series(_objects([keys.get(name) for name in names])[codes], index=rows.index, dtype=object)
     cents, weight_issues = weights.assign(rows, ruleset)
     rows["weight"] = cents / 100.0
     rows = _score_rows(rows, ruleset)
@@ -141,7 +141,7 @@ def _score_simple(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
         outcomes.append(_evaluate(_text(target_values[t]), _text(actual_values[a]), bool(is_adverse), ruleset))
     columns = {name: _objects([getattr(o, name) for o in outcomes])[codes] for name in _FIELDS}
     out = rows.copy()
-    unknown = ~rows["family"].map(lambda f: isinstance(f, str)).to_numpy(dtype=bool)
+    unknown = pd.isna(rows["family"].to_numpy(dtype=object))
     if unknown.any():
         columns["status"][unknown], columns["method"][unknown] = "not_scored", "none"
         columns["issues"][unknown] = _objects([(("unknown_level1", f"规则集 {ruleset.name} 不认识一级指标「{name}」"),)
@@ -356,7 +356,9 @@ def _qualitative(out: pd.DataFrame, ruleset: Ruleset) -> None:
     if not qualitative.any():
         return
     bands = {tier.name: tier for tier in ruleset.tiers}
-    defaults = out["tier"].map(lambda t: float(bands[t].points) if t in bands else math.nan).to_numpy(dtype=float)
+    points = {name: float(tier.points) for name, tier in bands.items()}
+    defaults = np.array([points.get(t, math.nan) if isinstance(t, str) else math.nan
+                         for t in out["tier"].to_numpy(dtype=object)], dtype=float)
     share = np.where(qualitative, defaults, out["share"].to_numpy())
     status, issues, flags, tiers = (out[c].to_numpy(dtype=object).copy() for c in ("status", "issues", "flags", "tier"))
     given_all = out["evaluator_score"].to_numpy(dtype=float)
