@@ -89,7 +89,8 @@ def read_inputs(targets: str | Path | dict | list, actuals: str | Path | dict | 
     """Read and match the two files (``actuals`` None: every indicator has no actual yet)."""
     target_data, target_file = load_json(targets, "targets")
     ruleset, target_projects = _projects(target_data, target_file)
-    projects, indicators = [], []
+    projects = []
+    columns: dict[str, list] = {name: [] for name in INDICATOR_COLUMNS}
     seen_ids: dict[str, str] = {}
     for p_index, (p_path, raw) in enumerate(target_projects):
         project = _canonical(raw, _PROJECT_KEYS, target_file, p_path)
@@ -110,37 +111,59 @@ def read_inputs(targets: str | Path | dict | list, actuals: str | Path | dict | 
         if not isinstance(items, list):
             raise InputError("应有指标数组 indicators / expected an array of indicators", target_file,
                              f"{p_path}.indicators")
-        first_row = len(indicators)
-        seen_indicators: dict[str, str] = {}
+        first_row = len(columns["project"])
+        seen_indicators: dict[str, int] = {}
         for i_index, item in enumerate(items):
-            i_path = f"{p_path}.indicators[{i_index}]"
-            indicator = _canonical(item, _INDICATOR_KEYS, target_file, i_path)
-            indicator_id = _text(indicator.get("id"), target_file, f"{i_path}.id")
+            # paths are (project path, index, key), written out only when there is an error to report
+            indicator = _canonical(item, _INDICATOR_KEYS, target_file, (p_path, i_index, None))
+            indicator_id = _text(indicator.get("id"), target_file, (p_path, i_index, "id"))
             if indicator_id is not None:
                 if indicator_id in seen_indicators:
-                    raise InputError(f"指标 id「{indicator_id}」重复，另见 {seen_indicators[indicator_id]} / duplicate id",
-                                     target_file, f"{i_path}.id")
-                seen_indicators[indicator_id] = i_path
-            indicators.append({
-                "project": p_index, "position": i_index,
-                "id": _text(indicator.get("id"), target_file, f"{i_path}.id"),
-                "level1": _text(indicator.get("level1"), target_file, f"{i_path}.level1", required=True),
-                "level2": _text(indicator.get("level2"), target_file, f"{i_path}.level2") or "",
-                "name": _text(indicator.get("name"), target_file, f"{i_path}.name", required=True),
-                "target": _text(indicator.get("target"), target_file, f"{i_path}.target"),
-                "half_year_target": _text(indicator.get("half_year_target"), target_file,
-                                          f"{i_path}.half_year_target"),
-                "weight": _number(indicator.get("weight"), target_file, f"{i_path}.weight"),
-                "actual": _text(indicator.get("actual"), target_file, f"{i_path}.actual"),
-                "reason": _text(indicator.get("reason"), target_file, f"{i_path}.reason"),
-                "evaluator_score": _number(indicator.get("score"), target_file, f"{i_path}.score"),
-            })
-        projects[-1]["has_actuals"] = any(row["actual"] is not None for row in indicators[first_row:])
+                    raise InputError(f"指标 id「{indicator_id}」重复，另见 "
+                                     f"{_path((p_path, seen_indicators[indicator_id], None))} / duplicate id",
+                                     target_file, _path((p_path, i_index, "id")))
+                seen_indicators[indicator_id] = i_index
+            get = indicator.get
+            for column, value in (
+                    ("project", p_index), ("position", i_index), ("id", indicator_id),
+                    ("level1", _text(get("level1"), target_file, (p_path, i_index, "level1"), required=True)),
+                    ("level2", _text(get("level2"), target_file, (p_path, i_index, "level2")) or ""),
+                    ("name", _text(get("name"), target_file, (p_path, i_index, "name"), required=True)),
+                    ("target", _text(get("target"), target_file, (p_path, i_index, "target"))),
+                    ("half_year_target", _text(get("half_year_target"), target_file,
+                                               (p_path, i_index, "half_year_target"))),
+                    ("weight", _number(get("weight"), target_file, (p_path, i_index, "weight"))),
+                    ("actual", _text(get("actual"), target_file, (p_path, i_index, "actual"))),
+                    ("reason", _text(get("reason"), target_file, (p_path, i_index, "reason"))),
+                    ("evaluator_score", _number(get("score"), target_file, (p_path, i_index, "score")))):
+                columns[column].append(value)
+        projects[-1]["has_actuals"] = any(value is not None for value in columns["actual"][first_row:])
     project_frame = _frame(projects, PROJECT_COLUMNS, ("year",))
-    indicator_frame = _frame(indicators, INDICATOR_COLUMNS, ("project", "position"))
+    indicator_frame = _columns_frame(columns, ("project", "position"))
     if actuals is not None:
         _match_actuals(actuals, project_frame, indicator_frame)
     return Frames(project_frame, indicator_frame, ruleset)
+
+
+def _path(path: str | tuple) -> str:
+    """A JSON path, from its text or from (project path, indicator index, key)."""
+    if isinstance(path, str):
+        return path
+    project, index, key = path
+    return f"{project}.indicators[{index}]" + (f".{key}" if key else "")
+
+
+def _columns_frame(columns: dict[str, list], integers: tuple[str, ...]) -> pd.DataFrame:
+    """A frame from lists of values; text stays Python objects with None for missing."""
+    data = {}
+    for name, values in columns.items():
+        if name in integers:
+            data[name] = pd.Series(values, dtype="int64")
+        elif name in ("weight", "evaluator_score"):
+            data[name] = pd.Series(values, dtype=float)
+        else:
+            data[name] = pd.Series(values, dtype=object)
+    return pd.DataFrame(data)
 
 
 def _frame(records: list[dict], columns: list[str], integers: tuple[str, ...]) -> pd.DataFrame:
@@ -171,9 +194,9 @@ def _projects(data: Any, file: str) -> tuple[str | None, list[tuple[str, dict]]]
     return _text(data.get("ruleset"), file, "$.ruleset"), [("$", data)]
 
 
-def _canonical(raw: Any, keys: dict[str, tuple[str, ...]], file: str, path: str) -> dict:
+def _canonical(raw: Any, keys: dict[str, tuple[str, ...]], file: str, path: str | tuple) -> dict:
     if not isinstance(raw, dict):
-        raise InputError("应为对象 / expected an object", file, path)
+        raise InputError("应为对象 / expected an object", file, _path(path))
     if raw.keys() <= keys.keys():          # the common case: canonical keys only
         return raw
     alias = _ALIASES[id(keys)]
@@ -185,9 +208,9 @@ def _canonical(raw: Any, keys: dict[str, tuple[str, ...]], file: str, path: str)
                 continue
             near = difflib.get_close_matches(name, list(alias), n=1, cutoff=0.6)
             hint = f"，是否指「{near[0]}」" if near else ""
-            raise InputError(f"未知的键「{name}」{hint} / unknown key", file, f"{path}.{name}")
+            raise InputError(f"未知的键「{name}」{hint} / unknown key", file, f"{_path(path)}.{name}")
         if key in out:
-            raise InputError(f"「{name}」与另一个同义键重复 / the same key given twice", file, f"{path}.{name}")
+            raise InputError(f"「{name}」与另一个同义键重复 / the same key given twice", file, f"{_path(path)}.{name}")
         out[key] = value
     return out
 
@@ -201,37 +224,37 @@ def _budget(raw: Any, file: str, path: str) -> dict:
         "budget_unit": _text(budget.get("unit"), file, f"{path}.unit") or "元"}
 
 
-def _text(value: Any, file: str, path: str, required: bool = False) -> str | None:
+def _text(value: Any, file: str, path: str | tuple, required: bool = False) -> str | None:
     if type(value) is str and value:           # the common case, first
         stripped = value.strip()
         if stripped:
             return stripped
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise InputError("缺少此项 / missing", file, path)
+            raise InputError("缺少此项 / missing", file, _path(path))
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise InputError(f"应为文字，而不是 {type(value).__name__} / expected text", file, path)
+        raise InputError(f"应为文字，而不是 {type(value).__name__} / expected text", file, _path(path))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
 
 
-def _number(value: Any, file: str, path: str) -> float:
+def _number(value: Any, file: str, path: str | tuple) -> float:
     """A number, or a string holding one (``"1,025,100"``); NaN when absent."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return math.nan
     if isinstance(value, bool):
-        raise InputError("应为数字 / expected a number", file, path)
+        raise InputError("应为数字 / expected a number", file, _path(path))
     if isinstance(value, (int, float)):
         number = float(value)
     else:
         try:
             number = float(str(value).replace(",", "").replace("，", "").strip())
         except ValueError:
-            raise InputError(f"应为数字，而不是「{value}」 / expected a number", file, path) from None
+            raise InputError(f"应为数字，而不是「{value}」 / expected a number", file, _path(path)) from None
     if not math.isfinite(number):
-        raise InputError("应为有限的数字 / expected a finite number", file, path)
+        raise InputError("应为有限的数字 / expected a finite number", file, _path(path))
     return number
 
 
@@ -317,27 +340,29 @@ def _match_indicators(items: list, keys: dict, columns: dict, rows, file: str, p
             by_id[iid] = row
         by_names.setdefault((l1, l2, name), []).append(row)
         by_names.setdefault(("", "", name), []).append(row)
-    taken: dict[int, str] = {}
+    taken: dict[int, int] = {}
     for i, item in enumerate(items):
-        path = f"{p_path}.indicators[{i}]"
-        actual = _canonical(item, _INDICATOR_KEYS, file, path)
-        iid = _text(actual.get("id"), file, f"{path}.id")
+        actual = _canonical(item, _INDICATOR_KEYS, file, (p_path, i, None))
+        iid = _text(actual.get("id"), file, (p_path, i, "id"))
         if iid is not None and iid in by_id:
             row = by_id[iid]
         else:
-            names = tuple(_text(actual.get(k), file, f"{path}.{k}") or "" for k in ("level1", "level2", "name"))
+            names = tuple(_text(actual.get(k), file, (p_path, i, k)) or "" for k in ("level1", "level2", "name"))
             if not names[2]:
                 raise InputError(f"指标值文件中没有 id 为「{iid}」的指标 / no such indicator" if iid else
-                                 "指标缺少 id 或 name / an indicator needs an id or a name", file, path)
+                                 "指标缺少 id 或 name / an indicator needs an id or a name", file,
+                                 _path((p_path, i, None)))
             candidates = by_names.get(names if names[0] else ("", "", names[2]), [])
             if len(candidates) != 1:
                 what = "没有匹配的指标" if not candidates else f"匹配到 {len(candidates)} 个指标"
-                raise InputError(f"「{names[2]}」{what} / matches {len(candidates)} indicators", file, path)
+                raise InputError(f"「{names[2]}」{what} / matches {len(candidates)} indicators", file,
+                                 _path((p_path, i, None)))
             row = candidates[0]
         if row in taken:
-            raise InputError(f"与 {taken[row]} 匹配同一个指标 / two actuals match one indicator", file, path)
-        taken[row] = path
+            raise InputError(f"与 {_path((p_path, taken[row], None))} 匹配同一个指标 / two actuals match one indicator",
+                             file, _path((p_path, i, None)))
+        taken[row] = i
         for key, column, read in (("actual", "actual", _text), ("reason", "reason", _text),
                                   ("score", "evaluator_score", _number)):
             if key in actual:                  # only what the actuals file says replaces the targets'
-                columns[column][row] = read(actual[key], file, f"{path}.{key}")
+                columns[column][row] = read(actual[key], file, (p_path, i, key))
