@@ -154,8 +154,9 @@ class ScoreReport:
     def to_json(self) -> dict:
         """The JSON contract of ``score --format json`` (docs/outputs.md)."""
         rows = self.indicators
-        indicators = [self._indicator_json(row, explanation) for row, explanation in
-                      zip(rows[_INDICATOR_FIELDS].itertuples(index=False), self.explanations)]
+        columns = [rows[name].to_numpy(dtype=object) for name in _INDICATOR_FIELDS]
+        indicators = [self._indicator_json(*values, explanation)
+                      for *values, explanation in zip(*columns, self.explanations)]
         by_project: dict[int, list] = {}
         for project, item in zip(rows["project"].to_numpy(), indicators):
             by_project.setdefault(int(project), []).append(item)
@@ -198,16 +199,18 @@ class ScoreReport:
         }
 
     @staticmethod
-    def _indicator_json(row, explanation: str) -> dict:
+    def _indicator_json(id_, level1, level2, name, target, actual, reason, weight, points, computed, status,
+                        method, tier, flags, issues, explanation: str) -> dict:
+        # weights and points are already whole cents (k / 100 as the nearest float)
         return {
-            "id": row.id, "level1": row.level1, "level2": row.level2, "name": row.name,
-            "target": row.target, "actual": row.actual, "reason": _optional(row.reason),
-            "weight": _money(row.weight),
-            "score": _money(row.score) if row.status == "scored" else (None if row.status == "not_applicable" else 0.0),
-            "computed_score": _money(row.computed_score),
-            "status": row.status, "method": row.method, "tier": _optional(row.tier),
-            "explanation": explanation, "flags": list(row.flags),
-            "issues": [{"code": code, "message": message} for code, message in row.issues],
+            "id": id_, "level1": level1, "level2": level2, "name": name,
+            "target": target, "actual": actual, "reason": reason if isinstance(reason, str) else None,
+            "weight": float(weight),
+            "score": float(points) if status == "scored" else (None if status == "not_applicable" else 0.0),
+            "computed_score": float(computed),
+            "status": status, "method": method, "tier": tier if isinstance(tier, str) else None,
+            "explanation": explanation, "flags": list(flags),
+            "issues": [{"code": code, "message": message} for code, message in issues],
         }
 
     def _budget_explanation(self, p) -> str:
