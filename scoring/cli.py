@@ -196,7 +196,10 @@ def _score_command(args: argparse.Namespace) -> int:
 
         write_workbook(report.to_json(), Path(args.output))
     elif form == "json":
-        _emit(json.dumps(report.to_json(), ensure_ascii=False) + "\n", args.output)
+        if args.output:
+            _write_whole(Path(args.output), report.write_json)
+        else:
+            report.write_json(sys.stdout)
     elif form == "csv":
         _emit(report.to_csv(spreadsheet_safe=args.csv_safe), args.output)
     else:
@@ -238,8 +241,9 @@ def _check_command(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
-def _write_whole(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
+def _write_whole(path: Path, text) -> None:
+    """Write ``text`` (a string, or a function that writes to a file) to a temporary file beside
+    ``path``, then rename it into place: a failed run leaves no half-written file."""
     folder = path.parent if str(path.parent) else Path(".")
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
@@ -247,11 +251,16 @@ def _write_whole(path: Path, text: str) -> None:
         raise ScoringError(f"{path}: 无法写入 / cannot write: {error.strerror}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+            if callable(text):
+                text(out)
+            else:
+                out.write(text)
         os.replace(temporary, path)
-    except OSError as error:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
-        raise ScoringError(f"{path}: 无法写入 / cannot write: {error.strerror}") from None
+        if isinstance(error, OSError):
+            raise ScoringError(f"{path}: 无法写入 / cannot write: {error.strerror}") from None
+        raise
 
 
 def _rulesets_command() -> int:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from scoring.errors import display_width
@@ -153,17 +155,32 @@ class ScoreReport:
 
     def to_json(self) -> dict:
         """The JSON contract of ``score --format json`` (docs/outputs.md)."""
+        return {"ruleset": self.ruleset_json(), "projects": list(self.project_objects())}
+
+    def ruleset_json(self) -> dict:
+        return self.ruleset.describe() | {"period": self.period}
+
+    def write_json(self, out) -> None:
+        """The JSON of ``to_json`` written project by project, never held whole in memory."""
+        out.write('{"ruleset": ' + json.dumps(self.ruleset_json(), ensure_ascii=False) + ', "projects": [')
+        for number, project in enumerate(self.project_objects()):
+            out.write((", " if number else "") + json.dumps(project, ensure_ascii=False))
+        out.write("]}\n")
+
+    def project_objects(self):
+        """The projects of ``to_json``, one at a time, in input order."""
         rows = self.indicators
         columns = [rows[name].to_numpy(dtype=object) for name in _INDICATOR_FIELDS]
-        indicators = [self._indicator_json(*values, explanation)
-                      for *values, explanation in zip(*columns, self.explanations)]
-        by_project: dict[int, list] = {}
-        for project, item in zip(rows["project"].to_numpy(), indicators):
-            by_project.setdefault(int(project), []).append(item)
+        explanations = self.explanations
+        owner = rows["project"].to_numpy()
+        order = np.argsort(owner, kind="stable")
+        bounds = np.searchsorted(owner[order], self.projects["project"].to_numpy(), side="left")
+        ends = np.searchsorted(owner[order], self.projects["project"].to_numpy(), side="right")
         levels = self._levels()
-        projects = [self._project_json(p, by_project.get(int(p["project"]), []), levels.get(int(p["project"]), []))
-                    for p in self.projects.to_dict("records")]
-        return {"ruleset": self.ruleset.describe() | {"period": self.period}, "projects": projects}
+        for p, start, end in zip(self.projects.to_dict("records"), bounds, ends):
+            indicators = [self._indicator_json(*(column[k] for column in columns), explanations[k])
+                          for k in order[start:end]]
+            yield self._project_json(p, indicators, levels.get(int(p["project"]), []))
 
     def _levels(self) -> dict[int, list]:
         """Per project, the 一级指标 in table order with their 二级指标: weights and points added."""
