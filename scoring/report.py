@@ -7,8 +7,6 @@ Explanations are Chinese sentences a person can check by hand, e.g.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from dataclasses import dataclass
@@ -243,13 +241,11 @@ class ScoreReport:
     def to_csv(self, spreadsheet_safe: bool = False) -> str:
         """One row per indicator. The data is exact by default; ``spreadsheet_safe`` prefixes text that a
         spreadsheet would run as a formula (``=100.00(%)``, ``+1``, ``-3%``, ``@x``) with an apostrophe."""
-        buffer = io.StringIO()
         frame = self.to_dataframe()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(frame.columns)
-        for row in frame.itertuples(index=False, name=None):
-            writer.writerow([_neutral(v) for v in row] if spreadsheet_safe else row)
-        return buffer.getvalue()
+        if spreadsheet_safe:
+            for column in frame.columns[frame.dtypes == object]:
+                frame[column] = frame[column].map(_neutral)
+        return frame.to_csv(index=False, lineterminator="\n")
 
     def to_table(self) -> str:
         """A readable table per project, aligned for Chinese characters."""

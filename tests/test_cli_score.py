@@ -86,3 +86,10 @@ def test_library_dataframe():
     assert list(frame.columns[:6]) == ["project_id", "project_name", "indicator_id", "level1", "level2", "name"]
     assert frame["score"].sum() == 71.98
     assert report.totals().loc[0, "grade"] == "良"
+
+
+def test_csv_leaves_the_score_of_a_not_applicable_row_empty(capsys):
+    case = Path(__file__).parent / "cases" / "not_applicable"
+    main([str(case / "targets.json"), str(case / "actuals.json"), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["status"], r["score"]) for r in rows] == [("scored", "30.0"), ("not_applicable", ""), ("scored", "15.0")]

@@ -113,16 +113,16 @@ def _objects(values) -> np.ndarray:
 
 
 def _text_column(series: pd.Series) -> np.ndarray:
-    """Text with None for missing or blank cells (never NaN)."""
+    """Text with None for missing or blank cells (never NaN); whole floats read as integers (12.0 → 12)."""
     values = series.to_numpy(dtype=object)
     missing = pd.isna(values)
-    out = np.empty(len(values), dtype=object)
-    for index, value in enumerate(values):
-        if missing[index]:
-            out[index] = None
-        else:
-            text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
-            out[index] = text or None
+    present = values[~missing]
+    if pd.api.types.is_float_dtype(series.dtype):
+        present = np.array([str(int(v)) if float(v).is_integer() else str(v) for v in present], dtype=object)
+    texts = pd.Series(present, dtype=object).astype(str).str.strip().to_numpy(dtype=object)
+    texts[texts == ""] = None
+    out = np.full(len(values), None, dtype=object)
+    out[~missing] = texts
     return out
 
 
