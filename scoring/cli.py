@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Iterable, TextIO
 
 from scoring.api import PERIODS, score
 from scoring.io.declarations import import_files, template
+from scoring.io.files import write_text, write_whole
 from scoring.io.jsonfiles import load_json
 from scoring.errors import ExpressionError, ScoringError
 from scoring.model import Kind, Reading
@@ -127,7 +127,7 @@ def _import_command(args: argparse.Namespace) -> int:
     _emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", args.output)
     if args.report:
         report = {"repairs": [r.as_dict() for r in repairs]}
-        _write_whole(Path(args.report), json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        write_text(Path(args.report), json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     count = sum(len(p["indicators"]) for p in data["projects"])
     kinds = Counter(r.code for r in repairs)
     summary = "，".join(f"{code} {n}" for code, n in sorted(kinds.items())) or "无"
@@ -146,7 +146,7 @@ def _template_command(args: argparse.Namespace) -> int:
 
 def _emit(text: str, output: str | None) -> None:
     if output:
-        _write_whole(Path(output), text)
+        write_text(Path(output), text)
     else:
         sys.stdout.write(text)
 
@@ -197,7 +197,7 @@ def _score_command(args: argparse.Namespace) -> int:
         write_workbook(report.to_json(), Path(args.output))
     elif form == "json":
         if args.output:
-            _write_whole(Path(args.output), report.write_json)
+            write_whole(Path(args.output), lambda temporary: _stream(temporary, report.write_json))
         else:
             report.write_json(sys.stdout)
     elif form == "csv":
@@ -208,16 +208,16 @@ def _score_command(args: argparse.Namespace) -> int:
     return 1 if report.has_issues else 0
 
 
+def _stream(path: Path, write) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        write(out)
+
+
 def _write_parquet(frame, path: Path) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
     try:
-        frame.to_parquet(temporary, index=False)
-        temporary.replace(path)
+        write_whole(path, lambda temporary: frame.to_parquet(temporary, index=False))
     except ImportError:
         raise ScoringError("写 Parquet 需要 pyarrow：pip install pyarrow / the parquet format needs pyarrow") from None
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise ScoringError(f"{path}: 无法写入 / cannot write: {error.strerror}") from None
 
 
 def _check_command(args: argparse.Namespace) -> int:
@@ -239,28 +239,6 @@ def _check_command(args: argparse.Namespace) -> int:
                  for f in findings]
         _emit("\n".join(lines or ["未发现与规则不符之处。"]) + "\n", args.output)
     return 1 if findings else 0
-
-
-def _write_whole(path: Path, text) -> None:
-    """Write ``text`` (a string, or a function that writes to a file) to a temporary file beside
-    ``path``, then rename it into place: a failed run leaves no half-written file."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    except OSError as error:
-        raise ScoringError(f"{path}: 无法写入 / cannot write: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            if callable(text):
-                text(out)
-            else:
-                out.write(text)
-        os.replace(temporary, path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise ScoringError(f"{path}: 无法写入 / cannot write: {error.strerror}") from None
-        raise
 
 
 def _rulesets_command() -> int:

@@ -93,3 +93,14 @@ def test_csv_leaves_the_score_of_a_not_applicable_row_empty(capsys):
     main([str(case / "targets.json"), str(case / "actuals.json"), "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [(r["status"], r["score"]) for r in rows] == [("scored", "30.0"), ("not_applicable", ""), ("scored", "15.0")]
+
+
+def test_output_file_has_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "result.json"
+    assert main(args(CASE, "-o", str(out))) == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from scoring.errors import InputError, display_width
+from scoring.io.files import write_whole
 from scoring.io.flat import COLUMNS, column_key
 
 _GRID = {"level1": ("一级指标",), "level2": ("二级指标",), "name": ("三级指标",),
@@ -453,10 +454,4 @@ def write_findings(findings: list[dict], path: Path) -> None:
 
 
 def _save(book: Workbook, path: Path) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        book.save(temporary)
-        temporary.replace(path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"无法写入 / cannot write: {error.strerror}", str(path)) from None
+    write_whole(path, book.save)
