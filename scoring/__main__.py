@@ -1,5 +1,7 @@
 """``python -m scoring``: the same as the ``score`` command."""
 
-from scoring.cli import main
 import sys
+
+from scoring.cli import main
+
 sys.exit(main())

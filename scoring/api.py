@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scoring import engine
-from scoring.errors import InputError
 import pandas as pd
 
+from scoring import engine
+from scoring.errors import InputError
 from scoring.io import flat
 from scoring.io.jsonfiles import read_inputs
 from scoring.report import ScoreReport

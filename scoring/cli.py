@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Iterable, TextIO
 
 from scoring.api import PERIODS, score
+from scoring.errors import ExpressionError, ScoringError
 from scoring.io.declarations import import_files, template
 from scoring.io.files import write_text, write_whole
 from scoring.io.jsonfiles import load_json
-from scoring.errors import ExpressionError, ScoringError
 from scoring.model import Kind, Reading
 from scoring.parse import parse_actual, parse_target
 from scoring.rulesets import available, load_ruleset

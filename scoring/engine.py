@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from scoring import numbers, units, weights
+from scoring.bulk import bulk
 from scoring.errors import ExpressionError, UnitMismatchError
 from scoring.methods import METHODS, Measures
 from scoring.model import Kind, Op, Reading
@@ -54,6 +55,7 @@ def half_up(values: np.ndarray, places: int | np.ndarray) -> np.ndarray:
     return np.floor(scaled + 0.5 + 1e-12 * np.maximum(1.0, np.abs(scaled))) / scale
 
 
+@bulk
 def score(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, period: str = "year") -> Scored:
     """Score every indicator and project. ``period`` "H1" scores against 半年指标值 and the half-year plan."""
     rows = indicators.copy()

@@ -7,17 +7,17 @@ Explanations are Chinese sentences a person can check by hand, e.g.
 
 from __future__ import annotations
 
+import io
 import json
-import math
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cached_property
 
-import numpy as np
 import pandas as pd
 
+from scoring.bulk import bulk
 from scoring.errors import display_width
-from scoring.model import Op
+from scoring.explanations import explanations
+from scoring.io.jsonreport import write_json
 from scoring.rulesets import Ruleset
 
 FLAG_NAMES = {
@@ -31,79 +31,6 @@ FLAG_NAMES = {
     "qualitative_actual": "数值指标以文字填报，按档次评分",
 }
 STATUS_NAMES = {"scored": "已评分", "not_scored": "未评分", "not_applicable": "不适用"}
-_OP_SIGNS = {Op.GE: "≥", Op.LE: "≤", Op.GT: ">", Op.LT: "<", Op.EQ: "="}
-_EXPLAINED = ["weight", "score", "computed_score", "status", "method", "target", "actual", "issues", "flags",
-              "op", "tier", "share", "parts", "a", "b", "low", "high", "unit"]
-_INDICATOR_FIELDS = ["id", "level1", "level2", "name", "target", "actual", "reason", "weight", "score",
-                     "computed_score", "status", "method", "tier", "flags", "issues"]
-
-
-def _num(value: float) -> str:
-    """A number as short as it is, at most four decimals: 92.0 → 92, 97.2 → 97.2, 3.068493… → 3.0685."""
-    return f"{Decimal(repr(round(value, 4))).normalize():f}" if value == value else "?"
-
-
-def explain(row: dict, ruleset: Ruleset) -> str:
-    """The sentence behind one indicator's points."""
-    w, points = row["weight"], row["score"]
-    status, method = row["status"], row["method"]
-    target, actual = row["target"], row["actual"]
-    if status == "not_applicable":
-        return f"实际「{actual}」：不适用，不计分，项目得分按 100 分折算"
-    if status == "not_scored" or (row["share"] != row["share"]):
-        reasons = "；".join(message.splitlines()[0] for _, message in row["issues"]) or "无法评分"
-        return f"未评分：{reasons}"
-    if method == "missing":
-        return f"未填写实际完成值：0 分（分值 {w:.2f}）"
-    prefix = ""
-    if "assumed_op" in row["flags"] and row["op"] in _OP_SIGNS:
-        prefix = f"未写比较符，按 {_OP_SIGNS[row['op']]} 计；"
-    if method == "qualitative":
-        tier = ruleset.tier(row["tier"])
-        band = f"{float(tier.low) * 100:g}%–{float(tier.high) * 100:g}%"
-        sentence = (f"实际「{actual}」属「{tier.name}」（{band}）：{w:.2f} × {row['share'] * 100:g}% = "
-                    f"{row['computed_score']:.2f} 分")
-    elif method == "compound":
-        pieces = "；".join(f"{t} → {a or '未填'}（{s * 100:.0f}%）" for t, a, s, _ in row["parts"])
-        sentence = f"复合指标，各部分平分分值：{pieces}；{w:.2f} × {row['share'] * 100:.2f}% = {row['computed_score']:.2f} 分"
-    elif method == "deadline":
-        sentence = (f"实际 {actual} 未晚于期限 {target}：{w:.2f} 分" if row["share"]
-                    else f"实际 {actual} 晚于期限 {target}：0 分")
-    else:
-        sentence = _numeric(row, w)
-    if "override" in row["flags"]:
-        sentence += f"；采用评价人得分 {points:.2f} 分（计算得分 {row['computed_score']:.2f}）"
-    if "over_achievement" in row["flags"]:
-        sentence += f"；实际/目标 = {row['b'] / row['a']:.2f}，超额完成，需说明原因"
-    return prefix + sentence
-
-
-def _numeric(row: dict, w: float) -> str:
-    a, b, method = row["a"], row["b"], row["method"]
-    unit, written = row["unit"], (row["actual"] or "").strip()
-    converted = f"{_num(b)}{unit}"
-    got = f"实际 {written}" if converted == written else f"实际 {written}（= {converted}）"
-    goal = f"目标 {row['target']}"
-    computed = row["computed_score"]
-    if method == "range":
-        low, high = row["low"], row["high"]
-        if low <= b <= high:
-            return f"{got} 在 {goal} 内：满分 {w:.2f} 分"
-        if b < low:
-            return f"{got} 低于 {goal}：{w:.2f} × {_num(b)} / {_num(low)} = {computed:.2f} 分"
-        return f"{got} 高于 {goal}：{w:.2f} × {_num(high)} / {_num(b)} = {computed:.2f} 分"
-    if row["share"] >= 1:
-        return f"{got} 达到 {goal}：满分 {w:.2f} 分"
-    if "over_achievement" in row["flags"] and b >= a:
-        return f"{got} 超过 {goal}：{w:.2f} × {row['share'] * 100:g}%（超额完成扣分后） = {computed:.2f} 分"
-    if a == 0 or row["share"] == 0:
-        return f"{got} 未达到 {goal}：0 分"
-    if method in ("proportional", "exact_or_more"):
-        return f"{got} < {goal}：{w:.2f} × {_num(b)} / {_num(a)} = {computed:.2f} 分"
-    if method == "ratio":
-        return f"{got} > {goal}：{w:.2f} × {_num(a)} / {_num(b)} = {computed:.2f} 分"
-    return (f"{got} > {goal}：{w:.2f} × (1 − ({_num(b)} − {_num(a)}) / {_num(a)}) = "
-            f"{computed:.2f} 分")
 
 
 @dataclass(frozen=True)
@@ -117,11 +44,9 @@ class ScoreReport:
 
     @cached_property
     def explanations(self) -> list[str]:
-        frame = self.indicators
-        columns = [c for c in _EXPLAINED if c in frame]
-        arrays = [frame[c].to_numpy(dtype=object) for c in columns]
-        return [explain(dict(zip(columns, values)), self.ruleset) for values in zip(*arrays)]
+        return explanations(self.indicators, self.ruleset).texts()
 
+    @bulk
     def to_dataframe(self, explain: bool = True) -> pd.DataFrame:
         """One row per indicator: project, levels, target, actual, weight, score, status, flags, explanation."""
         frame = self.indicators
@@ -153,88 +78,17 @@ class ScoreReport:
 
     def to_json(self) -> dict:
         """The JSON contract of ``score --format json`` (docs/outputs.md)."""
-        return {"ruleset": self.ruleset_json(), "projects": list(self.project_objects())}
+        buffer = io.StringIO()
+        self.write_json(buffer)
+        return json.loads(buffer.getvalue())
 
     def ruleset_json(self) -> dict:
         return self.ruleset.describe() | {"period": self.period}
 
+    @bulk
     def write_json(self, out) -> None:
-        """The JSON of ``to_json`` written project by project, never held whole in memory."""
-        out.write('{"ruleset": ' + json.dumps(self.ruleset_json(), ensure_ascii=False) + ', "projects": [')
-        for number, project in enumerate(self.project_objects()):
-            out.write((", " if number else "") + json.dumps(project, ensure_ascii=False))
-        out.write("]}\n")
-
-    def project_objects(self):
-        """The projects of ``to_json``, one at a time, in input order."""
-        rows = self.indicators
-        columns = [rows[name].to_numpy(dtype=object) for name in _INDICATOR_FIELDS]
-        explanations = self.explanations
-        owner = rows["project"].to_numpy()
-        order = np.argsort(owner, kind="stable")
-        bounds = np.searchsorted(owner[order], self.projects["project"].to_numpy(), side="left")
-        ends = np.searchsorted(owner[order], self.projects["project"].to_numpy(), side="right")
-        levels = self._levels()
-        for p, start, end in zip(self.projects.to_dict("records"), bounds, ends):
-            indicators = [self._indicator_json(*(column[k] for column in columns), explanations[k])
-                          for k in order[start:end]]
-            yield self._project_json(p, indicators, levels.get(int(p["project"]), []))
-
-    def _levels(self) -> dict[int, list]:
-        """Per project, the 一级指标 in table order with their 二级指标: weights and points added."""
-        rows = self.indicators
-        if rows.empty:
-            return {}
-        first = rows.groupby(["project", "level1"], sort=False)[["weight", "score"]].sum()
-        second = rows.groupby(["project", "level1", "level2"], sort=False)[["weight", "score"]].sum()
-        nested: dict[tuple, list] = {}
-        for (project, level1, level2), weight, points in zip(second.index, second["weight"], second["score"]):
-            nested.setdefault((project, level1), []).append(
-                {"level2": level2, "weight": _money(weight), "score": _money(points)})
-        out: dict[int, list] = {}
-        for (project, level1), weight, points in zip(first.index, first["weight"], first["score"]):
-            out.setdefault(int(project), []).append({"level1": level1, "weight": _money(weight),
-                                                     "score": _money(points),
-                                                     "level2": nested[(project, level1)]})
-        return out
-
-    def _project_json(self, p: dict, indicators: list, levels: list) -> dict:
-        return {
-            "id": p["id"], "name": p["name"],
-            "total": _money(p["total"]), "max": 100.0, "grade": p["grade"],
-            "points": _money(p["points"]), "points_max": _money(p["points_max"]),
-            "budget": {"initial": _optional(p["budget_initial"]), "adjusted": _optional(p["budget_adjusted"]),
-                       "executed": _optional(p["budget_executed"]), "unit": p["budget_unit"],
-                       "rate": None if math.isnan(p["budget_rate"]) else round(float(p["budget_rate"]), 6),
-                       "weight": _money(p["budget_weight"]), "score": _money(p["budget_score"]),
-                       "explanation": self._budget_explanation(p)},
-            "levels": levels,
-            "indicators": indicators,
-            "issues": [{"code": code, "message": message} for code, message in p["issues"]],
-        }
-
-    @staticmethod
-    def _indicator_json(id_, level1, level2, name, target, actual, reason, weight, points, computed, status,
-                        method, tier, flags, issues, explanation: str) -> dict:
-        # weights and points are already whole cents (k / 100 as the nearest float)
-        return {
-            "id": id_, "level1": level1, "level2": level2, "name": name,
-            "target": target, "actual": actual, "reason": reason if isinstance(reason, str) else None,
-            "weight": float(weight),
-            "score": float(points) if status == "scored" else (None if status == "not_applicable" else 0.0),
-            "computed_score": float(computed),
-            "status": status, "method": method, "tier": tier if isinstance(tier, str) else None,
-            "explanation": explanation, "flags": list(flags),
-            "issues": [{"code": code, "message": message} for code, message in issues],
-        }
-
-    def _budget_explanation(self, p) -> str:
-        rate = p["budget_rate"]
-        if math.isnan(rate):
-            return "缺少全年执行数或预算数：0 分"
-        capped = "（超过 100% 按 100% 计）" if rate > 1 else ""
-        return (f"执行率 {p['budget_executed']:,.2f} / {p['budget_denominator']:,.2f} = {rate * 100:.2f}%{capped}："
-                f"{p['budget_weight']:g} × {min(rate, 1) * 100:.2f}% = {p['budget_score']:.2f} 分")
+        """The JSON of ``to_json`` written to a text stream a block of projects at a time."""
+        write_json(self, out)
 
     # ---- text outputs ------------------------------------------------------------------------------
 
@@ -278,16 +132,6 @@ def _neutral(value):
     if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
         return "'" + value
     return value
-
-
-def _optional(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return float(value) if isinstance(value, (int, float)) else value
-
-
-def _money(value: float) -> float:
-    return round(float(value), 2)
 
 
 def _aligned(rows: list[list[str]], limit: int = 28) -> list[str]:

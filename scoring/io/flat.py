@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from scoring.bulk import bulk
 from scoring.errors import InputError
 from scoring.io.jsonfiles import INDICATOR_COLUMNS, PROJECT_COLUMNS, Frames
 
@@ -50,6 +51,7 @@ def read_flat(path: Path) -> pd.DataFrame:
         raise InputError(f"无法读取 / cannot read: {error}", str(path)) from None
 
 
+@bulk
 def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
     """The engine's project and indicator frames from a flat table."""
     renamed = {}

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from scoring import units
+from scoring.bulk import bulk
 from scoring.errors import InputError
 
 # canonical key → accepted aliases
@@ -85,6 +86,7 @@ def load_json(source: str | Path | dict | list, role: str) -> tuple[Any, str]:
                          str(path)) from None
 
 
+@bulk
 def read_inputs(targets: str | Path | dict | list, actuals: str | Path | dict | list | None) -> Frames:
     """Read and match the two files (``actuals`` None: every indicator has no actual yet)."""
     target_data, target_file = load_json(targets, "targets")

@@ -1,0 +1,184 @@
+"""Explanations: the Chinese sentence behind each indicator's points, e.g.
+``实际 92% < 目标 ≥95%：5.00 × 92 / 95 = 4.84 分``, which a person can check by hand.
+
+A sentence depends on the row's reading, status and share, and on three numbers that differ from row
+to row: its weight, score and computed score. ``explain`` writes one sentence. ``explanations``
+writes the sentence of each distinct rest once, as a template whose numbers are slots, and fills the
+slots for every row with array operations: a million rows share some tens of thousands of templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from scoring.model import Op
+from scoring.rulesets import Ruleset
+
+OP_SIGNS = {Op.GE: "≥", Op.LE: "≤", Op.GT: ">", Op.LT: "<", Op.EQ: "="}
+EXPLAINED = ["weight", "score", "computed_score", "status", "method", "target", "actual", "issues", "flags",
+             "op", "tier", "share", "parts", "a", "b", "low", "high", "unit"]
+SLOTS = ("weight", "score", "computed_score")       # the numbers a template leaves open
+
+
+def _num(value: float) -> str:
+    """A number as short as it is, at most four decimals: 92.0 → 92, 97.2 → 97.2, 3.068493… → 3.0685."""
+    return f"{Decimal(repr(round(value, 4))).normalize():f}" if value == value else "?"
+
+
+def explain(row: dict, ruleset: Ruleset) -> str:
+    """The sentence behind one indicator's points."""
+    w, points = row["weight"], row["score"]
+    status, method = row["status"], row["method"]
+    target, actual = row["target"], row["actual"]
+    if status == "not_applicable":
+        return f"实际「{actual}」：不适用，不计分，项目得分按 100 分折算"
+    if status == "not_scored" or (row["share"] != row["share"]):
+        reasons = "；".join(message.splitlines()[0] for _, message in row["issues"]) or "无法评分"
+        return f"未评分：{reasons}"
+    if method == "missing":
+        return f"未填写实际完成值：0 分（分值 {w:.2f}）"
+    prefix = ""
+    if "assumed_op" in row["flags"] and row["op"] in OP_SIGNS:
+        prefix = f"未写比较符，按 {OP_SIGNS[row['op']]} 计；"
+    if method == "qualitative":
+        tier = ruleset.tier(row["tier"])
+        band = f"{float(tier.low) * 100:g}%–{float(tier.high) * 100:g}%"
+        sentence = (f"实际「{actual}」属「{tier.name}」（{band}）：{w:.2f} × {row['share'] * 100:g}% = "
+                    f"{row['computed_score']:.2f} 分")
+    elif method == "compound":
+        pieces = "；".join(f"{t} → {a or '未填'}（{s * 100:.0f}%）" for t, a, s, _ in row["parts"])
+        sentence = f"复合指标，各部分平分分值：{pieces}；{w:.2f} × {row['share'] * 100:.2f}% = {row['computed_score']:.2f} 分"
+    elif method == "deadline":
+        sentence = (f"实际 {actual} 未晚于期限 {target}：{w:.2f} 分" if row["share"]
+                    else f"实际 {actual} 晚于期限 {target}：0 分")
+    else:
+        sentence = _numeric(row, w)
+    if "override" in row["flags"]:
+        sentence += f"；采用评价人得分 {points:.2f} 分（计算得分 {row['computed_score']:.2f}）"
+    if "over_achievement" in row["flags"]:
+        sentence += f"；实际/目标 = {row['b'] / row['a']:.2f}，超额完成，需说明原因"
+    return prefix + sentence
+
+
+def _numeric(row: dict, w: float) -> str:
+    a, b, method = row["a"], row["b"], row["method"]
+    unit, written = row["unit"], (row["actual"] or "").strip()
+    converted = f"{_num(b)}{unit}"
+    got = f"实际 {written}" if converted == written else f"实际 {written}（= {converted}）"
+    goal = f"目标 {row['target']}"
+    computed = row["computed_score"]
+    if method == "range":
+        low, high = row["low"], row["high"]
+        if low <= b <= high:
+            return f"{got} 在 {goal} 内：满分 {w:.2f} 分"
+        if b < low:
+            return f"{got} 低于 {goal}：{w:.2f} × {_num(b)} / {_num(low)} = {computed:.2f} 分"
+        return f"{got} 高于 {goal}：{w:.2f} × {_num(high)} / {_num(b)} = {computed:.2f} 分"
+    if row["share"] >= 1:
+        return f"{got} 达到 {goal}：满分 {w:.2f} 分"
+    if "over_achievement" in row["flags"] and b >= a:
+        return f"{got} 超过 {goal}：{w:.2f} × {row['share'] * 100:g}%（超额完成扣分后） = {computed:.2f} 分"
+    if a == 0 or row["share"] == 0:
+        return f"{got} 未达到 {goal}：0 分"
+    if method in ("proportional", "exact_or_more"):
+        return f"{got} < {goal}：{w:.2f} × {_num(b)} / {_num(a)} = {computed:.2f} 分"
+    if method == "ratio":
+        return f"{got} > {goal}：{w:.2f} × {_num(a)} / {_num(b)} = {computed:.2f} 分"
+    return (f"{got} > {goal}：{w:.2f} × (1 − ({_num(b)} − {_num(a)}) / {_num(a)}) = "
+            f"{computed:.2f} 分")
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """Every row's sentence as pieces: the row's text is the concatenation of ``pieces[k][row]``."""
+
+    pieces: tuple[np.ndarray, ...]
+
+    def texts(self) -> list[str]:
+        if not self.pieces:
+            return []
+        return list(map("".join, zip(*self.pieces)))
+
+
+def explanations(frame: pd.DataFrame, ruleset: Ruleset, escape=None, factorize=None) -> Sentences:
+    """The sentence of every row of a scored frame.
+
+    ``escape`` (e.g. for JSON) is applied to the text around the numbers, once per template.
+    ``factorize(column)`` gives a column's codes and distinct values, for a caller that shares them.
+    """
+    columns = [c for c in EXPLAINED if c in frame]
+    factorize = factorize or (lambda name: pd.factorize(frame[name].to_numpy(), use_na_sentinel=False))
+    codes, first = _distinct_rows([factorize(c) for c in columns if c not in SLOTS], len(frame))
+    samples = {c: frame[c].to_numpy()[first].tolist() for c in columns}
+    literals, slots, by_hand = [], [], []
+    for t in range(len(first)):
+        template = _template({c: samples[c][t] for c in columns}, ruleset)
+        if template is None:          # the mark occurs in the row's own text: its rows are explained one by one
+            by_hand.append(t)
+            template = ([""], [])
+        literals.append(template[0])
+        slots.append(template[1])
+    width = max((len(s) for s in slots), default=0)
+    escaped = escape or (lambda text: text)
+    texts = np.empty((len(literals), width + 1), dtype=object)
+    texts[:] = ""
+    numbers: dict[tuple[str, str], int] = {}
+    slot_table = np.full((len(slots), width), -1, dtype=np.int64)      # -1: no number
+    for t, (pieces, used) in enumerate(zip(literals, slots)):
+        texts[t, :len(pieces)] = [escaped(piece) for piece in pieces]
+        for k, name_spec in enumerate(used):
+            slot_table[t, k] = numbers.setdefault(name_spec, len(numbers))
+    formatted = np.empty((len(numbers) + 1, len(frame)), dtype=object)
+    formatted[-1] = ""
+    for (name, spec), k in numbers.items():
+        formatted[k] = _formatted(frame[name].to_numpy(dtype=float), spec)
+    rows = np.arange(len(frame))
+    pieces = [texts[codes, 0]]
+    for k in range(width):
+        pieces += [formatted[slot_table[codes, k], rows], texts[codes, k + 1]]
+    if by_hand:
+        for row in np.flatnonzero(np.isin(codes, by_hand)):
+            values = {c: frame[c].to_numpy()[row:row + 1].tolist()[0] for c in columns}
+            pieces[0][row] = escaped(explain(values, ruleset))
+    return Sentences(tuple(pieces))
+
+
+_MARK = "\x00\x01slot\x01\x00"
+
+
+class _Slot:
+    """A row's number left open in a template: formatting it records the format and leaves a mark."""
+
+    def __init__(self, name: str, used: list) -> None:
+        self.name, self.used = name, used
+
+    def __format__(self, spec: str) -> str:
+        self.used.append((self.name, spec))
+        return _MARK
+
+
+def _template(values: dict, ruleset: Ruleset) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """(the text around the numbers, which number goes in each gap and its format); None when the
+    row's own text holds the mark."""
+    used: list[tuple[str, str]] = []
+    text = explain({**values, **{name: _Slot(name, used) for name in SLOTS if name in values}}, ruleset)
+    literals = text.split(_MARK)
+    return (literals, used) if len(literals) == len(used) + 1 else None
+
+
+def _distinct_rows(factorized: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A code per row for its combination of values, and the first row of each combination."""
+    key = np.zeros(n, dtype=np.int64)
+    for codes, uniques in factorized:
+        key, _ = pd.factorize(key * len(uniques) + codes)
+    _, first = np.unique(key, return_index=True)
+    return key, first
+
+
+def _formatted(values: np.ndarray, spec: str) -> np.ndarray:
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.array([format(u, spec) for u in uniques], dtype=object)[codes]
