@@ -196,21 +196,26 @@ def _score_command(args: argparse.Namespace) -> int:
 
         write_workbook(report.to_json(), Path(args.output))
     elif form == "json":
-        if args.output:
-            write_whole(Path(args.output), lambda temporary: _stream(temporary, report.write_json))
-        else:
-            report.write_json(sys.stdout)
+        _write_stream(args.output, report.write_json)
     elif form == "csv":
-        _emit(report.to_csv(spreadsheet_safe=args.csv_safe), args.output)
+        _write_stream(args.output, lambda out: report.write_csv(out, spreadsheet_safe=args.csv_safe))
     else:
         _emit(report.to_table(), args.output)
     progress.done()
     return 1 if report.has_issues else 0
 
 
-def _stream(path: Path, write) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
-        write(out)
+def _write_stream(output: str | None, write) -> None:
+    """``write(stream)`` to the file ``output`` (whole or not at all), or to stdout."""
+    if not output:
+        write(sys.stdout)
+        return
+
+    def to_file(path: Path) -> None:
+        with path.open("w", encoding="utf-8", newline="") as out:
+            write(out)
+
+    write_whole(Path(output), to_file)
 
 
 def _write_parquet(frame, path: Path) -> None:

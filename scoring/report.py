@@ -17,6 +17,7 @@ import pandas as pd
 from scoring.bulk import bulk
 from scoring.errors import display_width
 from scoring.explanations import explanations
+from scoring.io.csvreport import write_csv
 from scoring.io.jsonreport import write_json
 from scoring.rulesets import Ruleset
 
@@ -95,11 +96,14 @@ class ScoreReport:
     def to_csv(self, spreadsheet_safe: bool = False) -> str:
         """One row per indicator. The data is exact by default; ``spreadsheet_safe`` prefixes text that a
         spreadsheet would run as a formula (``=100.00(%)``, ``+1``, ``-3%``, ``@x``) with an apostrophe."""
-        frame = self.to_dataframe()
-        if spreadsheet_safe:
-            for column in frame.columns[frame.dtypes == object]:
-                frame[column] = frame[column].map(_neutral)
-        return frame.to_csv(index=False, lineterminator="\n")
+        buffer = io.StringIO()
+        self.write_csv(buffer, spreadsheet_safe)
+        return buffer.getvalue()
+
+    @bulk
+    def write_csv(self, out, spreadsheet_safe: bool = False) -> None:
+        """The CSV of ``to_csv`` written to a text stream a block of rows at a time."""
+        write_csv(self.to_dataframe(), out, spreadsheet_safe)
 
     def to_table(self) -> str:
         """A readable table per project, aligned for Chinese characters."""
@@ -126,12 +130,6 @@ class ScoreReport:
                 lines.append(f"  小计 {level['level1']}：{level['score']:.2f} / {level['weight']:.2f}")
             blocks.append("\n".join(lines))
         return "\n\n".join(blocks) + "\n"
-
-
-def _neutral(value):
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
 
 
 def _aligned(rows: list[list[str]], limit: int = 28) -> list[str]:

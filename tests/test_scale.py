@@ -102,16 +102,3 @@ def test_dask_gives_what_pandas_gives():
         assert merged[column].fillna(-1).equals(merged[f"{column}_dask"].fillna(-1)), column
     both = totals.merge(dask_totals, on="project_id", suffixes=("", "_dask"))
     assert len(both) == len(totals) and both["total"].equals(both["total_dask"])
-
-
-def test_json_written_project_by_project_equals_to_json():
-    import io
-
-    from generate import generate
-
-    targets, actuals = generate(600, seed=11)
-    report = score({"projects": targets}, {"projects": actuals})
-    buffer = io.StringIO()
-    report.write_json(buffer)
-    assert json.loads(buffer.getvalue()) == report.to_json()
-    assert len(report.to_json()["projects"]) == len(targets)

@@ -115,25 +115,23 @@ def _objects(values) -> np.ndarray:
 
 
 def _text_column(series: pd.Series) -> np.ndarray:
-    """Text with None for missing or blank cells (never NaN); whole floats read as integers (12.0 → 12)."""
-    values = series.to_numpy(dtype=object)
-    missing = pd.isna(values)
-    present = values[~missing]
+    """Text with None for missing or blank cells (never NaN); whole floats read as integers (12.0 → 12).
+    Each distinct cell is cleaned once."""
+    codes, uniques = pd.factorize(series)                   # a missing cell is code -1
     if pd.api.types.is_float_dtype(series.dtype):
-        present = np.array([str(int(v)) if float(v).is_integer() else str(v) for v in present], dtype=object)
-    texts = pd.Series(present, dtype=object).astype(str).str.strip().to_numpy(dtype=object)
-    texts[texts == ""] = None
-    out = np.full(len(values), None, dtype=object)
-    out[~missing] = texts
-    return out
+        texts = [str(int(v)) if float(v).is_integer() else str(v) for v in uniques]
+    else:
+        texts = [str(v).strip() for v in uniques]
+    return _objects([text or None for text in texts] + [None])[codes]
 
 
 def _number_column(series: pd.Series, key: str, file: str) -> np.ndarray:
-    text = pd.Series(series.to_numpy(dtype=object), dtype=object).where(series.notna().to_numpy(), None)
-    cleaned = text.map(lambda v: None if v is None or str(v).strip() == "" else str(v).replace(",", "").strip())
-    numbers = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
-    bad = cleaned.notna().to_numpy() & np.isnan(numbers)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raise InputError(f"第 {row + 1} 行 {key} 应为数字，而不是「{cleaned.iat[row]}」 / expected a number", file)
-    return numbers
+    """Numbers (``1,025,100`` too), NaN for missing or blank cells; each distinct cell is read once."""
+    codes, uniques = pd.factorize(series)
+    cleaned = [str(v).replace(",", "").strip() or None for v in uniques]
+    numbers = pd.to_numeric(pd.Series(cleaned, dtype=object), errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero(pd.notna(pd.Series(cleaned, dtype=object)).to_numpy() & np.isnan(numbers))
+    if bad.size:
+        row = int(np.flatnonzero(np.isin(codes, bad))[0])
+        raise InputError(f"第 {row + 1} 行 {key} 应为数字，而不是「{cleaned[codes[row]]}」 / expected a number", file)
+    return np.append(numbers, np.nan)[codes]

@@ -1,10 +1,8 @@
 """The JSON report (``score --format json``, docs/outputs.md), written from the scored frames.
 
-Indicator objects are not built one by one: each column's distinct values are encoded once (a table
-of a million indicators holds a few hundred names and targets, some tens of thousands of actuals),
-every row's object is then a sequence of those encoded pieces, and the pieces are joined and written
-a block of projects at a time. Explanations come as templates with their numbers filled in per row
-(scoring/explanations.py), escaped for JSON once per template.
+Indicator objects are not built one by one: each column's distinct values are encoded once and rows
+are joined from the pieces (scoring/io/pieces.py). Explanations come as templates with their numbers
+filled in per row (scoring/explanations.py), escaped for JSON once per template.
 """
 
 from __future__ import annotations
@@ -17,49 +15,38 @@ import numpy as np
 import pandas as pd
 
 from scoring.explanations import explanations
+from scoring.io.pieces import column, encoded, write_rows
 
 _dumps = partial(json.dumps, ensure_ascii=False)
-_ROWS_PER_WRITE = 50_000
 
 
 def write_json(report, out) -> None:
     """Write ``report`` as JSON to the text stream ``out``, never holding the whole text in memory."""
     out.write('{"ruleset": ' + _dumps(report.ruleset_json()) + ', "projects": [')
     rows, projects = report.indicators, report.projects
-    columns = _indicator_columns(report)
     heads, tails = _project_texts(report)
-    # Projects in their order, each with its rows in table order; a project without rows gets one
-    # empty row, so that every project has a first row (which opens it) and a last (which closes it).
+    opening = np.where(np.arange(len(projects)) > 0, ", ", "") + heads      # ", " between projects
+    # Each project's rows in table order: its first row opens the project, its last closes it, and
+    # a project without rows is written whole after the one before it.
     position = pd.Index(projects["project"]).get_indexer(rows["project"])
-    empty = np.flatnonzero(np.bincount(position, minlength=len(projects)) == 0)
-    position = np.concatenate([position, empty])
     order = np.argsort(position, kind="stable")
     owner = position[order]
-    first = np.r_[True, owner[1:] != owner[:-1]]
-    last = np.r_[owner[1:] != owner[:-1], True]
-    phantom = order >= len(rows)
-    lead, trail = np.full(len(order), ", ", dtype=object), np.full(len(order), "", dtype=object)
-    lead[first] = np.where(owner[first] > 0, ", ", "") + heads[owner[first]]
-    lead[phantom] += tails[owner[phantom]]
-    trail[last & ~phantom] = tails[owner[last & ~phantom]]
-    for start in range(0, len(order), _ROWS_PER_WRITE):
-        block = slice(start, start + _ROWS_PER_WRITE)
-        out.write("".join(_block(columns, order[block], len(rows), lead[block], trail[block]).ravel().tolist()))
+    first, last = np.ones(len(owner), dtype=bool), np.ones(len(owner), dtype=bool)
+    first[1:] = last[:-1] = owner[1:] != owner[:-1]
+    lead, trail = np.full(len(rows), ", ", dtype=object), np.full(len(rows), "", dtype=object)
+    lead[order[first]] = opening[owner[first]]
+    trail[order[last]] = tails[owner[last]]
+    prefix = ""
+    for p in np.flatnonzero(np.bincount(position, minlength=len(projects)) == 0):
+        whole = opening[p] + tails[p]
+        before = np.flatnonzero(owner < p)
+        if before.size:
+            trail[order[before[-1]]] += whole
+        else:
+            prefix += whole
+    out.write(prefix)
+    write_rows(out, [lead, *_indicator_columns(report), trail], order)
     out.write("]}\n")
-
-
-def _block(columns: list, rows: np.ndarray, n: int, lead: np.ndarray, trail: np.ndarray) -> np.ndarray:
-    """The pieces of some rows' JSON, one row of pieces per indicator (an empty one for a project
-    without indicators)."""
-    real = rows < n
-    taken = np.where(real, rows, 0)
-    grid = np.empty((len(rows), len(columns) + 2), dtype=object)
-    grid[:, 0], grid[:, -1] = lead, trail
-    for k, column in enumerate(columns, 1):
-        grid[:, k] = column if isinstance(column, str) else column[taken]
-    if not real.all():
-        grid[~real, 1:-1] = ""
-    return grid
 
 
 def _indicator_columns(report) -> list:
@@ -72,16 +59,15 @@ def _indicator_columns(report) -> list:
                       np.where(status == "not_applicable", math.nan, 0.0))
     sentences = explanations(rows, report.ruleset, escape=lambda text: _dumps(text)[1:-1],
                              factorize=factorized).pieces
-    fields = [("id", None), ("level1", None), ("level2", None), ("name", None), ("target", None),
-              ("actual", None), ("reason", _text), ("weight", float), ("score", points),
-              ("computed_score", float), ("status", None), ("method", None), ("tier", _text)]
+    fields = [("id", _json), ("level1", _json), ("level2", _json), ("name", _json), ("target", _json),
+              ("actual", _json), ("reason", _text), ("weight", _json), ("score", points),
+              ("computed_score", _json), ("status", _json), ("method", _json), ("tier", _text)]
     columns = []
     for key, how in fields:
         columns.append(f', "{key}": ' if columns else '{"id": ')
-        columns.append(_encoded(*pd.factorize(how, use_na_sentinel=False)) if isinstance(how, np.ndarray)
-                       else _encoded(*factorized(key), how))
-    return columns + [', "explanation": "', *sentences, '", "flags": ', _encoded(*factorized("flags"), list),
-                      ', "issues": ', _encoded(*factorized("issues"), _issues), "}"]
+        columns.append(column(how, _json) if isinstance(how, np.ndarray) else encoded(*factorized(key), how))
+    return columns + [', "explanation": "', *sentences, '", "flags": ', encoded(*factorized("flags"), _list),
+                      ', "issues": ', encoded(*factorized("issues"), _issues), "}"]
 
 
 class _Factorized:
@@ -96,23 +82,27 @@ class _Factorized:
         return self.done[name]
 
 
-def _encoded(codes: np.ndarray, uniques, convert=None) -> np.ndarray:
-    """Each row's JSON text, encoded once per distinct value; a missing value (None, NaN) is null."""
-    texts = ["null" if u is None or (isinstance(u, float) and u != u) else _dumps(convert(u) if convert else u)
-             for u in (uniques.tolist() if isinstance(uniques, np.ndarray) else list(uniques))]
-    return np.array(texts, dtype=object)[codes]
+def _json(value) -> str:
+    """A value's JSON text; a missing value (None, NaN) is null."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "null"
+    return _dumps(value)
 
 
-def _column(values, convert=None) -> np.ndarray:
-    return _encoded(*pd.factorize(np.asarray(values), use_na_sentinel=False), convert)
+def _text(value) -> str:
+    return _json(value if isinstance(value, str) else None)
 
 
-def _text(value):
-    return value if isinstance(value, str) else None
+def _list(flags) -> str:
+    return _json(None if flags is None else list(flags))
 
 
-def _issues(issues) -> list[dict]:
-    return [{"code": code, "message": message} for code, message in issues]
+def _issues(issues) -> str:
+    return _json(None if issues is None else [{"code": code, "message": message} for code, message in issues])
+
+
+def _money(value) -> str:
+    return _json(value if value is None else round(float(value), 2))
 
 
 def _project_texts(report) -> tuple[np.ndarray, np.ndarray]:
@@ -122,19 +112,19 @@ def _project_texts(report) -> tuple[np.ndarray, np.ndarray]:
         *(p[c].to_numpy(dtype=float) for c in ("budget_rate", "budget_executed", "budget_denominator",
                                                "budget_weight", "budget_score")))]
     budget = _objects([
-        ("initial", _column(p["budget_initial"], float)), ("adjusted", _column(p["budget_adjusted"], float)),
-        ("executed", _column(p["budget_executed"], float)), ("unit", _column(p["budget_unit"])),
-        ("rate", _column(p["budget_rate"], lambda rate: round(rate, 6))),
-        ("weight", _column(p["budget_weight"], _money)), ("score", _column(p["budget_score"], _money)),
-        ("explanation", _column(explained)),
+        ("initial", column(p["budget_initial"], _json)), ("adjusted", column(p["budget_adjusted"], _json)),
+        ("executed", column(p["budget_executed"], _json)), ("unit", column(p["budget_unit"], _json)),
+        ("rate", column(p["budget_rate"], lambda rate: _json(rate if rate is None else round(rate, 6)))),
+        ("weight", column(p["budget_weight"], _money)), ("score", column(p["budget_score"], _money)),
+        ("explanation", column(explained, _json)),
     ])
     heads = _objects([
-        ("id", _column(p["id"])), ("name", _column(p["name"])), ("total", _column(p["total"], _money)),
-        ("max", "100.0"), ("grade", _column(p["grade"])), ("points", _column(p["points"], _money)),
-        ("points_max", _column(p["points_max"], _money)), ("budget", budget),
+        ("id", column(p["id"], _json)), ("name", column(p["name"], _json)), ("total", column(p["total"], _money)),
+        ("max", "100.0"), ("grade", column(p["grade"], _json)), ("points", column(p["points"], _money)),
+        ("points_max", column(p["points_max"], _money)), ("budget", budget),
         ("levels", "[" + _levels(report.indicators, p["project"]) + "]"),
     ], close=', "indicators": [')
-    return heads, '], "issues": ' + _column(p["issues"], _issues) + "}"
+    return heads, '], "issues": ' + column(p["issues"], _issues) + "}"
 
 
 def _levels(rows: pd.DataFrame, projects: pd.Series) -> np.ndarray:
@@ -142,12 +132,12 @@ def _levels(rows: pd.DataFrame, projects: pd.Series) -> np.ndarray:
     list's items)."""
     first = rows.groupby(["project", "level1"], sort=False)[["weight", "score"]].sum().reset_index()
     second = rows.groupby(["project", "level1", "level2"], sort=False)[["weight", "score"]].sum().reset_index()
-    level2 = _objects([("level2", _column(second["level2"])), ("weight", _column(second["weight"], _money)),
-                       ("score", _column(second["score"], _money))])
+    level2 = _objects([("level2", column(second["level2"], _json)), ("weight", column(second["weight"], _money)),
+                       ("score", column(second["score"], _money))])
     owner = pd.MultiIndex.from_frame(first[["project", "level1"]]).get_indexer(
         pd.MultiIndex.from_frame(second[["project", "level1"]]))
-    level1 = _objects([("level1", _column(first["level1"])), ("weight", _column(first["weight"], _money)),
-                       ("score", _column(first["score"], _money)),
+    level1 = _objects([("level1", column(first["level1"], _json)), ("weight", column(first["weight"], _money)),
+                       ("score", column(first["score"], _money)),
                        ("level2", "[" + _joined(level2, owner, len(first)) + "]")])
     return _joined(level1, pd.Index(projects).get_indexer(first["project"]), len(projects))
 
@@ -180,6 +170,3 @@ def _budget_explanation(rate: float, executed: float, denominator: float, weight
     return (f"执行率 {executed:,.2f} / {denominator:,.2f} = {rate * 100:.2f}%{capped}："
             f"{weight:g} × {min(rate, 1) * 100:.2f}% = {points:.2f} 分")
 
-
-def _money(value: float) -> float:
-    return round(float(value), 2)

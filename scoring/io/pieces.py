@@ -1,0 +1,41 @@
+"""Text outputs (JSON, CSV) written from each column's distinct values.
+
+A million scored indicators hold a few hundred distinct names and targets and some tens of thousands
+of distinct actuals, so a column is encoded once per distinct value; each row's text is then a
+sequence of encoded pieces and literal separators, joined and written a block of rows at a time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+_ROWS_PER_WRITE = 50_000
+
+
+def encoded(codes: np.ndarray, uniques, encode) -> np.ndarray:
+    """Each row's text, from its codes into ``uniques`` (code -1: missing, encoded as ``encode(None)``)."""
+    values = uniques.tolist() if isinstance(uniques, np.ndarray) else list(uniques)
+    texts = np.empty(len(values) + 1, dtype=object)
+    texts[:] = [encode(value) for value in values] + [encode(None)]
+    return texts[codes]
+
+
+def column(values, encode) -> np.ndarray:
+    """Each value's text, encoded once per distinct value."""
+    if not isinstance(values, pd.Series):
+        values = np.asarray(values, dtype=object if isinstance(values, list) else None)
+    return encoded(*pd.factorize(values), encode)
+
+
+def write_rows(out, columns: list, order: np.ndarray | None = None) -> None:
+    """Write the rows (in ``order``, by default as they are) whose pieces are ``columns``: literal
+    texts, and arrays holding one piece per row."""
+    count = len(order) if order is not None else max(len(c) for c in columns if not isinstance(c, str))
+    for start in range(0, count, _ROWS_PER_WRITE):
+        taken = order[start:start + _ROWS_PER_WRITE] if order is not None else slice(start, start + _ROWS_PER_WRITE)
+        rows = len(range(count)[start:start + _ROWS_PER_WRITE])
+        grid = np.empty((rows, len(columns)), dtype=object)
+        for k, piece in enumerate(columns):
+            grid[:, k] = piece if isinstance(piece, str) else piece[taken]
+        out.write("".join(grid.ravel().tolist()))
