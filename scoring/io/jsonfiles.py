@@ -12,6 +12,8 @@ from __future__ import annotations
 import difflib
 import json
 import math
+from itertools import chain
+from operator import itemgetter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,13 +88,20 @@ def load_json(source: str | Path | dict | list, role: str) -> tuple[Any, str]:
                          str(path)) from None
 
 
+# indicator columns read from targets.json: (column, key, reader, required)
+_TARGET_FIELDS = (("id", "id", "text", False), ("level1", "level1", "text", True), ("level2", "level2", "text", False),
+                  ("name", "name", "text", True), ("target", "target", "text", False),
+                  ("half_year_target", "half_year_target", "text", False), ("weight", "weight", "number", False),
+                  ("actual", "actual", "text", False), ("reason", "reason", "text", False),
+                  ("evaluator_score", "score", "number", False))
+
+
 @bulk
 def read_inputs(targets: str | Path | dict | list, actuals: str | Path | dict | list | None) -> Frames:
     """Read and match the two files (``actuals`` None: every indicator has no actual yet)."""
     target_data, target_file = load_json(targets, "targets")
     ruleset, target_projects = _projects(target_data, target_file)
-    projects = []
-    columns: dict[str, list] = {name: [] for name in INDICATOR_COLUMNS}
+    projects, items, counts, paths = [], [], [], []
     seen_ids: dict[str, str] = {}
     for p_index, (p_path, raw) in enumerate(target_projects):
         project = _canonical(raw, _PROJECT_KEYS, target_file, p_path)
@@ -109,42 +118,91 @@ def read_inputs(targets: str | Path | dict | list, actuals: str | Path | dict | 
         projects.append({"project": p_index, "id": project_id, "name": name, "kind": project.get("kind"),
                          "year": project.get("year"), "unit": project.get("unit"),
                          "department": project.get("department"), **budget, "has_actuals": False})
-        items = project.get("indicators")
-        if not isinstance(items, list):
+        project_items = project.get("indicators")
+        if not isinstance(project_items, list):
             raise InputError("应有指标数组 indicators / expected an array of indicators", target_file,
                              f"{p_path}.indicators")
-        first_row = len(columns["project"])
-        seen_indicators: dict[str, int] = {}
-        for i_index, item in enumerate(items):
-            # paths are (project path, index, key), written out only when there is an error to report
-            indicator = _canonical(item, _INDICATOR_KEYS, target_file, (p_path, i_index, None))
-            indicator_id = _text(indicator.get("id"), target_file, (p_path, i_index, "id"))
-            if indicator_id is not None:
-                if indicator_id in seen_indicators:
-                    raise InputError(f"指标 id「{indicator_id}」重复，另见 "
-                                     f"{_path((p_path, seen_indicators[indicator_id], None))} / duplicate id",
-                                     target_file, _path((p_path, i_index, "id")))
-                seen_indicators[indicator_id] = i_index
-            get = indicator.get
-            for column, value in (
-                    ("project", p_index), ("position", i_index), ("id", indicator_id),
-                    ("level1", _text(get("level1"), target_file, (p_path, i_index, "level1"), required=True)),
-                    ("level2", _text(get("level2"), target_file, (p_path, i_index, "level2")) or ""),
-                    ("name", _text(get("name"), target_file, (p_path, i_index, "name"), required=True)),
-                    ("target", _text(get("target"), target_file, (p_path, i_index, "target"))),
-                    ("half_year_target", _text(get("half_year_target"), target_file,
-                                               (p_path, i_index, "half_year_target"))),
-                    ("weight", _number(get("weight"), target_file, (p_path, i_index, "weight"))),
-                    ("actual", _text(get("actual"), target_file, (p_path, i_index, "actual"))),
-                    ("reason", _text(get("reason"), target_file, (p_path, i_index, "reason"))),
-                    ("evaluator_score", _number(get("score"), target_file, (p_path, i_index, "score")))):
-                columns[column].append(value)
-        projects[-1]["has_actuals"] = any(value is not None for value in columns["actual"][first_row:])
+        items += project_items
+        counts.append(len(project_items))
+        paths.append(p_path)
+    owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    position = np.arange(len(items), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+
+    def where(k: int, key: str | None = None) -> tuple:
+        return paths[owner[k]], int(position[k]), key
+
+    columns = _item_columns(items, _TARGET_FIELDS, target_file, where)
+    columns["level2"] = [value or "" for value in columns["level2"]]
+    _no_duplicate_ids(columns["id"], owner, target_file, where)
     project_frame = _frame(projects, PROJECT_COLUMNS, ("year",))
-    indicator_frame = _columns_frame(columns, ("project", "position"))
+    project_frame["has_actuals"] = np.bincount(owner[[a is not None for a in columns["actual"]]],
+                                               minlength=len(projects)) > 0
+    indicator_frame = _columns_frame({"project": owner, "position": position, **columns}, ("project", "position"))
     if actuals is not None:
         _match_actuals(actuals, project_frame, indicator_frame)
     return Frames(project_frame, indicator_frame, ruleset)
+
+
+def _item_columns(items: list, fields: tuple, file: str, where) -> dict[str, list | np.ndarray]:
+    """Columns of the indicator objects ``items`` (``where(k, key)`` locates item k for errors).
+
+    A column of the common values is read at once: text that is all non-empty strings (stripped),
+    numbers that are all JSON numbers. Anything else (a missing required value, a number where text
+    goes, text where a number goes) is read one value at a time, in document order, by the readers
+    that convert it or raise the error naming its path.
+    """
+    present = set(chain.from_iterable(items)) if not set(map(type, items)) - {dict} else None
+    if present is None or not present <= _INDICATOR_KEYS.keys():
+        items = [_canonical(item, _INDICATOR_KEYS, file, where(k)) for k, item in enumerate(items)]
+        present = set(chain.from_iterable(items))
+    columns, odd = {}, []
+    for f, (column, key, kind, required) in enumerate(fields):
+        values = _values(items, key) if key in present else [None] * len(items)
+        types = set(map(type, values))
+        if kind == "text":
+            if types == {str}:
+                read = list(map(str.strip, values))
+            elif types <= {type(None)}:
+                read = values
+            elif types <= {str, type(None)} and not required:
+                read = [None if v is None else v.strip() for v in values]
+            else:
+                read = list(values)
+            if not (types <= {str, type(None)} and "" not in read and (not required or types == {str})):
+                odd += [(k, f) for k, v in enumerate(read)
+                        if (v is None and required) or (v is not None and (v.__class__ is not str or not v))]
+        else:
+            read = np.array(values, dtype=float) if types <= {int, float, type(None)} else np.full(len(values), np.nan)
+            if not (types <= {int, float, type(None)} and np.isfinite(read).sum() + values.count(None) == len(read)):
+                odd += [(k, f) for k, v in enumerate(values) if v is not None and v.__class__ is not int
+                        and (v.__class__ is not float or not -math.inf < v < math.inf)]
+        columns[column] = read
+    for k, f in sorted(odd):
+        column, key, kind, required = fields[f]
+        value = items[k].get(key)
+        columns[column][k] = (_text(value, file, where(k, key), required) if kind == "text"
+                              else _number(value, file, where(k, key)))
+    return columns
+
+
+def _values(items: list[dict], key: str) -> list:
+    try:
+        return list(map(itemgetter(key), items))          # every item has the key (the usual case)
+    except KeyError:
+        return [item.get(key) for item in items]
+
+
+def _no_duplicate_ids(ids: list, owner: np.ndarray, file: str, where) -> None:
+    """Indicator ids are unique within their project."""
+    given = np.flatnonzero([i is not None for i in ids])
+    pairs = pd.DataFrame({"project": owner[given], "id": pd.Series(ids, dtype=object).to_numpy()[given]})
+    repeated = pairs.duplicated(keep="first").to_numpy()
+    if repeated.any():
+        k = int(given[np.argmax(repeated)])
+        first = int(given[np.flatnonzero((pairs["project"] == owner[k]).to_numpy()
+                                         & (pairs["id"] == ids[k]).to_numpy())[0]])
+        raise InputError(f"指标 id「{ids[k]}」重复，另见 {_path(where(first))} / duplicate id", file,
+                         _path(where(k, "id")))
 
 
 def _path(path: str | tuple) -> str:
@@ -260,6 +318,10 @@ def _number(value: Any, file: str, path: str | tuple) -> float:
     return number
 
 
+_ACTUAL_FIELDS = (("actual", "actual", "text", False), ("reason", "reason", "text", False),
+                  ("evaluator_score", "score", "number", False))
+
+
 def _match_actuals(actuals: str | Path | dict | list, projects: pd.DataFrame, indicators: pd.DataFrame) -> None:
     data, file = load_json(actuals, "actuals")
     _, actual_projects = _projects(data, file)
@@ -268,12 +330,9 @@ def _match_actuals(actuals: str | Path | dict | list, projects: pd.DataFrame, in
     for i, name in enumerate(projects["name"]):
         by_name.setdefault(name, []).append(i)
     filled: dict[int, str] = {}
-    rows_of = indicators.groupby("project").indices
-    columns = {name: indicators[name].to_numpy(dtype=object if name != "evaluator_score" else float).copy()
-               for name in ("actual", "reason", "evaluator_score")}
     budgets = {name: projects[name].to_numpy().copy() for name in
                ("budget_initial", "budget_adjusted", "budget_executed", "budget_half_year", "budget_unit")}
-    keys = {name: indicators[name].to_numpy(dtype=object) for name in ("id", "level1", "level2", "name")}
+    items, counts, paths, matched = [], [], [], []
     for p_path, raw in actual_projects:
         project = _canonical(raw, _PROJECT_KEYS, file, p_path)
         pid = _text(project.get("id"), file, f"{p_path}.id")
@@ -287,16 +346,80 @@ def _match_actuals(actuals: str | Path | dict | list, projects: pd.DataFrame, in
         filled[index] = p_path
         budget = _canonical(project.get("budget") or {}, _BUDGET_KEYS, file, f"{p_path}.budget")
         _merge_budget(budgets, index, budget, file, f"{p_path}.budget")
-        items = project.get("indicators") or []
-        if not isinstance(items, list):
+        project_items = project.get("indicators") or []
+        if not isinstance(project_items, list):
             raise InputError("应有指标数组 indicators / expected an array", file, f"{p_path}.indicators")
-        _match_indicators(items, keys, columns, rows_of.get(index, []), file, p_path)
-    for name, values in columns.items():
-        indicators[name] = pd.Series(values, index=indicators.index, dtype=values.dtype)   # None stays None
+        items += project_items
+        counts.append(len(project_items))
+        paths.append(p_path)
+        matched.append(index)
+    owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    position = np.arange(len(items), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+
+    def where(k: int, key: str | None = None) -> tuple:
+        return paths[owner[k]], int(position[k]), key
+
+    if set(map(type, items)) - {dict} or not set(chain.from_iterable(items)) <= _INDICATOR_KEYS.keys():
+        items = [_canonical(item, _INDICATOR_KEYS, file, where(k)) for k, item in enumerate(items)]
+    present = set(chain.from_iterable(items))
+    rows = _indicator_rows(items, np.asarray(matched, dtype=np.int64)[owner], indicators, file, where)
+    for column, key, kind, required in _ACTUAL_FIELDS:
+        given = [k for k, item in enumerate(items) if key in item] if key in present else []
+        values = _item_columns([items[k] for k in given], ((column, key, kind, required),), file,
+                               lambda j, key=None: where(given[j], key))[column]
+        if given:
+            merged = indicators[column].to_numpy(dtype=object if kind == "text" else float).copy()
+            merged[rows[given]] = values
+            indicators[column] = pd.Series(merged, index=indicators.index, dtype=merged.dtype)   # None stays None
     for name, values in budgets.items():
         if name != "budget_unit":
             projects[name] = values
     projects["has_actuals"] = projects["has_actuals"].to_numpy() | np.isin(np.arange(len(projects)), list(filled))
+
+
+def _indicator_rows(items: list, project: np.ndarray, indicators: pd.DataFrame, file: str, where) -> np.ndarray:
+    """The indicator row each actual answers: by id within its project, else by (level1, level2, name)."""
+    ids = _item_columns(items, (("id", "id", "text", False),), file, where)["id"]
+    n = len(indicators)
+    codes, _ = pd.factorize(np.concatenate([indicators["id"].to_numpy(dtype=object), np.array(ids, dtype=object)]))
+    width = int(codes.max(initial=0)) + 2
+    known = np.where(codes[:n] >= 0, indicators["project"].to_numpy() * width + codes[:n], -1 - np.arange(n))
+    asked = np.where(codes[n:] >= 0, project * width + codes[n:], np.iinfo(np.int64).min)
+    rows = pd.Index(known).get_indexer(asked)
+    by_names: dict[tuple, list[int]] = {}
+    for k in np.flatnonzero(rows < 0):           # no id, or an id the targets do not have: by names
+        if not by_names:
+            by_names = _names_index(indicators)
+        rows[k] = _row_by_names(items[k], ids[k], int(project[k]), by_names, file, where(k))
+    taken = pd.Series(rows).duplicated(keep="first").to_numpy()
+    if taken.any():
+        k = int(np.argmax(taken))
+        first = int(np.flatnonzero(rows == rows[k])[0])
+        raise InputError(f"与 {_path(where(first))} 匹配同一个指标 / two actuals match one indicator", file,
+                         _path(where(k)))
+    return rows
+
+
+def _names_index(indicators: pd.DataFrame) -> dict[tuple, list[int]]:
+    """(project, level1, level2, name) and (project, "", "", name) → the rows that have them."""
+    index: dict[tuple, list[int]] = {}
+    for row, (project, level1, level2, name) in enumerate(zip(
+            *(indicators[c].to_numpy(dtype=object) for c in ("project", "level1", "level2", "name")))):
+        index.setdefault((project, level1, level2, name), []).append(row)
+        index.setdefault((project, "", "", name), []).append(row)
+    return index
+
+
+def _row_by_names(item: dict, iid: str | None, project: int, by_names: dict, file: str, path: tuple) -> int:
+    names = tuple(_text(item.get(k), file, (*path[:2], k)) or "" for k in ("level1", "level2", "name"))
+    if not names[2]:
+        raise InputError(f"指标值文件中没有 id 为「{iid}」的指标 / no such indicator" if iid else
+                         "指标缺少 id 或 name / an indicator needs an id or a name", file, _path(path))
+    candidates = by_names.get((project, *names) if names[0] else (project, "", "", names[2]), [])
+    if len(candidates) != 1:
+        what = "没有匹配的指标" if not candidates else f"匹配到 {len(candidates)} 个指标"
+        raise InputError(f"「{names[2]}」{what} / matches {len(candidates)} indicators", file, _path(path))
+    return candidates[0]
 
 
 def _match_project(pid, name, by_id, by_name, file, path) -> int:
@@ -331,40 +454,3 @@ def _merge_budget(budgets: dict, index: int, budget: dict, file: str, path: str)
         value = _number(budget.get(key), file, f"{path}.{key}")
         if not math.isnan(value):
             budgets[f"budget_{key}"][index] = value * factor
-
-
-def _match_indicators(items: list, keys: dict, columns: dict, rows, file: str, p_path: str) -> None:
-    by_id: dict[str, int] = {}
-    by_names: dict[tuple, list[int]] = {}
-    for row in rows:
-        iid, l1, l2, name = keys["id"][row], keys["level1"][row], keys["level2"][row], keys["name"][row]
-        if iid is not None:
-            by_id[iid] = row
-        by_names.setdefault((l1, l2, name), []).append(row)
-        by_names.setdefault(("", "", name), []).append(row)
-    taken: dict[int, int] = {}
-    for i, item in enumerate(items):
-        actual = _canonical(item, _INDICATOR_KEYS, file, (p_path, i, None))
-        iid = _text(actual.get("id"), file, (p_path, i, "id"))
-        if iid is not None and iid in by_id:
-            row = by_id[iid]
-        else:
-            names = tuple(_text(actual.get(k), file, (p_path, i, k)) or "" for k in ("level1", "level2", "name"))
-            if not names[2]:
-                raise InputError(f"指标值文件中没有 id 为「{iid}」的指标 / no such indicator" if iid else
-                                 "指标缺少 id 或 name / an indicator needs an id or a name", file,
-                                 _path((p_path, i, None)))
-            candidates = by_names.get(names if names[0] else ("", "", names[2]), [])
-            if len(candidates) != 1:
-                what = "没有匹配的指标" if not candidates else f"匹配到 {len(candidates)} 个指标"
-                raise InputError(f"「{names[2]}」{what} / matches {len(candidates)} indicators", file,
-                                 _path((p_path, i, None)))
-            row = candidates[0]
-        if row in taken:
-            raise InputError(f"与 {_path((p_path, taken[row], None))} 匹配同一个指标 / two actuals match one indicator",
-                             file, _path((p_path, i, None)))
-        taken[row] = i
-        for key, column, read in (("actual", "actual", _text), ("reason", "reason", _text),
-                                  ("score", "evaluator_score", _number)):
-            if key in actual:                  # only what the actuals file says replaces the targets'
-                columns[column][row] = read(actual[key], file, (p_path, i, key))
