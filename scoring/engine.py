@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from operator import attrgetter
 
 import numpy as np
 import pandas as pd
@@ -58,7 +59,7 @@ def half_up(values: np.ndarray, places: int | np.ndarray) -> np.ndarray:
 @bulk
 def score(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, period: str = "year") -> Scored:
     """Score every indicator and project. ``period`` "H1" scores against 半年指标值 and the half-year plan."""
-    rows = indicators.copy()
+    rows = indicators.copy(deep=False)        # columns are replaced, never written in place
     if period == "H1":
         rows["target"] = rows["half_year_target"]
     keys = {name: family.key for name, family in ruleset.level1_index.items()}
@@ -129,20 +130,18 @@ _FIELDS = tuple(_Outcome.__dataclass_fields__)
 
 def _score_simple(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
     """Each distinct (target, actual, adverse) is evaluated once; the methods then run over arrays."""
-    targets = rows["target"].to_numpy(dtype=object)
-    actuals = rows["actual"].to_numpy(dtype=object)
-    adverse = _adverse(rows, targets, ruleset)
-    target_codes, target_values = pd.factorize(targets, use_na_sentinel=False)
-    actual_codes, actual_values = pd.factorize(actuals, use_na_sentinel=False)
-    keys = (target_codes.astype(np.int64) * (len(actual_values) + 1) + actual_codes) * 2 + adverse
+    target_codes, target_values = _texts(rows["target"])
+    actual_codes, actual_values = _texts(rows["actual"])
+    adverse = _adverse(rows, target_codes, target_values, ruleset)
+    keys = (target_codes.astype(np.int64) * len(actual_values) + actual_codes) * 2 + adverse
     codes, unique_keys = pd.factorize(keys)
     outcomes = []
-    for key in unique_keys:
-        pair, is_adverse = divmod(int(key), 2)
-        t, a = divmod(pair, len(actual_values) + 1)
-        outcomes.append(_evaluate(_text(target_values[t]), _text(actual_values[a]), bool(is_adverse), ruleset))
-    columns = {name: _objects([getattr(o, name) for o in outcomes])[codes] for name in _FIELDS}
-    out = rows.copy()
+    for key in unique_keys.tolist():
+        pair, is_adverse = divmod(key, 2)
+        t, a = divmod(pair, len(actual_values))
+        outcomes.append(_evaluate(target_values[t], actual_values[a], bool(is_adverse), ruleset))
+    columns = {name: _objects(list(map(attrgetter(name), outcomes)))[codes] for name in _FIELDS}
+    out = rows.copy(deep=False)
     unknown = pd.isna(rows["family"].to_numpy(dtype=object))
     if unknown.any():
         columns["status"][unknown], columns["method"][unknown] = "not_scored", "none"
@@ -181,8 +180,10 @@ def _objects(items: list) -> np.ndarray:
     return array
 
 
-def _text(value) -> str | None:
-    return value if isinstance(value, str) else None
+def _texts(column: pd.Series) -> tuple[np.ndarray, list]:
+    """Codes of a text column into its distinct texts, None (missing, or not text) first."""
+    codes, uniques = pd.factorize(column.to_numpy(dtype=object))
+    return codes + 1, [None] + [value if isinstance(value, str) else None for value in uniques]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -255,16 +256,15 @@ def _says_none(word: str | None, ruleset: Ruleset, adverse: bool = False) -> boo
     return bool(re.fullmatch(rf"(?:无|零|没有|未发生|没有发生|未出现|没有出现|无重大){tail}", word))
 
 
-def _adverse(rows: pd.DataFrame, targets: np.ndarray, ruleset: Ruleset) -> np.ndarray:
+def _adverse(rows: pd.DataFrame, target_codes: np.ndarray, targets: list, ruleset: Ruleset) -> np.ndarray:
     """Rows whose name or target label names an adverse event (事故, 差错, 投诉 …)."""
     if not ruleset.adverse_words:
         return np.zeros(len(rows), dtype=np.int64)
     pattern = re.compile("|".join(map(re.escape, ruleset.adverse_words)))
-    codes, values = pd.factorize(targets, use_na_sentinel=False)
-    labelled = np.array([bool(pattern.search(_label_of(v))) for v in values], dtype=bool)
-    names, name_values = pd.factorize(rows["name"].to_numpy(dtype=object), use_na_sentinel=False)
-    named = np.array([isinstance(v, str) and bool(pattern.search(v)) for v in name_values], dtype=bool)
-    return (labelled[codes] | named[names]).astype(np.int64)
+    labelled = np.array([bool(pattern.search(_label_of(v))) for v in targets], dtype=bool)
+    name_codes, names = _texts(rows["name"])
+    named = np.array([v is not None and bool(pattern.search(v)) for v in names], dtype=bool)
+    return (labelled[target_codes] | named[name_codes]).astype(np.int64)
 
 
 def _label_of(text) -> str:
@@ -349,7 +349,9 @@ def _over_achievement(out: pd.DataFrame, ruleset: Ruleset) -> None:
         over = (out["op"].isin([Op.GE, Op.GT]) & (out["a"] > 0) & (out["b"] / out["a"] >= ratio - 1e-12)).to_numpy()
     if over.any():
         out.loc[over, "share"] = out.loc[over, "share"] * (1 - float(ruleset.over_deduction))
-        out["flags"] = [f + ("over_achievement",) if o else f for f, o in zip(out["flags"], over)]
+        flags = out["flags"].to_numpy(dtype=object).copy()
+        flags[over] = _objects([f + ("over_achievement",) for f in flags[over]])
+        out["flags"] = pd.Series(flags, index=out.index, dtype=object)
 
 
 def _qualitative(out: pd.DataFrame, ruleset: Ruleset) -> None:
@@ -359,12 +361,15 @@ def _qualitative(out: pd.DataFrame, ruleset: Ruleset) -> None:
         return
     bands = {tier.name: tier for tier in ruleset.tiers}
     points = {name: float(tier.points) for name, tier in bands.items()}
-    defaults = np.array([points.get(t, math.nan) if isinstance(t, str) else math.nan
-                         for t in out["tier"].to_numpy(dtype=object)], dtype=float)
+    tier_codes, tier_names = pd.factorize(out["tier"].to_numpy(dtype=object))
+    defaults = np.array([points.get(t, math.nan) for t in tier_names] + [math.nan])[tier_codes]
     share = np.where(qualitative, defaults, out["share"].to_numpy())
-    status, issues, flags, tiers = (out[c].to_numpy(dtype=object).copy() for c in ("status", "issues", "flags", "tier"))
     given_all = out["evaluator_score"].to_numpy(dtype=float)
     attention = np.flatnonzero(qualitative & (~np.isnan(given_all) | np.isnan(defaults)))
+    if not attention.size:
+        out["share"] = share
+        return
+    status, issues, flags, tiers = (out[c].to_numpy(dtype=object).copy() for c in ("status", "issues", "flags", "tier"))
     top = max(t.high for t in ruleset.tiers)
     for i in attention:
         weight, given, tier = out["weight"].iat[i], given_all[i], tiers[i]
@@ -400,7 +405,9 @@ def _in_band(ratio: Decimal, tier, top: Decimal) -> bool:
 def _points(out: pd.DataFrame) -> None:
     scored = (out["status"] == "scored").to_numpy()
     computed = np.where(scored, half_up(out["weight"].to_numpy() * out["share"].to_numpy(), 2), 0.0)
-    override = np.array(["override" in f for f in out["flags"]], dtype=bool)
+    override = out["evaluator_score"].notna().to_numpy(copy=True)     # only a row with a score is overridden
+    flags = out["flags"].to_numpy(dtype=object)
+    override[override] = ["override" in f for f in flags[override]]
     out["computed_score"] = computed
     out["score"] = np.where(override, half_up(out["evaluator_score"].to_numpy(dtype=float), 2), computed)
 
@@ -416,7 +423,7 @@ def _score_compound(result: pd.DataFrame, rows: pd.DataFrame, compound: np.ndarr
     for i, target, actual in zip(owners, rows["target"].to_numpy(dtype=object)[owners],
                                  rows["actual"].to_numpy(dtype=object)[owners]):
         target_parts = _target(target).reading.parts
-        for part, part_actual in zip(target_parts, _actual_parts(_text(actual), target_parts)):
+        for part, part_actual in zip(target_parts, _actual_parts(actual if isinstance(actual, str) else None, target_parts)):
             parts["owner"].append(i)
             parts["target"].append(part.text)
             parts["actual"].append(part_actual)
@@ -492,7 +499,7 @@ def _projects(projects: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, peri
     out["budget_denominator"] = denominator
     out["budget_rate"] = rate
     out["budget_weight"] = budget_points
-    out["budget_score"] = [_budget_points(ruleset.budget_points, e, d) for e, d in zip(executed, denominator)]
+    out["budget_score"] = _budget_scores(ruleset.budget_points, executed, denominator)
 
     by_project = rows.groupby("project", sort=False)
     indicator_score = by_project["score"].sum()
@@ -510,6 +517,17 @@ def _projects(projects: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, peri
     out["grade"] = [ruleset.grade(Decimal(str(t))) for t in out["total"]]
     out["issues"] = _project_issues(out, rows, ruleset, weight_issues, budget_points)
     return out
+
+
+def _budget_scores(weight: Decimal, executed: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """Budget points of every project: in floats, and exactly wherever the cents are near a tie."""
+    valid = (denominator > 0) & ~np.isnan(executed)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cents = float(weight) * np.minimum(np.maximum(executed, 0.0) / denominator, 1.0) * 100.0
+    points = np.where(valid, np.floor(cents + 0.5) / 100.0, 0.0)
+    for i in np.flatnonzero(valid & (np.abs(cents - np.floor(cents) - 0.5) < 1e-6)):
+        points[i] = _budget_points(weight, executed[i], denominator[i])
+    return points
 
 
 def _budget_points(weight: Decimal, executed: float, denominator: float) -> float:

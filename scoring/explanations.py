@@ -111,7 +111,7 @@ def explanations(frame: pd.DataFrame, ruleset: Ruleset, escape=None, factorize=N
     ``factorize(column)`` gives a column's codes and distinct values, for a caller that shares them.
     """
     columns = [c for c in EXPLAINED if c in frame]
-    factorize = factorize or (lambda name: pd.factorize(frame[name].to_numpy(), use_na_sentinel=False))
+    factorize = factorize or (lambda name: pd.factorize(frame[name].to_numpy()))
     codes, first = _distinct_rows([factorize(c) for c in columns if c not in SLOTS], len(frame))
     samples = {c: frame[c].to_numpy()[first].tolist() for c in columns}
     literals, slots, by_hand = [], [], []
@@ -171,10 +171,11 @@ def _template(values: dict, ruleset: Ruleset) -> tuple[list[str], list[tuple[str
 
 
 def _distinct_rows(factorized: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """A code per row for its combination of values, and the first row of each combination."""
+    """A code per row for its combination of values (codes of -1, missing values, included), and the
+    first row of each combination."""
     key = np.zeros(n, dtype=np.int64)
     for codes, uniques in factorized:
-        key, _ = pd.factorize(key * len(uniques) + codes)
+        key, _ = pd.factorize(key * (len(uniques) + 1) + codes + 1)
     _, first = np.unique(key, return_index=True)
     return key, first
 

@@ -49,27 +49,27 @@ def assign(indicators: pd.DataFrame, ruleset: Ruleset) -> tuple[np.ndarray, list
         return cents, issues
     total = int(ruleset.indicator_points * 100)
     family_weight = {f.key: float(f.weight or 0) for f in ruleset.families}
-    group = rows["project"].astype(str) + "|" + (
-        rows["family"] if ruleset.weights_by == "family" else "")
-    families = pd.DataFrame({"project": rows["project"].to_numpy(), "group": group.to_numpy(),
-                             "family": rows["family"].to_numpy()}).drop_duplicates("group")
-    families["total"] = total
-    families["share"] = families["family"].map(family_weight) if ruleset.weights_by == "family" else 1.0
+    by_family = ruleset.weights_by == "family"
+    family_codes, family_keys = pd.factorize(rows["family"].to_numpy(dtype=object))
+    project = rows["project"].to_numpy(dtype=np.int64)
+    group = project * len(family_keys) + family_codes if by_family else project   # whom the weight is shared by
+    group_codes, _ = pd.factorize(group)
+    first = np.unique(group_codes, return_index=True)[1]
+    families = pd.DataFrame({"project": project[first], "group": np.arange(len(first)), "total": total,
+                             "share": [family_weight[family_keys[c]] for c in family_codes[first]] if by_family
+                             else 1.0})
     families["cents"] = split_cents(families, "project", "total", "share")
 
     explicit = np.floor(rows["weight"].to_numpy(dtype=float) * 100 + 0.5 + 1e-9)   # half-up to cents
     has_weight = ~np.isnan(explicit)
-    frame = pd.DataFrame({"group": group.to_numpy(), "explicit": np.where(has_weight, explicit, 0.0),
+    frame = pd.DataFrame({"group": group_codes, "explicit": np.where(has_weight, explicit, 0.0),
                           "open": (~has_weight).astype(float)})
-    given = frame.groupby("group", sort=False)["explicit"].transform("sum").to_numpy()
-    family_cents = frame["group"].map(families.set_index("group")["cents"]).to_numpy()
-    rest = family_cents - given
-    over = (rest < 0)
-    if over.any():
-        for key in pd.unique(frame["group"][over]):
-            project, family = key.split("|", 1)
-            issues.append({"project": int(project), "code": "weights_overshoot", "family": family or None,
-                           "message": "显式分值之和超过可分配的权重 / explicit weights overshoot the weight to share"})
+    given = np.bincount(group_codes, weights=frame["explicit"].to_numpy(), minlength=len(first))[group_codes]
+    rest = families["cents"].to_numpy()[group_codes] - given
+    for g in pd.unique(group_codes[rest < 0]):
+        issues.append({"project": int(project[first[g]]), "code": "weights_overshoot",
+                       "family": family_keys[family_codes[first[g]]] if by_family else None,
+                       "message": "显式分值之和超过可分配的权重 / explicit weights overshoot the weight to share"})
     frame["rest"] = np.maximum(rest, 0).astype(np.int64)
     shared = split_cents(frame, "group", "rest", "open")
     cents[known] = np.where(has_weight, explicit, shared).astype(np.int64)

@@ -102,3 +102,19 @@ def test_dask_gives_what_pandas_gives():
         assert merged[column].fillna(-1).equals(merged[f"{column}_dask"].fillna(-1)), column
     both = totals.merge(dask_totals, on="project_id", suffixes=("", "_dask"))
     assert len(both) == len(totals) and both["total"].equals(both["total_dask"])
+
+
+def test_budget_points_of_many_projects_equal_the_exact_reckoning():
+    import numpy as np
+    from decimal import Decimal
+
+    from scoring.engine import _budget_points, _budget_scores
+
+    rng = np.random.default_rng(1)
+    budget = np.round(rng.uniform(1, 1e7, 20000), 2)
+    executed = np.round(budget * rng.uniform(0.5, 1.1, len(budget)), 2)
+    executed[::7] = budget[::7] * 0.9715            # ties and near-ties at the cent
+    executed[::17], budget[::13] = -5.0, np.nan
+    for weight in (Decimal(10), Decimal("15.5")):
+        exact = [_budget_points(weight, e, b) for e, b in zip(executed, budget)]
+        assert _budget_scores(weight, executed, budget).tolist() == exact

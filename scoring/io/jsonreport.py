@@ -78,7 +78,7 @@ class _Factorized:
 
     def __call__(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         if name not in self.done:
-            self.done[name] = pd.factorize(self.frame[name].to_numpy(), use_na_sentinel=False)
+            self.done[name] = pd.factorize(self.frame[name].to_numpy())
         return self.done[name]
 
 
