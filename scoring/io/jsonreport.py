@@ -24,7 +24,8 @@ def write_json(report, out) -> None:
     """Write ``report`` as JSON to the text stream ``out``, never holding the whole text in memory."""
     out.write('{"ruleset": ' + _dumps(report.ruleset_json()) + ', "projects": [')
     rows, projects = report.indicators, report.projects
-    heads, tails = _project_texts(report)
+    factorized = _Factorized(rows)
+    heads, tails = _project_texts(report, factorized)
     opening = np.where(np.arange(len(projects)) > 0, ", ", "") + heads      # ", " between projects
     # Each project's rows in table order: its first row opens the project, its last closes it, and
     # a project without rows is written whole after the one before it.
@@ -45,15 +46,14 @@ def write_json(report, out) -> None:
         else:
             prefix += whole
     out.write(prefix)
-    write_rows(out, [lead, *_indicator_columns(report), trail], order)
+    write_rows(out, [lead, *_indicator_columns(report, factorized), trail], order)
     out.write("]}\n")
 
 
-def _indicator_columns(report) -> list:
+def _indicator_columns(report, factorized) -> list:
     """The pieces of every indicator's JSON object, in the order of the contract: literal texts, and
     arrays with one encoded value per row."""
     rows = report.indicators
-    factorized = _Factorized(rows)
     status = rows["status"].to_numpy(dtype=object)
     points = np.where(status == "scored", rows["score"].to_numpy(dtype=float),
                       np.where(status == "not_applicable", math.nan, 0.0))
@@ -105,7 +105,7 @@ def _money(value) -> str:
     return _json(value if value is None else round(float(value), 2))
 
 
-def _project_texts(report) -> tuple[np.ndarray, np.ndarray]:
+def _project_texts(report, factorized) -> tuple[np.ndarray, np.ndarray]:
     """Per project, its JSON before its indicators (up to ``"indicators": [``) and after them."""
     p = report.projects
     explained = [_budget_explanation(*values) for values in zip(
@@ -122,24 +122,37 @@ def _project_texts(report) -> tuple[np.ndarray, np.ndarray]:
         ("id", column(p["id"], _json)), ("name", column(p["name"], _json)), ("total", column(p["total"], _money)),
         ("max", "100.0"), ("grade", column(p["grade"], _json)), ("points", column(p["points"], _money)),
         ("points_max", column(p["points_max"], _money)), ("budget", budget),
-        ("levels", "[" + _levels(report.indicators, p["project"]) + "]"),
+        ("levels", "[" + _levels(report.indicators, p["project"], factorized) + "]"),
     ], close=', "indicators": [')
     return heads, '], "issues": ' + column(p["issues"], _issues) + "}"
 
 
-def _levels(rows: pd.DataFrame, projects: pd.Series) -> np.ndarray:
+def _levels(rows: pd.DataFrame, projects: pd.Series, factorized) -> np.ndarray:
     """Per project, its 一级指标 in table order with their 二级指标, weights and points added (the JSON
     list's items)."""
-    first = rows.groupby(["project", "level1"], sort=False)[["weight", "score"]].sum().reset_index()
-    second = rows.groupby(["project", "level1", "level2"], sort=False)[["weight", "score"]].sum().reset_index()
-    level2 = _objects([("level2", column(second["level2"], _json)), ("weight", column(second["weight"], _money)),
-                       ("score", column(second["score"], _money))])
-    owner = pd.MultiIndex.from_frame(first[["project", "level1"]]).get_indexer(
-        pd.MultiIndex.from_frame(second[["project", "level1"]]))
-    level1 = _objects([("level1", column(first["level1"], _json)), ("weight", column(first["weight"], _money)),
-                       ("score", column(first["score"], _money)),
-                       ("level2", "[" + _joined(level2, owner, len(first)) + "]")])
-    return _joined(level1, pd.Index(projects).get_indexer(first["project"]), len(projects))
+    level1, level1_names = factorized("level1")
+    level2, level2_names = factorized("level2")
+    project = pd.Index(projects).get_indexer(rows["project"])
+    first, first_rows = _groups(project * (len(level1_names) + 1) + level1 + 1)
+    second, second_rows = _groups((project * (len(level1_names) + 1) + level1 + 1) * (len(level2_names) + 1)
+                                  + level2 + 1)
+    weight, points = rows["weight"].to_numpy(dtype=float), rows["score"].to_numpy(dtype=float)
+    level2_texts = _objects([
+        ("level2", encoded(level2[second_rows], level2_names, _json)),
+        ("weight", column(np.bincount(second, weight), _money)),
+        ("score", column(np.bincount(second, points), _money))])
+    level1_texts = _objects([
+        ("level1", encoded(level1[first_rows], level1_names, _json)),
+        ("weight", column(np.bincount(first, weight), _money)),
+        ("score", column(np.bincount(first, points), _money)),
+        ("level2", "[" + _joined(level2_texts, first[second_rows], len(first_rows)) + "]")])
+    return _joined(level1_texts, project[first_rows], len(projects))
+
+
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's group (numbered in order of first appearance) and each group's first row."""
+    codes, _ = pd.factorize(keys)
+    return codes, np.unique(codes, return_index=True)[1]
 
 
 def _objects(fields: list[tuple[str, np.ndarray | str]], close: str = "}") -> np.ndarray:
