@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from functools import partial
+from json.encoder import encode_basestring
 
 import numpy as np
 import pandas as pd
@@ -57,7 +58,7 @@ def _indicator_columns(report, factorized) -> list:
     status = rows["status"].to_numpy(dtype=object)
     points = np.where(status == "scored", rows["score"].to_numpy(dtype=float),
                       np.where(status == "not_applicable", math.nan, 0.0))
-    sentences = explanations(rows, report.ruleset, escape=lambda text: _dumps(text)[1:-1],
+    sentences = explanations(rows, report.ruleset, escape=lambda text: encode_basestring(text)[1:-1],
                              factorize=factorized).pieces
     fields = [("id", _json), ("level1", _json), ("level2", _json), ("name", _json), ("target", _json),
               ("actual", _json), ("reason", _text), ("weight", _json), ("score", points),
@@ -83,9 +84,13 @@ class _Factorized:
 
 
 def _json(value) -> str:
-    """A value's JSON text; a missing value (None, NaN) is null."""
-    if value is None or (isinstance(value, float) and value != value):
+    """A value's JSON text, as json.dumps writes it; a missing value (None, NaN) is null."""
+    if value is None:
         return "null"
+    if value.__class__ is str:
+        return encode_basestring(value)
+    if isinstance(value, float):
+        return "null" if value != value else (_dumps(value) if abs(value) == math.inf else float.__repr__(value))
     return _dumps(value)
 
 

@@ -15,7 +15,7 @@ _ROWS_PER_WRITE = 50_000
 
 def encoded(codes: np.ndarray, uniques, encode) -> np.ndarray:
     """Each row's text, from its codes into ``uniques`` (code -1: missing, encoded as ``encode(None)``)."""
-    values = uniques.tolist() if isinstance(uniques, np.ndarray) else list(uniques)
+    values = (uniques.to_numpy() if hasattr(uniques, "to_numpy") else np.asarray(uniques, dtype=object)).tolist()
     texts = np.empty(len(values) + 1, dtype=object)
     texts[:] = [encode(value) for value in values] + [encode(None)]
     return texts[codes]
