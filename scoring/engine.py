@@ -142,6 +142,7 @@ def _score_simple(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
         outcomes.append(_evaluate(target_values[t], actual_values[a], bool(is_adverse), ruleset))
     columns = {name: _objects(list(map(attrgetter(name), outcomes)))[codes] for name in _FIELDS}
     out = rows.copy(deep=False)
+    out["outcome"] = codes          # rows with one (target, actual, adverse) share everything derived from it
     unknown = pd.isna(rows["family"].to_numpy(dtype=object))
     if unknown.any():
         columns["status"][unknown], columns["method"][unknown] = "not_scored", "none"

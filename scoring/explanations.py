@@ -22,6 +22,9 @@ OP_SIGNS = {Op.GE: "≥", Op.LE: "≤", Op.GT: ">", Op.LT: "<", Op.EQ: "="}
 EXPLAINED = ["weight", "score", "computed_score", "status", "method", "target", "actual", "issues", "flags",
              "op", "tier", "share", "parts", "a", "b", "low", "high", "unit"]
 SLOTS = ("weight", "score", "computed_score")       # the numbers a template leaves open
+# what the engine may change in a row after evaluating its target and actual (evaluator scores,
+# unknown 一级指标, tiers, compound parts, over-achievement); the rest follows from its outcome
+ENGINE_REVISES = ("status", "method", "issues", "flags", "tier", "share", "parts")
 
 
 def _num(value: float) -> str:
@@ -112,7 +115,10 @@ def explanations(frame: pd.DataFrame, ruleset: Ruleset, escape=None, factorize=N
     """
     columns = [c for c in EXPLAINED if c in frame]
     factorize = factorize or (lambda name: pd.factorize(frame[name].to_numpy()))
-    codes, first = _distinct_rows([factorize(c) for c in columns if c not in SLOTS], len(frame))
+    deciding = [c for c in columns if c not in SLOTS]
+    if "outcome" in frame:        # the engine's code for what a row's target and actual alone decide
+        deciding = ["outcome", *(c for c in deciding if c in ENGINE_REVISES)]
+    codes, first = _distinct_rows([factorize(c) for c in deciding], len(frame))
     samples = {c: frame[c].to_numpy()[first].tolist() for c in columns}
     literals, slots, by_hand = [], [], []
     for t in range(len(first)):

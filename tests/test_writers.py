@@ -38,6 +38,18 @@ def test_outputs_equal_the_golden_files_byte_for_byte(form, name, extra, tmp_pat
     assert out.read_bytes() == (GOLDEN / name).read_bytes()
 
 
+CASES = sorted(p for p in (ROOT / "tests" / "cases").iterdir() if (p / "targets.json").exists())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
+def test_case_explanations_equal_each_row_explained_alone(case):
+    report = score(case / "targets.json", case / "actuals.json")
+    rows = report.indicators
+    columns = [c for c in EXPLAINED if c in rows]
+    assert report.explanations == [explain(dict(zip(columns, values)), report.ruleset)
+                                   for values in zip(*(rows[c].to_numpy(dtype=object) for c in columns))]
+
+
 def test_each_templated_explanation_equals_the_row_explained_alone(report):
     rows = report.indicators
     columns = [c for c in EXPLAINED if c in rows]
