@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
 from dataclasses import dataclass
@@ -158,20 +159,15 @@ def _item_columns(items: list, fields: tuple, file: str, where) -> dict[str, lis
     columns, odd = {}, []
     for f, (column, key, kind, required) in enumerate(fields):
         values = _values(items, key) if key in present else [None] * len(items)
-        types = set(map(type, values))
         if kind == "text":
-            if types == {str}:
-                read = list(map(str.strip, values))
-            elif types <= {type(None)}:
-                read = values
-            elif types <= {str, type(None)} and not required:
-                read = [None if v is None else v.strip() for v in values]
-            else:
-                read = list(values)
+            read, types = _stripped(values)
+            if read is None:
+                read = values if types <= {type(None)} else [v.strip() if v.__class__ is str else v for v in values]
             if not (types <= {str, type(None)} and "" not in read and (not required or types == {str})):
                 odd += [(k, f) for k, v in enumerate(read)
                         if (v is None and required) or (v is not None and (v.__class__ is not str or not v))]
         else:
+            types = set(map(type, values))
             read = np.array(values, dtype=float) if types <= {int, float, type(None)} else np.full(len(values), np.nan)
             if not (types <= {int, float, type(None)} and np.isfinite(read).sum() + values.count(None) == len(read)):
                 odd += [(k, f) for k, v in enumerate(values) if v is not None and v.__class__ is not int
@@ -185,6 +181,14 @@ def _item_columns(items: list, fields: tuple, file: str, where) -> dict[str, lis
     return columns
 
 
+def _stripped(values: list) -> tuple[list | None, set]:
+    """Every value stripped when all are text (the usual case), else None and the values' types."""
+    try:
+        return list(map(str.strip, values)), {str}
+    except TypeError:
+        return None, set(map(type, values))
+
+
 def _values(items: list[dict], key: str) -> list:
     try:
         return list(map(itemgetter(key), items))          # every item has the key (the usual case)
@@ -194,13 +198,12 @@ def _values(items: list[dict], key: str) -> list:
 
 def _no_duplicate_ids(ids: list, owner: np.ndarray, file: str, where) -> None:
     """Indicator ids are unique within their project."""
-    given = np.flatnonzero([i is not None for i in ids])
-    pairs = pd.DataFrame({"project": owner[given], "id": pd.Series(ids, dtype=object).to_numpy()[given]})
-    repeated = pairs.duplicated(keep="first").to_numpy()
+    codes, uniques = pd.factorize(np.array(ids, dtype=object))           # no id: -1
+    keys = np.where(codes >= 0, owner * (len(uniques) + 1) + codes, -1 - np.arange(len(codes)))
+    repeated = pd.Series(keys).duplicated(keep="first").to_numpy()
     if repeated.any():
-        k = int(given[np.argmax(repeated)])
-        first = int(given[np.flatnonzero((pairs["project"] == owner[k]).to_numpy()
-                                         & (pairs["id"] == ids[k]).to_numpy())[0]])
+        k = int(np.argmax(repeated))
+        first = int(np.flatnonzero(keys == keys[k])[0])
         raise InputError(f"指标 id「{ids[k]}」重复，另见 {_path(where(first))} / duplicate id", file,
                          _path(where(k, "id")))
 
@@ -439,17 +442,23 @@ def _match_project(pid, name, by_id, by_name, file, path) -> int:
                      file, path)
 
 
+@lru_cache(maxsize=256)
+def _budget_factor(given_unit: str, target_unit: str) -> float | None:
+    try:
+        return float(units.conversion(units.canonical(given_unit), units.canonical(target_unit)).factor)
+    except (ValueError, ArithmeticError):
+        return None
+
+
 def _merge_budget(budgets: dict, index: int, budget: dict, file: str, path: str) -> None:
     """The actuals' budget figures, in the targets' budget unit, over the targets' own."""
     if not budget:
         return
     target_unit = budgets["budget_unit"][index]
     given_unit = _text(budget.get("unit"), file, f"{path}.unit") or target_unit
-    try:
-        factor = float(units.conversion(units.canonical(given_unit), units.canonical(target_unit)).factor)
-    except (ValueError, ArithmeticError):
-        raise InputError(f"预算单位「{given_unit}」无法换算为「{target_unit}」 / budget unit", file,
-                         f"{path}.unit") from None
+    factor = _budget_factor(given_unit, target_unit)
+    if factor is None:
+        raise InputError(f"预算单位「{given_unit}」无法换算为「{target_unit}」 / budget unit", file, f"{path}.unit")
     for key in ("initial", "adjusted", "executed", "half_year"):
         value = _number(budget.get(key), file, f"{path}.{key}")
         if not math.isnan(value):
