@@ -96,3 +96,90 @@ def test_without_actuals_every_indicator_is_missing():
     frame = report.to_dataframe()
     assert frame["issues"].tolist() == ["missing_actual", "missing_actual"]
     assert report.has_issues
+
+
+def _many_projects(count: int = 3) -> tuple[dict, dict]:
+    """Targets and actuals of ``count`` copies of the documented project, ids P0, P1 …"""
+    targets = {"projects": [dict(json.loads(json.dumps(TARGETS["projects"][0])), id=f"P{p}") for p in range(count)]}
+    actuals = {"projects": [dict(json.loads(json.dumps(ACTUALS["projects"][0])), id=f"P{p}") for p in range(count)]}
+    return targets, actuals
+
+
+# Each breaks the second indicator of a project, or the project itself, and gives the rest of the path.
+INDICATOR_PROBLEMS = {
+    "unknown key": lambda items: items[1].update(levle1="x") or ".levle1",
+    "not an object": lambda items: items.__setitem__(1, "完成率") or "",
+    "missing required text": lambda items: items[1].pop("level1") and ".level1",
+    "text of the wrong type": lambda items: items[1].update(name=["完成率"]) or ".name",
+    "not a number": lambda items: items[1].update(weight="九十") or ".weight",
+    "a boolean weight": lambda items: items[1].update(weight=True) or ".weight",
+    "duplicate id": lambda items: items[1].update(id=items[0]["id"]) or ".id",
+}
+PROJECT_PROBLEMS = {
+    "bad budget": lambda project: project["budget"].update(initial="一百") or ".budget.initial",
+    "duplicate project": lambda project: project.update(id="P0") or "",
+}
+
+
+def _break(targets: dict, project: int, problem: str) -> str:
+    """Apply ``problem`` in project number ``project``; the JSON path its error names."""
+    if problem in PROJECT_PROBLEMS:
+        return f"$.projects[{project}]" + PROJECT_PROBLEMS[problem](targets["projects"][project])
+    return f"$.projects[{project}].indicators[1]" + INDICATOR_PROBLEMS[problem](
+        targets["projects"][project]["indicators"])
+
+
+@pytest.mark.parametrize("first", [*INDICATOR_PROBLEMS, *PROJECT_PROBLEMS])
+@pytest.mark.parametrize("second", [*INDICATOR_PROBLEMS, *PROJECT_PROBLEMS])
+def test_of_two_problems_the_first_in_the_file_is_reported(first, second):
+    """Columns are read at once, yet the error named is the one a reader of the file meets first."""
+    targets, _ = _many_projects()
+    expected = _break(targets, 1, first)
+    _break(targets, 2, second)
+    with pytest.raises(InputError) as caught:
+        score(targets)
+    assert caught.value.path == expected
+
+
+def test_in_one_project_the_first_indicator_with_a_problem_is_reported():
+    targets, _ = _many_projects(1)
+    items = targets["projects"][0]["indicators"]
+    items += [dict(items[0], id=str(k)) for k in range(3, 8)]
+    items[5]["levle2"] = "x"                   # read in an earlier pass than the weight below
+    items[2]["weight"] = "九十"
+    with pytest.raises(InputError) as caught:
+        score(targets)
+    assert caught.value.path == "$.projects[0].indicators[2].weight"
+
+
+@pytest.mark.parametrize("change, path", [
+    (lambda p: p[1]["indicators"].append({"id": "9", "actual": "1"}), "$.projects[1].indicators[2]"),
+    (lambda p: p[1]["indicators"][1].update(actaul="1"), "$.projects[1].indicators[1].actaul"),
+    (lambda p: p[1]["indicators"][0].update(id="2"), "$.projects[1].indicators[1]"),
+    (lambda p: p[1].update(id="P9"), "$.projects[1]"),
+    (lambda p: p[1]["budget"].update(unit="小时"), "$.projects[1].budget.unit"),
+])
+def test_an_actuals_problem_after_another_is_not_the_one_reported(change, path):
+    """A bad score in project 0 comes first whatever else is wrong later in actuals.json, and each
+    later problem is reported when it is alone."""
+    targets, actuals = _many_projects(2)
+    change(actuals["projects"])
+    with pytest.raises(InputError) as caught:
+        score(targets, actuals)
+    assert caught.value.path == path
+    actuals["projects"][0]["indicators"][1]["score"] = "九十"
+    with pytest.raises(InputError) as caught:
+        score(targets, actuals)
+    assert caught.value.path == "$.projects[0].indicators[1].score"
+
+
+def test_numbers_given_as_numbers_and_as_text_are_both_read():
+    targets = json.loads(json.dumps(TARGETS))
+    first, second = targets["projects"][0]["indicators"]
+    first["weight"], second["weight"] = 60, "40"
+    actuals = json.loads(json.dumps(ACTUALS))
+    actuals["projects"][0]["indicators"][0]["score"] = 55
+    actuals["projects"][0]["indicators"][1]["score"] = "35"
+    frame = score(targets, actuals).to_dataframe()
+    assert frame["weight"].tolist() == [60.0, 40.0]
+    assert frame["score"].tolist() == [55.0, 35.0]         # the evaluator's scores, within their tiers

@@ -12,12 +12,13 @@ from __future__ import annotations
 import difflib
 import json
 import math
-from functools import lru_cache
+import re
+from functools import lru_cache, partial
 from itertools import chain
 from operator import itemgetter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -99,49 +100,115 @@ _TARGET_FIELDS = (("id", "id", "text", False), ("level1", "level1", "text", True
 
 @bulk
 def read_inputs(targets: str | Path | dict | list, actuals: str | Path | dict | list | None) -> Frames:
-    """Read and match the two files (``actuals`` None: every indicator has no actual yet)."""
+    """Read and match the two files (``actuals`` None: every indicator has no actual yet).
+
+    The first problem in document order is the one raised, though projects are read before their
+    indicators and each indicator column at once (``_Items.checked``).
+    """
     target_data, target_file = load_json(targets, "targets")
     ruleset, target_projects = _projects(target_data, target_file)
-    projects, items, counts, paths = [], [], [], []
+    projects, items = [], _Items(target_file)
     seen_ids: dict[str, str] = {}
-    for p_index, (p_path, raw) in enumerate(target_projects):
-        project = _canonical(raw, _PROJECT_KEYS, target_file, p_path)
-        project_id = _text(project.get("id"), target_file, f"{p_path}.id")
-        name = _text(project.get("name"), target_file, f"{p_path}.name")
-        if project_id is None and name is None:
-            raise InputError("项目缺少 id 和 name / a project needs an id or a name", target_file, p_path)
-        key = project_id if project_id is not None else f"name:{name}"
-        if key in seen_ids:
-            raise InputError(f"项目「{project_id or name}」重复，另见 {seen_ids[key]} / duplicate project",
-                             target_file, p_path)
-        seen_ids[key] = p_path
-        budget = _budget(project.get("budget"), target_file, f"{p_path}.budget")
-        projects.append({"project": p_index, "id": project_id, "name": name, "kind": project.get("kind"),
-                         "year": project.get("year"), "unit": project.get("unit"),
-                         "department": project.get("department"), **budget, "has_actuals": False})
-        project_items = project.get("indicators")
-        if not isinstance(project_items, list):
-            raise InputError("应有指标数组 indicators / expected an array of indicators", target_file,
-                             f"{p_path}.indicators")
-        items += project_items
-        counts.append(len(project_items))
-        paths.append(p_path)
-    owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
-    position = np.arange(len(items), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-
-    def where(k: int, key: str | None = None) -> tuple:
-        return paths[owner[k]], int(position[k]), key
-
-    columns = _item_columns(items, _TARGET_FIELDS, target_file, where)
-    columns["level2"] = [value or "" for value in columns["level2"]]
-    _no_duplicate_ids(columns["id"], owner, target_file, where)
+    try:
+        for p_index, (p_path, raw) in enumerate(target_projects):
+            project = _canonical(raw, _PROJECT_KEYS, target_file, p_path)
+            project_id = _text(project.get("id"), target_file, f"{p_path}.id")
+            name = _text(project.get("name"), target_file, f"{p_path}.name")
+            if project_id is None and name is None:
+                raise InputError("项目缺少 id 和 name / a project needs an id or a name", target_file, p_path)
+            key = project_id if project_id is not None else f"name:{name}"
+            if key in seen_ids:
+                raise InputError(f"项目「{project_id or name}」重复，另见 {seen_ids[key]} / duplicate project",
+                                 target_file, p_path)
+            seen_ids[key] = p_path
+            budget = _budget(project.get("budget"), target_file, f"{p_path}.budget")
+            projects.append({"project": p_index, "id": project_id, "name": name, "kind": project.get("kind"),
+                             "year": project.get("year"), "unit": project.get("unit"),
+                             "department": project.get("department"), **budget, "has_actuals": False})
+            project_items = project.get("indicators")
+            if not isinstance(project_items, list):
+                raise InputError("应有指标数组 indicators / expected an array of indicators", target_file,
+                                 f"{p_path}.indicators")
+            items.add(p_path, project_items)
+    except InputError:
+        items.checked(partial(_target_columns, items))          # an earlier project's indicator first
+        raise
+    columns = items.checked(partial(_target_columns, items))
     project_frame = _frame(projects, PROJECT_COLUMNS, ("year",))
-    project_frame["has_actuals"] = np.bincount(owner[[a is not None for a in columns["actual"]]],
+    project_frame["has_actuals"] = np.bincount(items.owner[[a is not None for a in columns["actual"]]],
                                                minlength=len(projects)) > 0
-    indicator_frame = _columns_frame({"project": owner, "position": position, **columns}, ("project", "position"))
+    indicator_frame = _columns_frame({"project": items.owner, "position": items.position, **columns},
+                                     ("project", "position"))
     if actuals is not None:
         _match_actuals(actuals, project_frame, indicator_frame)
     return Frames(project_frame, indicator_frame, ruleset)
+
+
+class _Items:
+    """The indicator objects of a file's projects, all in one list in document order, and where each
+    one stands (``where(k, key)``: its project's path, its index there, the key)."""
+
+    def __init__(self, file: str) -> None:
+        self.file, self.items, self.paths, self.counts = file, [], [], []
+        self._located: tuple = (-1, None, None)
+
+    def add(self, path: str, items: list) -> None:
+        self.items += items
+        self.paths.append(path)
+        self.counts.append(len(items))
+
+    @property
+    def owner(self) -> np.ndarray:
+        """Each item's project (its index among the projects added)."""
+        return self._locate()[0]
+
+    @property
+    def position(self) -> np.ndarray:
+        """Each item's index within its project."""
+        return self._locate()[1]
+
+    def _locate(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._located[0] != len(self.counts):
+            counts = np.asarray(self.counts, dtype=np.int64)
+            owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+            self._located = (len(counts), owner,
+                             np.arange(len(owner), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts))
+        return self._located[1:]
+
+    def where(self, k: int, key: str | None = None) -> tuple:
+        return self.paths[self.owner[k]], int(self.position[k]), key
+
+    def checked(self, read: Callable[[int], Any], count: int | None = None) -> Any:
+        """``read(n)`` of the first ``count`` items (default all), where ``read`` reads the first n
+        items and raises on a problem. It reads column by column, so the problem it raises may not be
+        the first: the items before the one it names are read again, and their problem goes first."""
+        count = len(self.items) if count is None else count
+        try:
+            return read(count)
+        except InputError as error:
+            k = self._index(error)
+            if k < count:
+                self.checked(read, k)
+            raise
+
+    def _index(self, error: InputError) -> int:
+        """The item an error's path names (the list's length for a path outside the items)."""
+        found = _ITEM_PATH.match(error.path or "") if error.file == self.file else None
+        if found is None or found[1] not in self.paths:
+            return len(self.items)
+        project = self.paths.index(found[1])
+        return int(np.sum(self.counts[:project])) + int(found[2])
+
+
+_ITEM_PATH = re.compile(r"(\$(?:\.projects)?(?:\[\d+\])?)\.indicators\[(\d+)\]")
+
+
+def _target_columns(items: _Items, count: int) -> dict[str, list | np.ndarray]:
+    """The indicator columns of the first ``count`` items of targets.json."""
+    columns = _item_columns(items.items[:count], _TARGET_FIELDS, items.file, items.where)
+    columns["level2"] = [value or "" for value in columns["level2"]]
+    _no_duplicate_ids(columns["id"], items.owner[:count], items.file, items.where)
+    return columns
 
 
 def _item_columns(items: list, fields: tuple, file: str, where) -> dict[str, list | np.ndarray]:
@@ -168,7 +235,8 @@ def _item_columns(items: list, fields: tuple, file: str, where) -> dict[str, lis
                         if (v is None and required) or (v is not None and (v.__class__ is not str or not v))]
         else:
             types = set(map(type, values))
-            read = np.array(values, dtype=float) if types <= {int, float, type(None)} else np.full(len(values), np.nan)
+            read = (np.array(values, dtype=float) if types <= {int, float, type(None)} else
+                    np.array([v if v.__class__ in (int, float) else None for v in values], dtype=float))
             if not (types <= {int, float, type(None)} and np.isfinite(read).sum() + values.count(None) == len(read)):
                 odd += [(k, f) for k, v in enumerate(values) if v is not None and v.__class__ is not int
                         and (v.__class__ is not float or not -math.inf < v < math.inf)]
@@ -335,49 +403,54 @@ def _match_actuals(actuals: str | Path | dict | list, projects: pd.DataFrame, in
     filled: dict[int, str] = {}
     budgets = {name: projects[name].to_numpy().copy() for name in
                ("budget_initial", "budget_adjusted", "budget_executed", "budget_half_year", "budget_unit")}
-    items, counts, paths, matched = [], [], [], []
-    for p_path, raw in actual_projects:
-        project = _canonical(raw, _PROJECT_KEYS, file, p_path)
-        pid = _text(project.get("id"), file, f"{p_path}.id")
-        name = _text(project.get("name"), file, f"{p_path}.name")
-        if pid is None and name is None:
-            raise InputError("项目缺少 id 和 name / a project needs an id or a name", file, p_path)
-        index = _match_project(pid, name, by_id, by_name, file, p_path)
-        if index in filled:
-            raise InputError(f"与 {filled[index]} 匹配同一个项目 / two actual projects match one project",
-                             file, p_path)
-        filled[index] = p_path
-        budget = _canonical(project.get("budget") or {}, _BUDGET_KEYS, file, f"{p_path}.budget")
-        _merge_budget(budgets, index, budget, file, f"{p_path}.budget")
-        project_items = project.get("indicators") or []
-        if not isinstance(project_items, list):
-            raise InputError("应有指标数组 indicators / expected an array", file, f"{p_path}.indicators")
-        items += project_items
-        counts.append(len(project_items))
-        paths.append(p_path)
-        matched.append(index)
-    owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
-    position = np.arange(len(items), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-
-    def where(k: int, key: str | None = None) -> tuple:
-        return paths[owner[k]], int(position[k]), key
-
-    if set(map(type, items)) - {dict} or not set(chain.from_iterable(items)) <= _INDICATOR_KEYS.keys():
-        items = [_canonical(item, _INDICATOR_KEYS, file, where(k)) for k, item in enumerate(items)]
-    present = set(chain.from_iterable(items))
-    rows = _indicator_rows(items, np.asarray(matched, dtype=np.int64)[owner], indicators, file, where)
-    for column, key, kind, required in _ACTUAL_FIELDS:
-        given = [k for k, item in enumerate(items) if key in item] if key in present else []
-        values = _item_columns([items[k] for k in given], ((column, key, kind, required),), file,
-                               lambda j, key=None: where(given[j], key))[column]
-        if given:
+    items, matched = _Items(file), []
+    try:
+        for p_path, raw in actual_projects:
+            project = _canonical(raw, _PROJECT_KEYS, file, p_path)
+            pid = _text(project.get("id"), file, f"{p_path}.id")
+            name = _text(project.get("name"), file, f"{p_path}.name")
+            if pid is None and name is None:
+                raise InputError("项目缺少 id 和 name / a project needs an id or a name", file, p_path)
+            index = _match_project(pid, name, by_id, by_name, file, p_path)
+            if index in filled:
+                raise InputError(f"与 {filled[index]} 匹配同一个项目 / two actual projects match one project",
+                                 file, p_path)
+            filled[index] = p_path
+            budget = _canonical(project.get("budget") or {}, _BUDGET_KEYS, file, f"{p_path}.budget")
+            _merge_budget(budgets, index, budget, file, f"{p_path}.budget")
+            project_items = project.get("indicators") or []
+            if not isinstance(project_items, list):
+                raise InputError("应有指标数组 indicators / expected an array", file, f"{p_path}.indicators")
+            items.add(p_path, project_items)
+            matched.append(index)
+    except InputError:
+        items.checked(partial(_actual_columns, items, matched, indicators))
+        raise
+    rows, columns, given = items.checked(partial(_actual_columns, items, matched, indicators))
+    for column, key, kind, _ in _ACTUAL_FIELDS:
+        if given[key].any():               # only what the actuals file says replaces the targets'
             merged = indicators[column].to_numpy(dtype=object if kind == "text" else float).copy()
-            merged[rows[given]] = values
+            merged[rows[given[key]]] = np.asarray(columns[column], dtype=merged.dtype)[given[key]]
             indicators[column] = pd.Series(merged, index=indicators.index, dtype=merged.dtype)   # None stays None
     for name, values in budgets.items():
         if name != "budget_unit":
             projects[name] = values
     projects["has_actuals"] = projects["has_actuals"].to_numpy() | np.isin(np.arange(len(projects)), list(filled))
+
+
+def _actual_columns(items: _Items, matched: list[int], indicators: pd.DataFrame, count: int) -> tuple:
+    """For the first ``count`` items of actuals.json: the indicator row each answers, their columns,
+    and per key whether each item gives it."""
+    file, where = items.file, items.where
+    given = items.items[:count]
+    if set(map(type, given)) - {dict} or not set(chain.from_iterable(given)) <= _INDICATOR_KEYS.keys():
+        given = [_canonical(item, _INDICATOR_KEYS, file, where(k)) for k, item in enumerate(given)]
+    project = np.asarray(matched, dtype=np.int64)[items.owner[:count]]
+    rows = _indicator_rows(given, project, indicators, file, where)
+    columns = _item_columns(given, _ACTUAL_FIELDS, file, where)
+    present = set(chain.from_iterable(given))
+    return rows, columns, {key: np.array([key in item for item in given], dtype=bool) if key in present
+                           else np.zeros(len(given), dtype=bool) for _, key, _, _ in _ACTUAL_FIELDS}
 
 
 def _indicator_rows(items: list, project: np.ndarray, indicators: pd.DataFrame, file: str, where) -> np.ndarray:

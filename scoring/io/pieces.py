@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scoring.distinct import factorize
+
 _ROWS_PER_WRITE = 50_000
 
 
@@ -25,7 +27,7 @@ def column(values, encode) -> np.ndarray:
     """Each value's text, encoded once per distinct value."""
     if not isinstance(values, pd.Series):
         values = np.asarray(values, dtype=object if isinstance(values, list) else None)
-    return encoded(*pd.factorize(values), encode)
+    return encoded(*factorize(values), encode)
 
 
 def write_rows(out, columns: list, order: np.ndarray | None = None) -> None:
@@ -33,9 +35,9 @@ def write_rows(out, columns: list, order: np.ndarray | None = None) -> None:
     texts, and arrays holding one piece per row."""
     count = len(order) if order is not None else max(len(c) for c in columns if not isinstance(c, str))
     for start in range(0, count, _ROWS_PER_WRITE):
-        taken = order[start:start + _ROWS_PER_WRITE] if order is not None else slice(start, start + _ROWS_PER_WRITE)
-        rows = len(range(count)[start:start + _ROWS_PER_WRITE])
-        grid = np.empty((rows, len(columns)), dtype=object)
+        stop = min(start + _ROWS_PER_WRITE, count)
+        taken = order[start:stop] if order is not None else slice(start, stop)
+        grid = np.empty((stop - start, len(columns)), dtype=object)
         for k, piece in enumerate(columns):
             grid[:, k] = piece if isinstance(piece, str) else piece[taken]
         out.write("".join(grid.ravel().tolist()))
