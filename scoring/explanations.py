@@ -15,6 +15,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from scoring import distinct
 from scoring.model import Op
 from scoring.rulesets import Ruleset
 
@@ -23,7 +24,8 @@ EXPLAINED = ["weight", "score", "computed_score", "status", "method", "target", 
              "op", "tier", "share", "parts", "a", "b", "low", "high", "unit"]
 SLOTS = ("weight", "score", "computed_score")       # the numbers a template leaves open
 # what the engine may change in a row after evaluating its target and actual (evaluator scores,
-# unknown 一级指标, tiers, compound parts, over-achievement); the rest follows from its outcome
+# unknown 一级指标, tiers, compound parts, over-achievement); the rest follows from its outcome.
+# Kept by hand: tests/test_writers.py explains every case's rows one by one against the templates.
 ENGINE_REVISES = ("status", "method", "issues", "flags", "tier", "share", "parts")
 
 
@@ -114,7 +116,7 @@ def explanations(frame: pd.DataFrame, ruleset: Ruleset, escape=None, factorize=N
     ``factorize(column)`` gives a column's codes and distinct values, for a caller that shares them.
     """
     columns = [c for c in EXPLAINED if c in frame]
-    factorize = factorize or (lambda name: pd.factorize(frame[name].to_numpy()))
+    factorize = factorize or (lambda name: distinct.factorize(frame[name]))
     deciding = [c for c in columns if c not in SLOTS]
     if "outcome" in frame:        # the engine's code for what a row's target and actual alone decide
         deciding = ["outcome", *(c for c in deciding if c in ENGINE_REVISES)]
@@ -166,6 +168,15 @@ class _Slot:
         self.used.append((self.name, spec))
         return _MARK
 
+    def _misused(self, *_) -> None:
+        raise TypeError(f"explain() may only format {self.name!r}: a template leaves it open (SLOTS), "
+                        "so a sentence cannot depend on its value")
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __bool__ = __float__ = __int__ = __str__ = _misused
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _misused
+    __neg__ = __abs__ = __round__ = _misused
+    __hash__ = None
+
 
 def _template(values: dict, ruleset: Ruleset) -> tuple[list[str], list[tuple[str, str]]] | None:
     """(the text around the numbers, which number goes in each gap and its format); None when the
@@ -187,5 +198,5 @@ def _distinct_rows(factorized: list[tuple[np.ndarray, np.ndarray]], n: int) -> t
 
 
 def _formatted(values: np.ndarray, spec: str) -> np.ndarray:
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = distinct.factorize(values, use_na_sentinel=False)
     return np.array([format(u, spec) for u in uniques], dtype=object)[codes]

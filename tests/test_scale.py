@@ -65,6 +65,19 @@ def test_chinese_column_names_and_missing_columns():
         score_frame(frame.drop(columns=["一级指标"]))
 
 
+def test_cells_of_any_type_read_as_their_own_text():
+    """Cells that compare equal in Python (1, 1.0, True) but read differently are not merged; bytes
+    from a binary column are text; a cell of commas alone is not a number."""
+    frame = pd.DataFrame({"project_id": ["P"] * 4, "level1": ["产出指标"] * 4, "name": [1, 1.0, True, b"\xe5\xae\x8c"],
+                          "target": ["≥95%"] * 4, "actual": ["96%"] * 4, "weight": [b"30", 30.0, "20", "2,0"]},
+                         dtype=object)
+    rows, _ = score_frame(frame)
+    assert rows["name"].tolist() == ["1", "1.0", "True", "完"]
+    assert rows["weight"].tolist() == [30.0, 30.0, 20.0, 20.0]
+    with pytest.raises(InputError, match="「,」"):
+        score_frame(frame.assign(weight=["10", ",", "10", "10"]))
+
+
 def test_csv_and_parquet_in_and_out_of_the_command(tmp_path):
     folder = ROOT / "examples" / "shanghai-2026"
     source = tmp_path / "indicators.csv"

@@ -11,6 +11,8 @@ import csv
 import gc
 import io
 import json
+import math
+import sys
 
 import pandas as pd
 import pytest
@@ -112,3 +114,91 @@ def test_json_report_is_valid_json_with_one_object_per_indicator(report):
     report.write_json(buffer)
     data = json.loads(buffer.getvalue())
     assert sum(len(p["indicators"]) for p in data["projects"]) == len(report.indicators)
+
+
+def test_generated_json_report_holds_each_row_and_subtotal_as_written_alone():
+    """An oracle built row by row from the scored frames (pandas groupby for the subtotals), over
+    generated data other than the golden file's; the text is json.dumps's own."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import generate
+
+    targets, actuals = generate(4000, seed=11)
+    targets[0]["budget"] = dict(targets[0].get("budget") or {}, initial=0.0)
+    targets[1]["budget"] = dict(targets[1].get("budget") or {}, initial=-0.0)        # equal, not the same text
+    targets.insert(2, {"id": "EMPTY", "name": "无指标", "indicators": []})
+    report = score(targets, actuals)
+    buffer = io.StringIO()
+    report.write_json(buffer)
+    text = buffer.getvalue()
+    data = json.loads(text)
+    assert text == json.dumps(data, ensure_ascii=False) + "\n"
+    rows = report.indicators
+    columns = [c for c in EXPLAINED if c in rows]
+    by_project = {p: group for p, group in rows.groupby("project", sort=False)}
+    for (_, project), written in zip(report.projects.iterrows(), data["projects"], strict=True):
+        assert (written["id"], written["name"], written["grade"]) == (project["id"], project["name"], project["grade"])
+        assert written["total"] == round(project["total"], 2)
+        for key in ("initial", "adjusted"):
+            expected = project[f"budget_{key}"]
+            assert json.dumps(written["budget"][key]) == ("null" if math.isnan(expected) else repr(expected))
+        group = by_project.get(project["project"], rows.iloc[:0])
+        levels = [{"level1": level1, "weight": round(part["weight"].sum(), 2), "score": round(part["score"].sum(), 2),
+                   "level2": [{"level2": level2, "weight": round(sub["weight"].sum(), 2),
+                               "score": round(sub["score"].sum(), 2)}
+                              for level2, sub in part.groupby("level2", sort=False)]}
+                  for level1, part in group.groupby("level1", sort=False)]
+        assert written["levels"] == levels
+        assert len(written["indicators"]) == len(group)
+        for indicator, (_, row) in zip(written["indicators"], group.iterrows()):
+            status = row["status"]
+            assert indicator == {
+                "id": row["id"], "level1": row["level1"], "level2": row["level2"], "name": row["name"],
+                "target": row["target"], "actual": row["actual"],
+                "reason": row["reason"] if isinstance(row["reason"], str) else None,
+                "weight": row["weight"],
+                "score": row["score"] if status == "scored" else (None if status == "not_applicable" else 0.0),
+                "computed_score": row["computed_score"], "status": status, "method": row["method"],
+                "tier": row["tier"] if isinstance(row["tier"], str) else None,
+                "explanation": explain({c: row[c] for c in columns}, report.ruleset),
+                "flags": list(row["flags"]),
+                "issues": [{"code": code, "message": message} for code, message in row["issues"]]}
+    assert json.dumps(data["projects"][1]["budget"]["initial"]) == "-0.0"
+
+
+def test_bulk_work_in_threads_keeps_the_collector_paused_until_the_last_returns():
+    from threading import Event, Thread
+
+    from scoring.bulk import bulk
+
+    first_in, second_in, first_out = Event(), Event(), Event()
+
+    @bulk
+    def first():
+        first_in.set()
+        second_in.wait(5)
+
+    @bulk
+    def second():
+        second_in.set()
+        first_out.wait(5)
+        return gc.isenabled()
+
+    thread = Thread(target=lambda: (first(), first_out.set()))
+    thread.start()
+    first_in.wait(5)
+    assert second() is False                 # the other thread's work ended, this one's had not
+    thread.join()
+    assert gc.isenabled()
+
+
+def test_a_sentence_cannot_depend_on_a_number_its_template_leaves_open(report, monkeypatch):
+    import scoring.explanations as explanations
+
+    original = explanations.explain
+
+    def branching(row, ruleset):
+        return "高" if row["weight"] > 10 else original(row, ruleset)
+
+    monkeypatch.setattr(explanations, "explain", branching)
+    with pytest.raises(TypeError, match="weight"):
+        explanations.explanations(report.indicators, report.ruleset)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.bulk import bulk
+from scoring.distinct import factorize
 from scoring.errors import InputError
 from scoring.io.jsonfiles import INDICATOR_COLUMNS, PROJECT_COLUMNS, Frames
 
@@ -115,23 +116,33 @@ def _objects(values) -> np.ndarray:
 
 
 def _text_column(series: pd.Series) -> np.ndarray:
-    """Text with None for missing or blank cells (never NaN); whole floats read as integers (12.0 → 12).
-    Each distinct cell is cleaned once."""
-    codes, uniques = pd.factorize(series)                   # a missing cell is code -1
+    """Text with None for missing or blank cells (never NaN); whole floats read as integers (12.0 → 12)."""
     if pd.api.types.is_float_dtype(series.dtype):
-        texts = [str(int(v)) if float(v).is_integer() else str(v) for v in uniques]
+        read = lambda v: str(int(v)) if float(v).is_integer() else str(v)
     else:
-        texts = [str(v).strip() for v in uniques]
-    return _objects([text or None for text in texts] + [None])[codes]
+        read = lambda v: (v.decode() if isinstance(v, bytes) else str(v)).strip()
+    return _per_distinct_cell(series, lambda v: read(v) or None, None)
 
 
 def _number_column(series: pd.Series, key: str, file: str) -> np.ndarray:
-    """Numbers (``1,025,100`` too), NaN for missing or blank cells; each distinct cell is read once."""
-    codes, uniques = pd.factorize(series)
-    cleaned = [str(v).replace(",", "").strip() or None for v in uniques]
+    """Numbers (``1,025,100`` too), NaN for missing or blank cells."""
+    def read(v):
+        text = (v.decode() if isinstance(v, bytes) else str(v)).strip()
+        return text.replace(",", "") if text else None
+
+    cleaned = _per_distinct_cell(series, read, None)
     numbers = pd.to_numeric(pd.Series(cleaned, dtype=object), errors="coerce").to_numpy(dtype=float)
-    bad = np.flatnonzero(pd.notna(pd.Series(cleaned, dtype=object)).to_numpy() & np.isnan(numbers))
+    bad = np.flatnonzero(pd.notna(cleaned) & np.isnan(numbers))
     if bad.size:
-        row = int(np.flatnonzero(np.isin(codes, bad))[0])
-        raise InputError(f"第 {row + 1} 行 {key} 应为数字，而不是「{cleaned[codes[row]]}」 / expected a number", file)
-    return np.append(numbers, np.nan)[codes]
+        row = int(bad[0])
+        raise InputError(f"第 {row + 1} 行 {key} 应为数字，而不是「{series.iat[row]}」 / expected a number", file)
+    return numbers
+
+
+def _per_distinct_cell(series: pd.Series, read, missing) -> np.ndarray:
+    """``read`` of each cell (``missing`` for an empty one), called once per distinct cell. Cells that
+    compare equal but read differently (1, 1.0 and True) are read one by one."""
+    codes, uniques = factorize(series)                      # a missing cell is code -1
+    if uniques.dtype == object and len(set(map(type, uniques))) > 1:
+        return _objects([read(v) if pd.notna(v) else missing for v in series.to_numpy(dtype=object)])
+    return _objects([read(v) for v in uniques] + [missing])[codes]

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.explanations import explanations
+from scoring.distinct import factorize
 from scoring.io.pieces import column, encoded, write_rows
 
 _dumps = partial(json.dumps, ensure_ascii=False)
@@ -39,13 +40,12 @@ def write_json(report, out) -> None:
     lead[order[first]] = opening[owner[first]]
     trail[order[last]] = tails[owner[last]]
     prefix = ""
-    for p in np.flatnonzero(np.bincount(position, minlength=len(projects)) == 0):
-        whole = opening[p] + tails[p]
-        before = np.flatnonzero(owner < p)
-        if before.size:
-            trail[order[before[-1]]] += whole
+    empty = np.flatnonzero(np.bincount(position, minlength=len(projects)) == 0)
+    for p, before in zip(empty, np.searchsorted(owner, empty) - 1):      # the last row of an earlier project
+        if before >= 0:
+            trail[order[before]] += opening[p] + tails[p]
         else:
-            prefix += whole
+            prefix += opening[p] + tails[p]
     out.write(prefix)
     write_rows(out, [lead, *_indicator_columns(report, factorized), trail], order)
     out.write("]}\n")
@@ -79,7 +79,7 @@ class _Factorized:
 
     def __call__(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         if name not in self.done:
-            self.done[name] = pd.factorize(self.frame[name].to_numpy())
+            self.done[name] = factorize(self.frame[name])
         return self.done[name]
 
 
@@ -116,14 +116,14 @@ def _project_texts(report, factorized) -> tuple[np.ndarray, np.ndarray]:
     explained = [_budget_explanation(*values) for values in zip(
         *(p[c].to_numpy(dtype=float) for c in ("budget_rate", "budget_executed", "budget_denominator",
                                                "budget_weight", "budget_score")))]
-    budget = _objects([
+    budget = _json_objects([
         ("initial", column(p["budget_initial"], _json)), ("adjusted", column(p["budget_adjusted"], _json)),
         ("executed", column(p["budget_executed"], _json)), ("unit", column(p["budget_unit"], _json)),
         ("rate", column(p["budget_rate"], lambda rate: _json(rate if rate is None else round(rate, 6)))),
         ("weight", column(p["budget_weight"], _money)), ("score", column(p["budget_score"], _money)),
         ("explanation", column(explained, _json)),
     ])
-    heads = _objects([
+    heads = _json_objects([
         ("id", column(p["id"], _json)), ("name", column(p["name"], _json)), ("total", column(p["total"], _money)),
         ("max", "100.0"), ("grade", column(p["grade"], _json)), ("points", column(p["points"], _money)),
         ("points_max", column(p["points_max"], _money)), ("budget", budget),
@@ -142,11 +142,11 @@ def _levels(rows: pd.DataFrame, projects: pd.Series, factorized) -> np.ndarray:
     second, second_rows = _groups((project * (len(level1_names) + 1) + level1 + 1) * (len(level2_names) + 1)
                                   + level2 + 1)
     weight, points = rows["weight"].to_numpy(dtype=float), rows["score"].to_numpy(dtype=float)
-    level2_texts = _objects([
+    level2_texts = _json_objects([
         ("level2", encoded(level2[second_rows], level2_names, _json)),
         ("weight", column(np.bincount(second, weight), _money)),
         ("score", column(np.bincount(second, points), _money))])
-    level1_texts = _objects([
+    level1_texts = _json_objects([
         ("level1", encoded(level1[first_rows], level1_names, _json)),
         ("weight", column(np.bincount(first, weight), _money)),
         ("score", column(np.bincount(first, points), _money)),
@@ -160,7 +160,7 @@ def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.unique(codes, return_index=True)[1]
 
 
-def _objects(fields: list[tuple[str, np.ndarray | str]], close: str = "}") -> np.ndarray:
+def _json_objects(fields: list[tuple[str, np.ndarray | str]], close: str = "}") -> np.ndarray:
     """Each row's JSON object from its fields' encoded values."""
     pieces = []
     for key, values in fields:
