@@ -9,7 +9,7 @@ For each size (inputs from benchmarks/generate.py, fixed seed) it prints:
   wrote (nothing can be faster than reading and writing the files);
 - csv / parquet end to end: `score indicators.csv -o out.csv` (and Parquet when pyarrow is installed);
 - core: the engine on frames already in memory (weights, readings, methods, totals; no I/O, no
-  explanations);
+  explanations), in a fresh process so that no text was read before (the parse caches are cold);
 - loop: a per-indicator loop over the public one-project API, `scoring.score` on one indicator at a
   time, timed on a sample and extrapolated; and the core's speed-up over it.
 """
@@ -29,9 +29,6 @@ sys.path.insert(0, str(HERE))
 from generate import flat, generate  # noqa: E402
 
 import scoring  # noqa: E402
-from scoring import engine  # noqa: E402
-from scoring.io.jsonfiles import read_inputs  # noqa: E402
-from scoring.rulesets import load_ruleset  # noqa: E402
 
 
 def run(command: list[str]) -> tuple[float, float]:
@@ -42,6 +39,26 @@ def run(command: list[str]) -> tuple[float, float]:
     out = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True, check=True)
     seconds, kilobytes = out.stdout.split()
     return float(seconds), int(kilobytes) / 1024
+
+
+CORE = """
+import sys, time
+from scoring import engine
+from scoring.io.jsonfiles import read_inputs
+from scoring.rulesets import load_ruleset
+inputs = read_inputs(sys.argv[1], sys.argv[2])
+ruleset = load_ruleset()
+start = time.perf_counter()
+engine.score(inputs.projects, inputs.indicators, ruleset)
+print(time.perf_counter() - start)
+"""
+
+
+def core_seconds(targets: Path, actuals: Path) -> float:
+    """The engine's seconds on frames already read, in a fresh process (no cache warmed by another size)."""
+    out = subprocess.run([sys.executable, "-c", CORE, str(targets), str(actuals)], capture_output=True, text=True,
+                         check=True)
+    return float(out.stdout)
 
 
 def floor(targets: Path, actuals: Path, output: Path) -> float:
@@ -74,7 +91,6 @@ def main() -> None:
     options.add_argument("--loop-sample", type=int, default=500)
     options.add_argument("--work", type=Path, default=Path("/tmp/scoring-bench"))
     args = options.parse_args()
-    ruleset = load_ruleset()
     score = [sys.executable, "-m", "scoring"]
     print(f"{'indicators':>10}  {'json e2e':>9}  {'floor':>7}  {'e2e/floor':>9}  {'peak MB':>8}  {'csv e2e':>8}  "
           f"{'parquet':>8}  {'core':>7}  {'loop/s':>8}  {'core×loop':>9}")
@@ -96,10 +112,7 @@ def main() -> None:
             parquet_seconds = f"{run([*score, str(folder / 'indicators.parquet'), '-o', str(folder / 'out.parquet'), '--quiet'])[0]:8.1f}"
         except ImportError:
             parquet_seconds = f"{'—':>8}"
-        inputs = read_inputs(folder / "targets.json", folder / "actuals.json")
-        start = time.perf_counter()
-        engine.score(inputs.projects, inputs.indicators, ruleset)
-        core = time.perf_counter() - start
+        core = core_seconds(folder / "targets.json", folder / "actuals.json")
         rate = loop_rate(targets, actuals, args.loop_sample)
         print(f"{size:>10,}  {json_seconds:9.1f}  {floor_seconds:7.2f}  {json_seconds / floor_seconds:9.1f}  "
               f"{peak:8.0f}  {csv_seconds:8.1f}  {parquet_seconds}  {core:7.2f}  {rate:8.0f}  "

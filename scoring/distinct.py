@@ -8,13 +8,17 @@ import pandas as pd
 
 
 def factorize(values, use_na_sentinel: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, uniques) as pandas.factorize gives them; a float column is factorized on its bits."""
-    values = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
-    if values.dtype.kind != "f":
+    """(codes, uniques) as pandas.factorize gives them; a column of numpy floats is factorized on its
+    bits (a pandas extension type, Int64 with a missing value say, is left to pandas)."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, np.dtype):
+        values = values.to_numpy()
+    elif not isinstance(values, pd.Series):
+        values = np.asarray(values)
+    if values.dtype.kind != "f" or not isinstance(values.dtype, np.dtype):
         return pd.factorize(values, use_na_sentinel=use_na_sentinel)
-    bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
-    codes, uniques = pd.factorize(bits)
+    floats = np.ascontiguousarray(values, dtype=np.float64)
+    codes, uniques = pd.factorize(floats.view(np.int64))
     uniques = uniques.view(np.float64)
     if use_na_sentinel:
-        return np.where(np.isnan(values), -1, codes), uniques
+        return np.where(np.isnan(floats), -1, codes), uniques
     return codes, uniques

@@ -172,7 +172,8 @@ class _Slot:
         raise TypeError(f"explain() may only format {self.name!r}: a template leaves it open (SLOTS), "
                         "so a sentence cannot depend on its value")
 
-    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __bool__ = __float__ = __int__ = __str__ = _misused
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __bool__ = __float__ = __int__ = _misused
+    __str__ = __repr__ = _misused
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _misused
     __neg__ = __abs__ = __round__ = _misused
     __hash__ = None

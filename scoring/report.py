@@ -88,7 +88,7 @@ class ScoreReport:
 
     @bulk
     def write_json(self, out) -> None:
-        """The JSON of ``to_json`` written to a text stream a block of projects at a time."""
+        """The JSON of ``to_json`` written to a text stream a block of rows at a time."""
         write_json(self, out)
 
     # ---- text outputs ------------------------------------------------------------------------------

@@ -183,3 +183,24 @@ def test_numbers_given_as_numbers_and_as_text_are_both_read():
     frame = score(targets, actuals).to_dataframe()
     assert frame["weight"].tolist() == [60.0, 40.0]
     assert frame["score"].tolist() == [55.0, 35.0]         # the evaluator's scores, within their tiers
+
+
+def test_a_repeated_id_is_reported_before_the_rest_of_its_indicator():
+    targets = json.loads(json.dumps(TARGETS))
+    second = targets["projects"][0]["indicators"][1]
+    second.update(id="1", weight="九十")
+    with pytest.raises(InputError, match="重复") as caught:
+        score(targets)
+    assert caught.value.path == "$.projects[0].indicators[1].id"
+
+
+def test_a_number_too_large_for_a_float_is_an_input_error():
+    targets = json.loads(json.dumps(TARGETS))
+    targets["projects"][0]["indicators"][1]["weight"] = 10 ** 400
+    with pytest.raises(InputError, match="有限") as caught:
+        score(targets)
+    assert caught.value.path == "$.projects[0].indicators[1].weight"
+    del targets["projects"][0]["indicators"][0]["level1"]
+    with pytest.raises(InputError) as caught:
+        score(targets)
+    assert caught.value.path == "$.projects[0].indicators[0].level1"

@@ -74,8 +74,26 @@ def test_cells_of_any_type_read_as_their_own_text():
     rows, _ = score_frame(frame)
     assert rows["name"].tolist() == ["1", "1.0", "True", "完"]
     assert rows["weight"].tolist() == [30.0, 30.0, 20.0, 20.0]
+    rows, _ = score_frame(frame.assign(name=pd.Series([1, 1.0, 2, 2.5], dtype=object)))
+    assert rows["name"].tolist() == ["1", "1.0", "2", "2.5"]
     with pytest.raises(InputError, match="「,」"):
         score_frame(frame.assign(weight=["10", ",", "10", "10"]))
+    with pytest.raises(InputError, match="第 2 行 weight.*「True」"):
+        score_frame(frame.assign(weight=pd.Series([10, True, 10, 10], dtype=object)))
+    with pytest.raises(InputError, match="第 3 行 name.*UTF-8"):
+        score_frame(frame.assign(name=[b"a", b"b", b"\xff", b"c"]))
+
+
+def test_nullable_integer_columns_read_as_integers():
+    """A Parquet file written by pandas gives Int64 columns, with <NA> for a missing cell."""
+    frame = pd.DataFrame({"project_id": pd.Series([101, 101, 101], dtype="Int64"), "level1": ["产出指标"] * 3,
+                          "indicator_id": pd.Series([1, 2, None], dtype="Int64"), "name": ["甲", "乙", "丙"],
+                          "target": ["≥95%"] * 3, "actual": ["96%"] * 3,
+                          "weight": pd.Series([30, None, 20], dtype="Int64")})
+    rows, totals = score_frame(frame)
+    assert rows["indicator_id"].tolist() == ["1", "2", "3"]
+    assert rows["weight"].tolist() == [30.0, 40.0, 20.0]
+    assert totals["project_id"].tolist() == ["101"]
 
 
 def test_csv_and_parquet_in_and_out_of_the_command(tmp_path):

@@ -191,13 +191,15 @@ def test_bulk_work_in_threads_keeps_the_collector_paused_until_the_last_returns(
     assert gc.isenabled()
 
 
-def test_a_sentence_cannot_depend_on_a_number_its_template_leaves_open(report, monkeypatch):
+@pytest.mark.parametrize("misuse", [lambda w: "高" if w > 10 else "", lambda w: f"{w!r}", lambda w: str(w),
+                                    lambda w: f"{w * 2:.2f}"])
+def test_a_sentence_cannot_depend_on_a_number_its_template_leaves_open(report, monkeypatch, misuse):
     import scoring.explanations as explanations
 
     original = explanations.explain
 
     def branching(row, ruleset):
-        return "高" if row["weight"] > 10 else original(row, ruleset)
+        return misuse(row["weight"]) + original(row, ruleset)
 
     monkeypatch.setattr(explanations, "explain", branching)
     with pytest.raises(TypeError, match="weight"):

@@ -65,7 +65,7 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
     if missing:
         raise InputError(f"缺少列：{'、'.join(f'{c}（{COLUMNS[c][-1]}）' for c in missing)} / missing columns", file)
     n = len(table)
-    column = {key: _text_column(table[key]) if key in table else np.full(n, None, dtype=object) for key in _TEXT}
+    column = {key: _text_column(table[key], key, file) if key in table else np.full(n, None, dtype=object) for key in _TEXT}
     for key in _NUMBERS:
         column[key] = _number_column(table[key], key, file) if key in table else np.full(n, np.nan)
     if "project_id" not in table:
@@ -115,34 +115,51 @@ def _objects(values) -> np.ndarray:
     return array
 
 
-def _text_column(series: pd.Series) -> np.ndarray:
+def _text_column(series: pd.Series, key: str, file: str) -> np.ndarray:
     """Text with None for missing or blank cells (never NaN); whole floats read as integers (12.0 → 12)."""
     if pd.api.types.is_float_dtype(series.dtype):
-        read = lambda v: str(int(v)) if float(v).is_integer() else str(v)
-    else:
-        read = lambda v: (v.decode() if isinstance(v, bytes) else str(v)).strip()
-    return _per_distinct_cell(series, lambda v: read(v) or None, None)
+        return _per_distinct_cell(series, lambda v: str(int(v)) if float(v).is_integer() else str(v), key, file)
+    return _per_distinct_cell(series, lambda v: _cell_text(v).strip() or None, key, file)
 
 
 def _number_column(series: pd.Series, key: str, file: str) -> np.ndarray:
     """Numbers (``1,025,100`` too), NaN for missing or blank cells."""
-    def read(v):
-        text = (v.decode() if isinstance(v, bytes) else str(v)).strip()
-        return text.replace(",", "") if text else None
-
-    cleaned = _per_distinct_cell(series, read, None)
-    numbers = pd.to_numeric(pd.Series(cleaned, dtype=object), errors="coerce").to_numpy(dtype=float)
-    bad = np.flatnonzero(pd.notna(cleaned) & np.isnan(numbers))
+    if series.dtype.kind in "if":
+        return series.to_numpy(dtype=float, na_value=np.nan)
+    codes, texts = pd.factorize(_text_column(series, key, file))
+    numbers = pd.to_numeric(pd.Series([text.replace(",", "") for text in texts], dtype=object),
+                            errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero(np.isnan(numbers))
     if bad.size:
-        row = int(bad[0])
+        row = int(np.argmax(np.isin(codes, bad)))
         raise InputError(f"第 {row + 1} 行 {key} 应为数字，而不是「{series.iat[row]}」 / expected a number", file)
-    return numbers
+    return np.append(numbers, np.nan)[codes]
 
 
-def _per_distinct_cell(series: pd.Series, read, missing) -> np.ndarray:
-    """``read`` of each cell (``missing`` for an empty one), called once per distinct cell. Cells that
-    compare equal but read differently (1, 1.0 and True) are read one by one."""
-    codes, uniques = factorize(series)                      # a missing cell is code -1
-    if uniques.dtype == object and len(set(map(type, uniques))) > 1:
-        return _objects([read(v) if pd.notna(v) else missing for v in series.to_numpy(dtype=object)])
-    return _objects([read(v) for v in uniques] + [missing])[codes]
+def _cell_text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _per_distinct_cell(series: pd.Series, read, key: str, file: str) -> np.ndarray:
+    """``read`` of each cell (None for a missing one), called once per distinct cell. In a column of
+    Python objects of several types, cells that compare equal but read differently (1, 1.0 and True;
+    0.0 and -0.0) are read one by one."""
+    try:
+        codes, uniques = factorize(series)                  # a missing cell is code -1
+        if series.dtype == object and set(map(type, uniques)) - {str}:        # text equals only text
+            values = series.to_numpy(dtype=object)
+            kinds = set(map(type, values[pd.notna(values)]))
+            if len(kinds) > 1 or float in kinds:
+                return _objects([read(v) if pd.notna(v) else None for v in values])
+        return _objects([read(v) for v in uniques] + [None])[codes]
+    except UnicodeDecodeError:
+        row = next(k for k, v in enumerate(series) if isinstance(v, bytes) and not _decodes(v))
+        raise InputError(f"第 {row + 1} 行 {key} 不是 UTF-8 编码的文字 / not UTF-8 text", file) from None
+
+
+def _decodes(data: bytes) -> bool:
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True

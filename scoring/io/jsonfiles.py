@@ -205,9 +205,11 @@ _ITEM_PATH = re.compile(r"(\$(?:\.projects)?(?:\[\d+\])?)\.indicators\[(\d+)\]")
 
 def _target_columns(items: _Items, count: int) -> dict[str, list | np.ndarray]:
     """The indicator columns of the first ``count`` items of targets.json."""
-    columns = _item_columns(items.items[:count], _TARGET_FIELDS, items.file, items.where)
+    given = items.items[:count]
+    ids = _item_columns(given, _TARGET_FIELDS[:1], items.file, items.where)["id"]
+    _no_duplicate_ids(ids, items.owner[:count], items.file, items.where)    # as the id is read, before the rest
+    columns = {"id": ids, **_item_columns(given, _TARGET_FIELDS[1:], items.file, items.where)}
     columns["level2"] = [value or "" for value in columns["level2"]]
-    _no_duplicate_ids(columns["id"], items.owner[:count], items.file, items.where)
     return columns
 
 
@@ -234,12 +236,9 @@ def _item_columns(items: list, fields: tuple, file: str, where) -> dict[str, lis
                 odd += [(k, f) for k, v in enumerate(read)
                         if (v is None and required) or (v is not None and (v.__class__ is not str or not v))]
         else:
-            types = set(map(type, values))
-            read = (np.array(values, dtype=float) if types <= {int, float, type(None)} else
-                    np.array([v if v.__class__ in (int, float) else None for v in values], dtype=float))
-            if not (types <= {int, float, type(None)} and np.isfinite(read).sum() + values.count(None) == len(read)):
-                odd += [(k, f) for k, v in enumerate(values) if v is not None and v.__class__ is not int
-                        and (v.__class__ is not float or not -math.inf < v < math.inf)]
+            read = _plain_numbers(values)
+            if np.isfinite(read).sum() + values.count(None) != len(read):
+                odd += [(k, f) for k in np.flatnonzero(~np.isfinite(read)).tolist() if values[k] is not None]
         columns[column] = read
     for k, f in sorted(odd):
         column, key, kind, required = fields[f]
@@ -247,6 +246,20 @@ def _item_columns(items: list, fields: tuple, file: str, where) -> dict[str, lis
         columns[column][k] = (_text(value, file, where(k, key), required) if kind == "text"
                               else _number(value, file, where(k, key)))
     return columns
+
+
+def _plain_numbers(values: list) -> np.ndarray:
+    """JSON numbers as floats; NaN for anything else (None, text, true/false, an integer too large)."""
+    if set(map(type, values)) <= {int, float, type(None)}:
+        try:
+            return np.array(values, dtype=float)
+        except OverflowError:
+            pass
+    return np.array([v if v.__class__ is float or (v.__class__ is int and -_LARGEST < v < _LARGEST) else None
+                     for v in values], dtype=float)
+
+
+_LARGEST = 2 ** 1024 - 2 ** 970          # the first integer that rounds past the largest float
 
 
 def _stripped(values: list) -> tuple[list | None, set]:
@@ -377,7 +390,9 @@ def _number(value: Any, file: str, path: str | tuple) -> float:
         return math.nan
     if isinstance(value, bool):
         raise InputError("应为数字 / expected a number", file, _path(path))
-    if isinstance(value, (int, float)):
+    if isinstance(value, int) and not -_LARGEST < value < _LARGEST:
+        number = math.inf
+    elif isinstance(value, (int, float)):
         number = float(value)
     else:
         try:

@@ -1,0 +1,75 @@
+"""Where a JSON run's time goes: import, reading (and the standard library's json.loads within it),
+the core, writing; and the floor's two parts on the same files, for comparison.
+
+    python benchmarks/stages.py /tmp/scoring-bench/1000000
+
+The folder is one that benchmarks/scale.py wrote (targets.json, actuals.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+FLOOR = """
+import json, sys, time
+folder = sys.argv[1]
+start = time.perf_counter()
+for name in ("targets.json", "actuals.json"):
+    with open(f"{folder}/{name}", encoding="utf-8") as file:
+        json.loads(file.read())
+loaded = time.perf_counter()
+with open(f"{folder}/stages.json", encoding="utf-8") as file:
+    written = json.loads(file.read())
+start_dump = time.perf_counter()
+with open(f"{folder}/floor.json", "w", encoding="utf-8") as file:
+    file.write(json.dumps(written, ensure_ascii=False))
+print(loaded - start, time.perf_counter() - start_dump)
+"""
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("folder", type=Path)
+    folder = options.parse_args().folder
+    start = time.perf_counter()
+    from scoring import engine
+    from scoring.io import jsonfiles
+    from scoring.report import ScoreReport
+    from scoring.rulesets import load_ruleset
+
+    imported = time.perf_counter()
+    loads, spent = jsonfiles.json.loads, [0.0]
+
+    def timed(*args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return loads(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - began
+
+    jsonfiles.json.loads = timed
+    inputs = jsonfiles.read_inputs(folder / "targets.json", folder / "actuals.json")
+    jsonfiles.json.loads = loads
+    read = time.perf_counter()
+    ruleset = load_ruleset(inputs.ruleset or "national-2020")
+    scored = engine.score(inputs.projects, inputs.indicators, ruleset)
+    cored = time.perf_counter()
+    with (folder / "stages.json").open("w", encoding="utf-8", newline="") as out:
+        ScoreReport(ruleset, scored.indicators, scored.projects, "year").write_json(out)
+    written = time.perf_counter()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load, dump = map(float, subprocess.run([sys.executable, "-c", FLOOR, str(folder)], capture_output=True,
+                                           text=True, check=True).stdout.split())
+    print(f"import {imported - start:.2f} s, read {read - imported:.2f} s (json.loads {spent[0]:.2f} s), "
+          f"core {cored - read:.2f} s, write {written - cored:.2f} s; peak {peak:,.0f} MB")
+    print(f"floor: load {load:.2f} s, dump {dump:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
