@@ -9,27 +9,21 @@ The folder is one that benchmarks/scale.py wrote (targets.json, actuals.json).
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-FLOOR = """
-import json, sys, time
-folder = sys.argv[1]
-start = time.perf_counter()
-for name in ("targets.json", "actuals.json"):
-    with open(f"{folder}/{name}", encoding="utf-8") as file:
-        json.loads(file.read())
-loaded = time.perf_counter()
-with open(f"{folder}/stages.json", encoding="utf-8") as file:
-    written = json.loads(file.read())
-start_dump = time.perf_counter()
-with open(f"{folder}/floor.json", "w", encoding="utf-8") as file:
-    file.write(json.dumps(written, ensure_ascii=False))
-print(loaded - start, time.perf_counter() - start_dump)
+HERE = Path(__file__).resolve().parent
+# benchmarks/scale.py's floor, in a fresh process as there
+FLOOR = f"""
+import sys
+from pathlib import Path
+sys.path.insert(0, {str(HERE)!r})
+from scale import floor
+folder = Path(sys.argv[1])
+print(*floor(folder / "targets.json", folder / "actuals.json", folder / "stages.json"))
 """
 
 

@@ -152,14 +152,6 @@ def _per_distinct_cell(series: pd.Series, read, key: str, file: str) -> np.ndarr
             if len(kinds) > 1 or float in kinds:
                 return _objects([read(v) if pd.notna(v) else None for v in values])
         return _objects([read(v) for v in uniques] + [None])[codes]
-    except UnicodeDecodeError:
-        row = next(k for k, v in enumerate(series) if isinstance(v, bytes) and not _decodes(v))
+    except UnicodeDecodeError as error:                   # error.object: the cell's bytes
+        row = next(k for k, v in enumerate(series) if isinstance(v, bytes) and v == error.object)
         raise InputError(f"第 {row + 1} 行 {key} 不是 UTF-8 编码的文字 / not UTF-8 text", file) from None
-
-
-def _decodes(data: bytes) -> bool:
-    try:
-        data.decode()
-    except UnicodeDecodeError:
-        return False
-    return True

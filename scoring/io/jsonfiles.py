@@ -205,7 +205,7 @@ _ITEM_PATH = re.compile(r"(\$(?:\.projects)?(?:\[\d+\])?)\.indicators\[(\d+)\]")
 
 def _target_columns(items: _Items, count: int) -> dict[str, list | np.ndarray]:
     """The indicator columns of the first ``count`` items of targets.json."""
-    given = items.items[:count]
+    given, _ = _canonical_items(items.items[:count], items.file, items.where)
     ids = _item_columns(given, _TARGET_FIELDS[:1], items.file, items.where)["id"]
     _no_duplicate_ids(ids, items.owner[:count], items.file, items.where)    # as the id is read, before the rest
     columns = {"id": ids, **_item_columns(given, _TARGET_FIELDS[1:], items.file, items.where)}
@@ -221,10 +221,7 @@ def _item_columns(items: list, fields: tuple, file: str, where) -> dict[str, lis
     goes, text where a number goes) is read one value at a time, in document order, by the readers
     that convert it or raise the error naming its path.
     """
-    present = set(chain.from_iterable(items)) if not set(map(type, items)) - {dict} else None
-    if present is None or not present <= _INDICATOR_KEYS.keys():
-        items = [_canonical(item, _INDICATOR_KEYS, file, where(k)) for k, item in enumerate(items)]
-        present = set(chain.from_iterable(items))
+    items, present = _canonical_items(items, file, where)
     columns, odd = {}, []
     for f, (column, key, kind, required) in enumerate(fields):
         values = _values(items, key) if key in present else [None] * len(items)
@@ -246,6 +243,16 @@ def _item_columns(items: list, fields: tuple, file: str, where) -> dict[str, lis
         columns[column][k] = (_text(value, file, where(k, key), required) if kind == "text"
                               else _number(value, file, where(k, key)))
     return columns
+
+
+def _canonical_items(items: list, file: str, where) -> tuple[list[dict], set[str]]:
+    """The indicator objects with canonical keys (aliases renamed; unchanged when they have none), and
+    the keys any of them has."""
+    present = set(chain.from_iterable(items)) if not set(map(type, items)) - {dict} else None
+    if present is None or not present <= _INDICATOR_KEYS.keys():
+        items = [_canonical(item, _INDICATOR_KEYS, file, where(k)) for k, item in enumerate(items)]
+        present = set(chain.from_iterable(items))
+    return items, present
 
 
 def _plain_numbers(values: list) -> np.ndarray:
@@ -457,13 +464,10 @@ def _actual_columns(items: _Items, matched: list[int], indicators: pd.DataFrame,
     """For the first ``count`` items of actuals.json: the indicator row each answers, their columns,
     and per key whether each item gives it."""
     file, where = items.file, items.where
-    given = items.items[:count]
-    if set(map(type, given)) - {dict} or not set(chain.from_iterable(given)) <= _INDICATOR_KEYS.keys():
-        given = [_canonical(item, _INDICATOR_KEYS, file, where(k)) for k, item in enumerate(given)]
+    given, present = _canonical_items(items.items[:count], file, where)
     project = np.asarray(matched, dtype=np.int64)[items.owner[:count]]
     rows = _indicator_rows(given, project, indicators, file, where)
     columns = _item_columns(given, _ACTUAL_FIELDS, file, where)
-    present = set(chain.from_iterable(given))
     return rows, columns, {key: np.array([key in item for item in given], dtype=bool) if key in present
                            else np.zeros(len(given), dtype=bool) for _, key, _, _ in _ACTUAL_FIELDS}
 

@@ -15,8 +15,8 @@ from json.encoder import encode_basestring
 import numpy as np
 import pandas as pd
 
-from scoring.explanations import explanations
 from scoring.distinct import factorize
+from scoring.explanations import explanations
 from scoring.io.pieces import column, encoded, write_rows
 
 _dumps = partial(json.dumps, ensure_ascii=False)
