@@ -77,7 +77,7 @@ def score(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, pe
 @dataclass(frozen=True)
 class _Read:
     reading: Reading | None
-    error: ExpressionError | None
+    error: str | None         # the message, not the exception: its traceback would keep the callers' frames
 
 
 def _target(text: str) -> _Read:
@@ -94,7 +94,7 @@ def _read(text: str, reader) -> _Read:
     try:
         return _Read(reader(text), None)
     except ExpressionError as error:
-        return _Read(None, error)
+        return _Read(None, str(error))
 
 
 def _score_rows(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:

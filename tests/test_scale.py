@@ -149,3 +149,19 @@ def test_budget_points_of_many_projects_equal_the_exact_reckoning():
     for weight in (Decimal(10), Decimal("15.5")):
         exact = [_budget_points(weight, e, b) for e, b in zip(executed, budget)]
         assert _budget_scores(weight, executed, budget).tolist() == exact
+
+
+def test_a_report_is_freed_once_its_caller_drops_it():
+    """Texts that cannot be read are remembered across runs; what is remembered must not hold the
+    run's frames (an exception's traceback would, through the callers' stack frames)."""
+    import gc
+    import weakref
+
+    table = flatten(EXAMPLES[0])
+    table.loc[0, "actual"] = "≥≥ 7.31 cannot be read here"         # a text no other test reads
+    report = score(table)
+    assert report.indicators.loc[0, "status"] == "not_scored"
+    indicators, projects = weakref.ref(report.indicators), weakref.ref(report.projects)
+    del report
+    gc.collect()
+    assert indicators() is None and projects() is None

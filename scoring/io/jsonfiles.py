@@ -203,34 +203,45 @@ class _Items:
 _ITEM_PATH = re.compile(r"(\$(?:\.projects)?(?:\[\d+\])?)\.indicators\[(\d+)\]")
 
 
-def _target_columns(items: _Items, count: int) -> dict[str, list | np.ndarray]:
+def _target_columns(items: _Items, count: int) -> dict[str, np.ndarray]:
     """The indicator columns of the first ``count`` items of targets.json."""
-    given, _ = _canonical_items(items.items[:count], items.file, items.where)
-    ids = _item_columns(given, _TARGET_FIELDS[:1], items.file, items.where)["id"]
+    given = _Given(items.items[:count], items.file, items.where)
+    ids = _item_columns(given, _TARGET_FIELDS[:1])["id"]
     _no_duplicate_ids(ids, items.owner[:count], items.file, items.where)    # as the id is read, before the rest
-    columns = {"id": ids, **_item_columns(given, _TARGET_FIELDS[1:], items.file, items.where)}
-    columns["level2"] = [value or "" for value in columns["level2"]]
+    columns = {"id": ids, **_item_columns(given, _TARGET_FIELDS[1:])}
+    level2 = columns["level2"]
+    level2[np.equal(level2, None)] = ""
     return columns
 
 
-def _item_columns(items: list, fields: tuple, file: str, where) -> dict[str, list | np.ndarray]:
-    """Columns of the indicator objects ``items`` (``where(k, key)`` locates item k for errors).
+class _Given:
+    """Indicator objects with canonical keys (aliases renamed; the list itself when none has one), the
+    keys any of them has, and where each one stands (``where(k, key)``)."""
+
+    def __init__(self, items: list, file: str, where) -> None:
+        present = set(chain.from_iterable(items)) if not set(map(type, items)) - {dict} else None
+        if present is None or not present <= _INDICATOR_KEYS.keys():
+            items = [_canonical(item, _INDICATOR_KEYS, file, where(k)) for k, item in enumerate(items)]
+            present = set(chain.from_iterable(items))
+        self.items, self.present, self.file, self.where = items, present, file, where
+
+
+def _item_columns(given: _Given, fields: tuple) -> dict[str, np.ndarray]:
+    """Columns of the indicator objects.
 
     A column of the common values is read at once: text that is all non-empty strings (stripped),
     numbers that are all JSON numbers. Anything else (a missing required value, a number where text
     goes, text where a number goes) is read one value at a time, in document order, by the readers
     that convert it or raise the error naming its path.
     """
-    items, present = _canonical_items(items, file, where)
+    items, file, where = given.items, given.file, given.where
     columns, odd = {}, []
     for f, (column, key, kind, required) in enumerate(fields):
-        values = _values(items, key) if key in present else [None] * len(items)
+        values = _values(items, key) if key in given.present else [None] * len(items)
         if kind == "text":
-            read, types = _stripped(values)
-            if read is None:
-                read = values if types <= {type(None)} else [v.strip() if v.__class__ is str else v for v in values]
-            if not (types <= {str, type(None)} and "" not in read and (not required or types == {str})):
-                odd += [(k, f) for k, v in enumerate(read)
+            read, plain = _texts(values, required)
+            if not plain:
+                odd += [(k, f) for k, v in enumerate(read.tolist())
                         if (v is None and required) or (v is not None and (v.__class__ is not str or not v))]
         else:
             read = _plain_numbers(values)
@@ -245,14 +256,23 @@ def _item_columns(items: list, fields: tuple, file: str, where) -> dict[str, lis
     return columns
 
 
-def _canonical_items(items: list, file: str, where) -> tuple[list[dict], set[str]]:
-    """The indicator objects with canonical keys (aliases renamed; unchanged when they have none), and
-    the keys any of them has."""
-    present = set(chain.from_iterable(items)) if not set(map(type, items)) - {dict} else None
-    if present is None or not present <= _INDICATOR_KEYS.keys():
-        items = [_canonical(item, _INDICATOR_KEYS, file, where(k)) for k, item in enumerate(items)]
-        present = set(chain.from_iterable(items))
-    return items, present
+def _texts(values: list, required: bool) -> tuple[np.ndarray, bool]:
+    """The values with text stripped and each distinct text one object (so that factorizing them
+    later, in the engine and the writers, finds equal texts by identity), and whether all are plain:
+    non-empty text, or None where a value is not ``required``."""
+    array = np.fromiter(values, dtype=object, count=len(values))
+    try:
+        codes, uniques = pd.factorize(array)
+    except TypeError:                                        # an object or a list where text goes
+        return array, False
+    uniques, kept = uniques.tolist(), {}
+    distinct = np.empty(len(uniques) + 1, dtype=object)      # code -1 (None, NaN): None
+    distinct[:-1] = [kept.setdefault(text := u.strip(), text) if isinstance(u, str) else u for u in uniques]
+    read = distinct[codes]
+    missing = np.flatnonzero(codes < 0)
+    read[missing] = array[missing]                           # NaN stays NaN, for the reader to refuse
+    plain = all(isinstance(u, str) for u in uniques) and "" not in kept
+    return read, plain and (not len(missing) or not required and bool(np.equal(array[missing], None).all()))
 
 
 def _plain_numbers(values: list) -> np.ndarray:
@@ -267,14 +287,6 @@ def _plain_numbers(values: list) -> np.ndarray:
 
 
 _LARGEST = 2 ** 1024 - 2 ** 970          # the first integer that rounds past the largest float
-
-
-def _stripped(values: list) -> tuple[list | None, set]:
-    """Every value stripped when all are text (the usual case), else None and the values' types."""
-    try:
-        return list(map(str.strip, values)), {str}
-    except TypeError:
-        return None, set(map(type, values))
 
 
 def _values(items: list[dict], key: str) -> list:
@@ -463,18 +475,18 @@ def _match_actuals(actuals: str | Path | dict | list, projects: pd.DataFrame, in
 def _actual_columns(items: _Items, matched: list[int], indicators: pd.DataFrame, count: int) -> tuple:
     """For the first ``count`` items of actuals.json: the indicator row each answers, their columns,
     and per key whether each item gives it."""
-    file, where = items.file, items.where
-    given, present = _canonical_items(items.items[:count], file, where)
+    given = _Given(items.items[:count], items.file, items.where)
     project = np.asarray(matched, dtype=np.int64)[items.owner[:count]]
-    rows = _indicator_rows(given, project, indicators, file, where)
-    columns = _item_columns(given, _ACTUAL_FIELDS, file, where)
-    return rows, columns, {key: np.array([key in item for item in given], dtype=bool) if key in present
-                           else np.zeros(len(given), dtype=bool) for _, key, _, _ in _ACTUAL_FIELDS}
+    rows = _indicator_rows(given, project, indicators)
+    columns = _item_columns(given, _ACTUAL_FIELDS)
+    return rows, columns, {key: np.array([key in item for item in given.items], dtype=bool) if key in given.present
+                           else np.zeros(len(given.items), dtype=bool) for _, key, _, _ in _ACTUAL_FIELDS}
 
 
-def _indicator_rows(items: list, project: np.ndarray, indicators: pd.DataFrame, file: str, where) -> np.ndarray:
+def _indicator_rows(given: _Given, project: np.ndarray, indicators: pd.DataFrame) -> np.ndarray:
     """The indicator row each actual answers: by id within its project, else by (level1, level2, name)."""
-    ids = _item_columns(items, (("id", "id", "text", False),), file, where)["id"]
+    items, file, where = given.items, given.file, given.where
+    ids = _item_columns(given, (("id", "id", "text", False),))["id"]
     n = len(indicators)
     codes, _ = pd.factorize(np.concatenate([indicators["id"].to_numpy(dtype=object), np.array(ids, dtype=object)]))
     width = int(codes.max(initial=0)) + 2
