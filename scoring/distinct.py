@@ -1,10 +1,28 @@
 """The distinct values of a column, each row's code into them (pandas.factorize), with floats told
-apart by their bits: 0.0 and -0.0 compare equal but are written differently."""
+apart by their bits: 0.0 and -0.0 compare equal but are written differently; and ``Coded``, texts
+held that way."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+
+@dataclass(frozen=True)
+class Coded:
+    """Row k's text is ``table[codes[k]]``."""
+
+    codes: np.ndarray
+    table: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def texts(self) -> np.ndarray:
+        return self.table[self.codes]
+
 
 
 def factorize(values, use_na_sentinel: bool = True) -> tuple[np.ndarray, np.ndarray]:

@@ -99,14 +99,14 @@ def _numeric(row: dict, w: float) -> str:
 
 @dataclass(frozen=True)
 class Sentences:
-    """Every row's sentence as pieces: the row's text is the concatenation of ``pieces[k][row]``."""
+    """Every row's sentence as pieces: the row's text is the concatenation of its text in each piece."""
 
-    pieces: tuple[np.ndarray, ...]
+    pieces: tuple[distinct.Coded, ...]
 
     def texts(self) -> list[str]:
         if not self.pieces:
             return []
-        return list(map("".join, zip(*self.pieces)))
+        return list(map("".join, zip(*(piece.texts().tolist() for piece in self.pieces))))
 
 
 def explanations(frame: pd.DataFrame, ruleset: Ruleset, escape=None, factorize=None) -> Sentences:
@@ -140,18 +140,26 @@ def explanations(frame: pd.DataFrame, ruleset: Ruleset, escape=None, factorize=N
         texts[t, :len(pieces)] = [escaped(piece) for piece in pieces]
         for k, name_spec in enumerate(used):
             slot_table[t, k] = numbers.setdefault(name_spec, len(numbers))
-    formatted = np.empty((len(numbers) + 1, len(frame)), dtype=object)
-    formatted[-1] = ""
+    number_codes = np.empty((len(numbers) + 1, len(frame)), dtype=np.int64)
+    number_texts: list[str] = []
     for (name, spec), k in numbers.items():
-        formatted[k] = _formatted(frame[name].to_numpy(dtype=float), spec)
+        row_codes, table = _formatted(frame[name].to_numpy(dtype=float), spec)
+        number_codes[k] = row_codes + len(number_texts)
+        number_texts += table
+    number_codes[-1] = len(number_texts)          # no number
+    numbers_table = np.array([*number_texts, ""], dtype=object)
     rows = np.arange(len(frame))
-    pieces = [texts[codes, 0]]
-    for k in range(width):
-        pieces += [formatted[slot_table[codes, k], rows], texts[codes, k + 1]]
+    first_codes, first_texts = codes, texts[:, 0]
     if by_hand:
+        first_codes, first_texts = codes.copy(), list(first_texts)
         for row in np.flatnonzero(np.isin(codes, by_hand)):
             values = {c: frame[c].to_numpy()[row:row + 1].tolist()[0] for c in columns}
-            pieces[0][row] = escaped(explain(values, ruleset))
+            first_codes[row] = len(first_texts)
+            first_texts.append(escaped(explain(values, ruleset)))
+        first_texts = np.array(first_texts, dtype=object)
+    pieces = [distinct.Coded(first_codes, first_texts)]
+    for k in range(width):
+        pieces += [distinct.Coded(number_codes[slot_table[codes, k], rows], numbers_table), distinct.Coded(codes, texts[:, k + 1])]
     return Sentences(tuple(pieces))
 
 
@@ -198,6 +206,7 @@ def _distinct_rows(factorized: list[tuple[np.ndarray, np.ndarray]], n: int) -> t
     return key, first
 
 
-def _formatted(values: np.ndarray, spec: str) -> np.ndarray:
+def _formatted(values: np.ndarray, spec: str) -> tuple[np.ndarray, list[str]]:
+    """Each value's code into the texts of the distinct values, formatted."""
     codes, uniques = distinct.factorize(values, use_na_sentinel=False)
-    return np.array([format(u, spec) for u in uniques], dtype=object)[codes]
+    return codes, [format(u, spec) for u in uniques]

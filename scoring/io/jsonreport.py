@@ -17,7 +17,7 @@ import pandas as pd
 
 from scoring.distinct import factorize
 from scoring.explanations import explanations
-from scoring.io.pieces import column, encoded, write_rows
+from scoring.io.pieces import Piece, column, encoded, joined, write_rows
 
 _dumps = partial(json.dumps, ensure_ascii=False)
 
@@ -129,7 +129,7 @@ def _project_texts(report, factorized) -> tuple[np.ndarray, np.ndarray]:
         ("points_max", column(p["points_max"], _money)), ("budget", budget),
         ("levels", "[" + _levels(report.indicators, p["project"], factorized) + "]"),
     ], close=', "indicators": [')
-    return heads, '], "issues": ' + column(p["issues"], _issues) + "}"
+    return heads, joined(['], "issues": ', column(p["issues"], _issues), "}"])
 
 
 def _levels(rows: pd.DataFrame, projects: pd.Series, factorized) -> np.ndarray:
@@ -160,17 +160,12 @@ def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.unique(codes, return_index=True)[1]
 
 
-def _json_objects(fields: list[tuple[str, np.ndarray | str]], close: str = "}") -> np.ndarray:
+def _json_objects(fields: list[tuple[str, Piece]], close: str = "}") -> np.ndarray:
     """Each row's JSON object from its fields' encoded values."""
     pieces = []
     for key, values in fields:
         pieces += [(", " if pieces else "{") + f'"{key}": ', values]
-    length = max((len(v) for _, v in fields if not isinstance(v, str)), default=0)
-    grid = np.empty((length, len(pieces) + 1), dtype=object)
-    for k, piece in enumerate(pieces):
-        grid[:, k] = piece
-    grid[:, -1] = close
-    return np.array(list(map("".join, grid.tolist())), dtype=object)
+    return joined([*pieces, close])
 
 
 def _joined(texts: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:

@@ -1,8 +1,10 @@
 """Text outputs (JSON, CSV) written from each column's distinct values.
 
 A million scored indicators hold a few hundred distinct names and targets and some tens of thousands
-of distinct actuals, so a column is encoded once per distinct value; each row's text is then a
-sequence of encoded pieces and literal separators, joined and written a block of rows at a time.
+of distinct actuals, so a column is encoded once per distinct value (``Coded``): a table of texts and
+each row's code into it. A row's text is a sequence of such pieces and literal texts. A literal is
+joined to its neighbour's table, and two small tables into the table of their combinations, so that
+each row is assembled from fewer pieces; rows are then joined and written a block at a time.
 """
 
 from __future__ import annotations
@@ -10,34 +12,85 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scoring.distinct import factorize
+from scoring.distinct import Coded, factorize
 
 _ROWS_PER_WRITE = 50_000
 
 
-def encoded(codes: np.ndarray, uniques, encode) -> np.ndarray:
+def encoded(codes: np.ndarray, uniques, encode) -> Coded:
     """Each row's text, from its codes into ``uniques`` (code -1: missing, encoded as ``encode(None)``)."""
     values = (uniques.to_numpy() if hasattr(uniques, "to_numpy") else np.asarray(uniques, dtype=object)).tolist()
-    texts = np.empty(len(values) + 1, dtype=object)
-    texts[:] = [encode(value) for value in values] + [encode(None)]
-    return texts[codes]
+    table = np.empty(len(values) + 1, dtype=object)
+    table[:] = [encode(value) for value in values] + [encode(None)]
+    return Coded(np.where(codes < 0, len(values), codes), table)
 
 
-def column(values, encode) -> np.ndarray:
+def column(values, encode) -> Coded:
     """Each value's text, encoded once per distinct value."""
     if not isinstance(values, pd.Series):
         values = np.asarray(values, dtype=object if isinstance(values, list) else None)
     return encoded(*factorize(values), encode)
 
 
-def write_rows(out, columns: list, order: np.ndarray | None = None) -> None:
-    """Write the rows (in ``order``, by default as they are) whose pieces are ``columns``: literal
-    texts, and arrays holding one piece per row."""
-    count = len(order) if order is not None else max(len(c) for c in columns if not isinstance(c, str))
-    for start in range(0, count, _ROWS_PER_WRITE):
-        stop = min(start + _ROWS_PER_WRITE, count)
-        taken = order[start:stop] if order is not None else slice(start, stop)
-        grid = np.empty((stop - start, len(columns)), dtype=object)
-        for k, piece in enumerate(columns):
-            grid[:, k] = piece if isinstance(piece, str) else piece[taken]
-        out.write("".join(grid.ravel().tolist()))
+Piece = str | Coded | np.ndarray          # a literal text, coded texts, or one text per row
+
+
+def joined(pieces: list[Piece]) -> np.ndarray:
+    """Each row's text: its pieces concatenated."""
+    groups = _fused(pieces)
+    count = _rows(pieces)
+    return _joined_rows(groups, np.arange(count)) if count else np.empty(0, dtype=object)
+
+
+def write_rows(out, pieces: list[Piece], order: np.ndarray | None = None) -> None:
+    """Write the rows (in ``order``, by default as they are) whose pieces are ``pieces``."""
+    groups = _fused(pieces)
+    order = np.arange(_rows(pieces)) if order is None else order
+    for start in range(0, len(order), _ROWS_PER_WRITE):
+        out.write("".join(_joined_rows(groups, order[start:start + _ROWS_PER_WRITE], flat=True)))
+
+
+def _rows(pieces: list[Piece]) -> int:
+    return max((len(p) for p in pieces if not isinstance(p, str)), default=0)
+
+
+def _joined_rows(groups: list[Coded], rows: np.ndarray, flat: bool = False):
+    """The texts of ``rows`` (a list of their pieces in order, with ``flat``)."""
+    grid = np.empty((len(rows), len(groups)), dtype=object)
+    for k, group in enumerate(groups):
+        grid[:, k] = group.table[group.codes[rows]]
+    if flat:
+        return grid.ravel().tolist()
+    if len(groups) == 1:
+        return grid[:, 0]
+    return np.array(list(map("".join, grid.tolist())), dtype=object)
+
+
+def _fused(pieces: list[Piece]) -> list[Coded]:
+    """The pieces as coded texts, neighbours joined into one table where one of them is a literal or
+    both tables are small (every combination is then written out: no pass over the rows is needed)."""
+    count = _rows(pieces)
+    groups: list[tuple[np.ndarray | None, list[str]]] = []          # codes (None: all 0), table
+    for piece in pieces:
+        if isinstance(piece, str):
+            codes, table = None, [piece]
+        elif isinstance(piece, Coded):
+            codes, table = piece.codes, piece.table.tolist()
+        else:
+            codes, table = pd.factorize(np.asarray(piece, dtype=object), use_na_sentinel=False)
+            table = table.tolist()
+        if groups and (min(len(groups[-1][1]), len(table)) == 1 or len(groups[-1][1]) * len(table) <= _SMALL):
+            before, texts = groups[-1]
+            if codes is None or before is None:
+                codes = before if codes is None else codes
+            else:
+                codes = before * len(table) + codes
+            table = [a + b for a in texts for b in table]
+            groups[-1] = (codes, table)
+        else:
+            groups.append((codes, table))
+    return [Coded(np.zeros(count, dtype=np.int64) if codes is None else codes, np.array(table, dtype=object))
+            for codes, table in groups]
+
+
+_SMALL = 4096          # tables of at most this many combinations are joined
