@@ -22,6 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from operator import attrgetter
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -106,9 +107,9 @@ def _score_rows(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
     return result
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    """What one (target, actual) pair gives, before weights: shared by every row with that pair."""
+class _Outcome(NamedTuple):
+    """What one (target, actual) pair gives, before weights: shared by every row with that pair (a
+    tuple, as tens of thousands are made per run)."""
 
     status: str = "scored"
     method: str = "none"
@@ -125,7 +126,7 @@ class _Outcome:
     issues: tuple = _NO_FLAGS
 
 
-_FIELDS = tuple(_Outcome.__dataclass_fields__)
+_FIELDS = _Outcome._fields
 
 
 def _score_simple(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
@@ -196,7 +197,7 @@ def _evaluate(target_text: str | None, actual_text: str | None, adverse: bool, r
     if target.error is not None:
         return _Outcome("not_scored", issues=(("bad_target", f"指标值无法解读：{target.error}"),))
     t = target.reading
-    if actual_text is not None and actual_text.strip().lower() in {w.lower() for w in ruleset.not_applicable_words}:
+    if actual_text is not None and actual_text.strip().lower() in ruleset.not_applicable_index:
         return _Outcome("not_applicable", "not_applicable", unit=t.unit)
     if actual_text is None:
         return _Outcome(method="missing", unit=t.unit, issues=(("missing_actual", "未填写实际完成值 / no actual"),))
@@ -276,37 +277,49 @@ def _label_of(text) -> str:
     return "".join(filter(None, (read.reading.label, read.reading.note))) if read.reading is not None else ""
 
 
-@lru_cache(maxsize=1 << 14)
 def _measure(actual: Reading, target: Reading) -> tuple[float, list[str]] | str:
     """B in the target's unit, converted exactly (then the nearest float, so B = A stays equal); or
-    why it cannot be had.
+    why it cannot be had."""
+    conversion = _conversion(actual.unit, target.unit)
+    if isinstance(conversion, str):
+        return conversion
+    factor, flags = conversion
+    if factor == 1:
+        return float(actual.value) + 0.0, list(flags)       # + 0.0: -0 reads as 0, as through Fraction
+    return float(Fraction(actual.value) * factor), list(flags)      # the float nearest the exact value
+
+
+@lru_cache(maxsize=1 << 12)
+def _conversion(actual_unit: str, target_unit: str) -> tuple[Fraction, tuple[str, ...]] | str:
+    """The exact factor from an actual's unit to its target's and the flags it raises; or why there is
+    none.
 
     A missing unit on either side is taken from the other, and a bare multiplier (``<50万``) is read in
     the other side's unit (50万元 against 42.6万元): both are flagged ``assumed_unit``.
     """
     flags = []
-    actual_unit = units.with_multiplier(actual.unit, target.unit)
-    target_unit = units.with_multiplier(target.unit, actual.unit)
-    if (actual_unit, target_unit) != (actual.unit, target.unit) or bool(actual.unit) != bool(target.unit):
+    actual_as = units.with_multiplier(actual_unit, target_unit)
+    target_as = units.with_multiplier(target_unit, actual_unit)
+    if (actual_as, target_as) != (actual_unit, target_unit) or bool(actual_unit) != bool(target_unit):
         flags.append("assumed_unit")
     factor = Fraction(1)
-    if actual_unit and target_unit:
+    if actual_as and target_as:
         try:
-            conversion = units.conversion(actual_unit, target_unit)
+            conversion = units.conversion(actual_as, target_as)
         except UnitMismatchError:
-            per_item = (units.per_item(target_unit), units.per_item(actual_unit))
-            if per_item[0] and units.compatible(actual_unit, per_item[0]):
-                target_unit = per_item[0]       # ≤2小时/次 against 90分钟: the actual is per item
-            elif per_item[1] and units.compatible(per_item[1], target_unit):
-                actual_unit = per_item[1]
+            per_item = (units.per_item(target_as), units.per_item(actual_as))
+            if per_item[0] and units.compatible(actual_as, per_item[0]):
+                target_as = per_item[0]       # ≤2小时/次 against 90分钟: the actual is per item
+            elif per_item[1] and units.compatible(per_item[1], target_as):
+                actual_as = per_item[1]
             else:
-                return str(UnitMismatchError(actual.unit, target.unit))
+                return str(UnitMismatchError(actual_unit, target_unit))
             flags.append("assumed_unit")
-            conversion = units.conversion(actual_unit, target_unit)
+            conversion = units.conversion(actual_as, target_as)
         factor = conversion.factor
         if conversion.classifier_change:
             flags.append("classifier_change")
-    return float(Fraction(actual.value) * factor), flags      # the float nearest the exact value
+    return factor, tuple(flags)
 
 
 def _on_time(actual: Reading, target: Reading) -> bool:

@@ -105,7 +105,7 @@ class Ruleset:
         return self.level1_index.get(level1)
 
     def method(self, key: str) -> str:
-        return dict(self.methods)[key]
+        return self.method_index[key]
 
     def grade(self, total: Decimal | float) -> str:
         for name, minimum in self.grades:
@@ -118,6 +118,15 @@ class Ruleset:
 
     def describe(self) -> dict:
         return {"name": self.name, "title": self.title, "source": self.source}
+
+    @cached_property
+    def method_index(self) -> dict[str, str]:
+        return dict(self.methods)
+
+    @cached_property
+    def not_applicable_index(self) -> frozenset[str]:
+        """The words that say an indicator does not apply, in lower case."""
+        return frozenset(word.lower() for word in self.not_applicable_words)
 
     @cached_property
     def level1_index(self) -> dict[str, Family]:
