@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -68,7 +69,11 @@ def score(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, pe
     rows["family"] = pd.Series(_objects([keys.get(name) for name in names])[codes], index=rows.index, dtype=object)
     cents, weight_issues = weights.assign(rows, ruleset)
     rows["weight"] = cents / 100.0
-    rows = _score_rows(rows, ruleset)
+    run = _readings.set({})
+    try:
+        rows = _score_rows(rows, ruleset)
+    finally:
+        _readings.reset(run)
     scored_projects = _projects(projects, rows, ruleset, period, weight_issues)
     return Scored(rows, scored_projects)
 
@@ -89,13 +94,22 @@ def _actual(text: str) -> _Read:
     return _read(text, parse_actual)
 
 
-@lru_cache(maxsize=1 << 16)
+_readings: ContextVar[dict | None] = ContextVar("readings", default=None)   # the run's, by (text, reader)
+
+
 def _read(text: str, reader) -> _Read:
-    """A reading, or the error that says why there is none (a data problem, reported per row)."""
+    """A reading, or the error that says why there is none (a data problem, reported per row); read
+    once per run, and forgotten with it."""
+    memo = _readings.get()
+    if memo is not None and (text, reader) in memo:
+        return memo[text, reader]
     try:
-        return _Read(reader(text), None)
+        read = _Read(reader(text), None)
     except ExpressionError as error:
-        return _Read(None, str(error))
+        read = _Read(None, str(error))
+    if memo is not None:
+        memo[text, reader] = read
+    return read
 
 
 def _score_rows(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
@@ -188,7 +202,6 @@ def _texts(column: pd.Series) -> tuple[np.ndarray, list]:
     return codes + 1, [None] + [value if isinstance(value, str) else None for value in uniques]
 
 
-@lru_cache(maxsize=1 << 16)
 def _evaluate(target_text: str | None, actual_text: str | None, adverse: bool, ruleset: Ruleset) -> _Outcome:
     """Everything about a row that its target and actual decide (not its weight)."""
     if target_text is None:

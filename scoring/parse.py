@@ -198,7 +198,7 @@ def _syntax(shape: str) -> tuple[_Part, ...]:
     return parser().parse(shape)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)
 def _read(text: str, cls: type[Reading]) -> Reading:
     if not text.strip():
         raise ExpressionError(text, 1, ErrorCode.EMPTY, "内容为空 / empty expression", "指标值")

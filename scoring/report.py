@@ -12,9 +12,11 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from scoring.bulk import bulk
+from scoring.distinct import factorize
 from scoring.errors import display_width
 from scoring.explanations import explanations
 from scoring.io.csvreport import write_csv
@@ -50,20 +52,23 @@ class ScoreReport:
     @bulk
     def to_dataframe(self, explain: bool = True) -> pd.DataFrame:
         """One row per indicator: project, levels, target, actual, weight, score, status, flags, explanation."""
+        return pd.DataFrame(self._rows(explain)).reset_index(drop=True)
+
+    def _rows(self, explain: bool) -> dict[str, pd.Series | np.ndarray | list | None]:
+        """The columns of ``to_dataframe``."""
         frame = self.indicators
         projects = self.projects.set_index("project")
-        out = pd.DataFrame({
+        return {
             "project_id": frame["project"].map(projects["id"]),
             "project_name": frame["project"].map(projects["name"]),
             "indicator_id": frame["id"], "level1": frame["level1"], "level2": frame["level2"],
             "name": frame["name"], "target": frame["target"], "actual": frame["actual"],
             "weight": frame["weight"], "score": frame["score"].where(frame["status"] != "not_applicable"),
             "status": frame["status"],
-            "method": frame["method"], "flags": [",".join(f) for f in frame["flags"]],
-            "issues": [",".join(code for code, _ in i) for i in frame["issues"]],
+            "method": frame["method"], "flags": _per_distinct(frame["flags"], ",".join),
+            "issues": _per_distinct(frame["issues"], lambda issues: ",".join(code for code, _ in issues)),
             "explanation": self.explanations if explain else None,
-        })
-        return out.reset_index(drop=True)
+        }
 
     def totals(self) -> pd.DataFrame:
         """One row per project: total, grade, budget points, indicator points, issues."""
@@ -71,7 +76,7 @@ class ScoreReport:
         return pd.DataFrame({"project_id": p["id"], "project_name": p["name"], "total": p["total"],
                              "grade": p["grade"], "budget_score": p["budget_score"],
                              "indicator_score": p["indicator_score"],
-                             "issues": [",".join(code for code, _ in i) for i in p["issues"]]})
+                             "issues": _per_distinct(p["issues"], lambda issues: ",".join(code for code, _ in issues))})
 
     @property
     def has_issues(self) -> bool:
@@ -103,7 +108,7 @@ class ScoreReport:
     @bulk
     def write_csv(self, out, spreadsheet_safe: bool = False) -> None:
         """The CSV of ``to_csv`` written to a text stream a block of rows at a time."""
-        write_csv(self.to_dataframe(), out, spreadsheet_safe)
+        write_csv(self._rows(explain=True), out, spreadsheet_safe)
 
     def to_table(self) -> str:
         """A readable table per project, aligned for Chinese characters."""
@@ -148,3 +153,11 @@ def _clip(text: str, limit: int) -> str:
             break
         out += ch
     return out + "…"
+
+
+def _per_distinct(column: pd.Series, text) -> np.ndarray:
+    """``text(value)`` of each row's value, worked out once per distinct value."""
+    codes, uniques = factorize(column)
+    table = np.empty(len(uniques), dtype=object)
+    table[:] = [text(value) for value in uniques]
+    return table[codes]

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 import pandas as pd
 
 from scoring.io.pieces import column, write_rows
@@ -10,16 +12,17 @@ from scoring.io.pieces import column, write_rows
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def write_csv(frame: pd.DataFrame, out, spreadsheet_safe: bool = False) -> None:
-    """Write ``frame`` to the text stream ``out``. ``spreadsheet_safe`` prefixes text that a spreadsheet
-    would run as a formula (``=100.00(%)``, ``+1``, ``-3%``, ``@x``) with an apostrophe."""
+def write_csv(columns: Mapping[str, Any] | pd.DataFrame, out, spreadsheet_safe: bool = False) -> None:
+    """Write the table of ``columns`` (name → its values; None: all missing) to the text stream ``out``.
+    ``spreadsheet_safe`` prefixes text that a spreadsheet would run as a formula (``=100.00(%)``,
+    ``+1``, ``-3%``, ``@x``) with an apostrophe."""
     field = _Field(spreadsheet_safe)
-    out.write(",".join(map(field, frame.columns)) + "\n")
+    out.write(",".join(map(field, columns)) + "\n")
     pieces = []
-    for name in frame.columns:
-        pieces += [column(frame[name], field), ","]
+    for _, values in columns.items():
+        pieces += [field(None) if values is None else column(values, field), ","]
     pieces[-1] = "\n"
-    if len(frame):
+    if any(not isinstance(piece, str) and len(piece) for piece in pieces):
         write_rows(out, pieces)
 
 
