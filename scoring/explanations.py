@@ -159,7 +159,8 @@ def explanations(frame: pd.DataFrame, ruleset: Ruleset, escape=None, factorize=N
         first_texts = np.array(first_texts, dtype=object)
     pieces = [distinct.Coded(first_codes, first_texts)]
     for k in range(width):
-        pieces += [distinct.Coded(number_codes[slot_table[codes, k], rows], numbers_table), distinct.Coded(codes, texts[:, k + 1])]
+        pieces += [distinct.Coded(number_codes[slot_table[codes, k], rows], numbers_table),
+                   distinct.Coded(codes, texts[:, k + 1])]
     return Sentences(tuple(pieces))
 
 

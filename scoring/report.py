@@ -157,7 +157,7 @@ def _clip(text: str, limit: int) -> str:
 
 def _per_distinct(column: pd.Series, text) -> np.ndarray:
     """``text(value)`` of each row's value, worked out once per distinct value."""
-    codes, uniques = factorize(column)
+    codes, uniques = factorize(column, use_na_sentinel=False)
     table = np.empty(len(uniques), dtype=object)
     table[:] = [text(value) for value in uniques]
     return table[codes]
