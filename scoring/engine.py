@@ -2,7 +2,7 @@
 
 The stages run over whole columns, so one project and a province take the same path:
 
-    readings   each distinct target and actual text is read once (parse.py, cached)
+    readings   each distinct target and actual text is read once per run (parse.py)
     families   一级指标 names → the ruleset's families
     weights    cents per indicator (weights.py)
     measures   A and B in the target's unit, per distinct pair of units (units.py)
