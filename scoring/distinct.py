@@ -24,7 +24,6 @@ class Coded:
         return self.table[self.codes]
 
 
-
 def factorize(values, use_na_sentinel: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(codes, uniques) as pandas.factorize gives them; a column of numpy floats is factorized on its
     bits (a pandas extension type, Int64 with a missing value say, is left to pandas)."""

@@ -52,9 +52,9 @@ class ScoreReport:
     @bulk
     def to_dataframe(self, explain: bool = True) -> pd.DataFrame:
         """One row per indicator: project, levels, target, actual, weight, score, status, flags, explanation."""
-        return pd.DataFrame(self._rows(explain)).reset_index(drop=True)
+        return pd.DataFrame(self._columns(explain)).reset_index(drop=True)
 
-    def _rows(self, explain: bool) -> dict[str, pd.Series | np.ndarray | list | None]:
+    def _columns(self, explain: bool) -> dict[str, pd.Series | np.ndarray | list | None]:
         """The columns of ``to_dataframe``."""
         frame = self.indicators
         projects = self.projects.set_index("project")
@@ -108,7 +108,7 @@ class ScoreReport:
     @bulk
     def write_csv(self, out, spreadsheet_safe: bool = False) -> None:
         """The CSV of ``to_csv`` written to a text stream a block of rows at a time."""
-        write_csv(self._rows(explain=True), out, spreadsheet_safe)
+        write_csv(self._columns(explain=True), out, spreadsheet_safe)
 
     def to_table(self) -> str:
         """A readable table per project, aligned for Chinese characters."""

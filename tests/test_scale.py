@@ -152,8 +152,8 @@ def test_budget_points_of_many_projects_equal_the_exact_reckoning():
 
 
 def test_a_report_is_freed_once_its_caller_drops_it():
-    """Texts that cannot be read are remembered across runs; what is remembered must not hold the
-    run's frames (an exception's traceback would, through the callers' stack frames)."""
+    """Nothing the engine keeps after a run may hold the run's frames (an unreadable text's exception
+    would, through its traceback and the callers' stack frames)."""
     import gc
     import weakref
 

@@ -22,8 +22,7 @@ def write_csv(columns: Mapping[str, Any] | pd.DataFrame, out, spreadsheet_safe: 
     for _, values in columns.items():
         pieces += [field(None) if values is None else column(values, field), ","]
     pieces[-1] = "\n"
-    if any(not isinstance(piece, str) and len(piece) for piece in pieces):
-        write_rows(out, pieces)
+    write_rows(out, pieces)
 
 
 class _Field:

@@ -135,7 +135,7 @@ def read_inputs(targets: str | Path | dict | list, actuals: str | Path | dict | 
         raise
     columns = items.checked(partial(_target_columns, items))
     project_frame = _frame(projects, PROJECT_COLUMNS, ("year",))
-    project_frame["has_actuals"] = np.bincount(items.owner[[a is not None for a in columns["actual"]]],
+    project_frame["has_actuals"] = np.bincount(items.owner[np.not_equal(columns["actual"], None)],
                                                minlength=len(projects)) > 0
     indicator_frame = _columns_frame({"project": items.owner, "position": items.position, **columns},
                                      ("project", "position"))
@@ -205,7 +205,7 @@ _ITEM_PATH = re.compile(r"(\$(?:\.projects)?(?:\[\d+\])?)\.indicators\[(\d+)\]")
 
 def _target_columns(items: _Items, count: int) -> dict[str, np.ndarray]:
     """The indicator columns of the first ``count`` items of targets.json."""
-    given = _Given(items.items[:count], items.file, items.where)
+    given = _Given(items, count)
     ids = _item_columns(given, _TARGET_FIELDS[:1])["id"]
     _no_duplicate_ids(ids, items.owner[:count], items.file, items.where)    # as the id is read, before the rest
     columns = {"id": ids, **_item_columns(given, _TARGET_FIELDS[1:])}
@@ -215,15 +215,17 @@ def _target_columns(items: _Items, count: int) -> dict[str, np.ndarray]:
 
 
 class _Given:
-    """Indicator objects with canonical keys (aliases renamed; the list itself when none has one), the
-    keys any of them has, and where each one stands (``where(k, key)``)."""
+    """The first ``count`` indicator objects of ``source`` with canonical keys (aliases renamed; the
+    objects themselves when none has one), the keys any of them has, and where each one stands."""
 
-    def __init__(self, items: list, file: str, where) -> None:
+    def __init__(self, source: _Items, count: int) -> None:
+        self.file, self.where = source.file, source.where
+        items = source.items[:count]
         present = set(chain.from_iterable(items)) if not set(map(type, items)) - {dict} else None
         if present is None or not present <= _INDICATOR_KEYS.keys():
-            items = [_canonical(item, _INDICATOR_KEYS, file, where(k)) for k, item in enumerate(items)]
+            items = [_canonical(item, _INDICATOR_KEYS, self.file, self.where(k)) for k, item in enumerate(items)]
             present = set(chain.from_iterable(items))
-        self.items, self.present, self.file, self.where = items, present, file, where
+        self.items, self.present = items, present
 
 
 def _item_columns(given: _Given, fields: tuple) -> dict[str, np.ndarray]:
@@ -475,7 +477,7 @@ def _match_actuals(actuals: str | Path | dict | list, projects: pd.DataFrame, in
 def _actual_columns(items: _Items, matched: list[int], indicators: pd.DataFrame, count: int) -> tuple:
     """For the first ``count`` items of actuals.json: the indicator row each answers, their columns,
     and per key whether each item gives it."""
-    given = _Given(items.items[:count], items.file, items.where)
+    given = _Given(items, count)
     project = np.asarray(matched, dtype=np.int64)[items.owner[:count]]
     rows = _indicator_rows(given, project, indicators)
     columns = _item_columns(given, _ACTUAL_FIELDS)
