@@ -18,7 +18,7 @@ import pandas as pd
 from scoring.bulk import bulk
 from scoring.distinct import factorize
 from scoring.errors import display_width
-from scoring.explanations import explanations
+from scoring.explanations import Sentences, explanations
 from scoring.io.csvreport import write_csv
 from scoring.io.jsonreport import write_json
 from scoring.rulesets import Ruleset
@@ -52,10 +52,10 @@ class ScoreReport:
     @bulk
     def to_dataframe(self, explain: bool = True) -> pd.DataFrame:
         """One row per indicator: project, levels, target, actual, weight, score, status, flags, explanation."""
-        return pd.DataFrame(self._columns(explain)).reset_index(drop=True)
+        return pd.DataFrame(self._columns(self.explanations if explain else None)).reset_index(drop=True)
 
-    def _columns(self, explain: bool) -> dict[str, pd.Series | np.ndarray | list | None]:
-        """The columns of ``to_dataframe``."""
+    def _columns(self, explained: list[str] | Sentences | None) -> dict[str, pd.Series | np.ndarray | list | Sentences | None]:
+        """The columns of ``to_dataframe``, with the explanations as given."""
         frame = self.indicators
         projects = self.projects.set_index("project")
         return {
@@ -67,7 +67,7 @@ class ScoreReport:
             "status": frame["status"],
             "method": frame["method"], "flags": _per_distinct(frame["flags"], ",".join),
             "issues": _per_distinct(frame["issues"], lambda issues: ",".join(code for code, _ in issues)),
-            "explanation": self.explanations if explain else None,
+            "explanation": explained,
         }
 
     def totals(self) -> pd.DataFrame:
@@ -108,7 +108,7 @@ class ScoreReport:
     @bulk
     def write_csv(self, out, spreadsheet_safe: bool = False) -> None:
         """The CSV of ``to_csv`` written to a text stream a block of rows at a time."""
-        write_csv(self._columns(explain=True), out, spreadsheet_safe)
+        write_csv(self._columns(explanations(self.indicators, self.ruleset)), out, spreadsheet_safe)
 
     def to_table(self) -> str:
         """A readable table per project, aligned for Chinese characters."""

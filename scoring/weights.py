@@ -24,15 +24,20 @@ def split_cents(frame: pd.DataFrame, group: str, total: str, share: str) -> np.n
     """
     if frame.empty:
         return np.zeros(0, dtype=np.int64)
-    share_sum = frame.groupby(group, sort=False)[share].transform("sum").to_numpy(dtype=float)
+    codes, uniques = pd.factorize(frame[group].to_numpy())
+    shares = frame[share].to_numpy(dtype=float)
+    share_sum = np.bincount(codes, weights=shares, minlength=len(uniques))[codes]
     totals = frame[total].to_numpy(dtype=np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        exact = np.where(share_sum > 0, totals * frame[share].to_numpy(dtype=float) / share_sum, 0.0)
+        exact = np.where(share_sum > 0, totals * shares / share_sum, 0.0)
     floor = np.floor(exact + 1e-9).astype(np.int64)
-    left = totals - pd.Series(floor, index=frame.index).groupby(frame[group], sort=False).transform("sum").to_numpy()
-    order = pd.DataFrame({"g": frame[group].to_numpy(), "frac": -(exact - floor), "pos": np.arange(len(frame))})
-    rank = order.sort_values(["g", "frac", "pos"], kind="stable").groupby("g", sort=False).cumcount()
-    rank = rank.reindex(order.index).to_numpy()
+    left = totals - np.bincount(codes, weights=floor, minlength=len(uniques)).astype(np.int64)[codes]
+    rows = np.arange(len(frame))
+    order = np.lexsort((rows, floor - exact, codes))          # by group, largest fraction first, then row
+    ordered = codes[order]
+    begins = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    rank = np.empty(len(frame), dtype=np.int64)
+    rank[order] = rows - np.maximum.accumulate(np.where(begins, rows, 0))     # place within its group
     return floor + (rank < np.where(share_sum > 0, left, 0)).astype(np.int64)
 
 
@@ -41,17 +46,17 @@ def assign(indicators: pd.DataFrame, ruleset: Ruleset) -> tuple[np.ndarray, list
 
     ``indicators`` needs the columns project, family (None when unknown) and weight (NaN when absent).
     """
-    known = indicators["family"].notna().to_numpy()
+    family = indicators["family"].to_numpy(dtype=object)
+    known = pd.notna(family)
     cents = np.zeros(len(indicators), dtype=np.int64)
     issues: list[dict] = []
-    rows = indicators[known]
-    if rows.empty:
+    if not known.any():
         return cents, issues
     total = int(ruleset.indicator_points * 100)
     family_weight = {f.key: float(f.weight or 0) for f in ruleset.families}
     by_family = ruleset.weights_by == "family"
-    family_codes, family_keys = pd.factorize(rows["family"].to_numpy(dtype=object))
-    project = rows["project"].to_numpy(dtype=np.int64)
+    family_codes, family_keys = pd.factorize(family[known])
+    project = indicators["project"].to_numpy(dtype=np.int64)[known]
     group = project * len(family_keys) + family_codes if by_family else project   # whom the weight is shared by
     group_codes, _ = pd.factorize(group)
     first = np.unique(group_codes, return_index=True)[1]
@@ -60,7 +65,7 @@ def assign(indicators: pd.DataFrame, ruleset: Ruleset) -> tuple[np.ndarray, list
                              else 1.0})
     families["cents"] = split_cents(families, "project", "total", "share")
 
-    explicit = np.floor(rows["weight"].to_numpy(dtype=float) * 100 + 0.5 + 1e-9)   # half-up to cents
+    explicit = np.floor(indicators["weight"].to_numpy(dtype=float)[known] * 100 + 0.5 + 1e-9)   # half-up to cents
     has_weight = ~np.isnan(explicit)
     frame = pd.DataFrame({"group": group_codes, "explicit": np.where(has_weight, explicit, 0.0),
                           "open": (~has_weight).astype(float)})

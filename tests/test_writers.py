@@ -14,13 +14,15 @@ import json
 import math
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from conftest import ROOT
 from scoring import score
 from scoring.cli import main
-from scoring.explanations import EXPLAINED, explain
+from scoring.distinct import Coded
+from scoring.explanations import EXPLAINED, Sentences, explain
 from scoring.io.csvreport import write_csv
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -90,6 +92,20 @@ def test_csv_is_written_as_pandas_writes_it_and_reads_back(safe):
         "line\rbreak", '"line\rbreak"')
     read = list(csv.reader(io.StringIO(buffer.getvalue(), newline="")))
     assert [row[0] for row in read[1:]] == [t or "" for t in texts]
+
+
+@pytest.mark.parametrize("safe", [False, True])
+def test_csv_of_texts_given_as_pieces_equals_the_csv_of_the_joined_texts(safe):
+    # a row starts in whichever piece first has text; a quote or comma in any piece quotes the whole row
+    first = Coded(np.array([0, 1, 1, 2, 0, 3]), np.array(["", "实际 ", '说"明', "=", ""][:4], dtype=object))
+    second = Coded(np.array([0, 1, 2, 0, 3, 1]), np.array(["=1", "1,234", "-3", "a\nb"], dtype=object))
+    third = Coded(np.array([0, 0, 1, 1, 0, 2]), np.array(["", " 分", '"'], dtype=object))
+    sentences = Sentences((first, second, third))
+    as_texts, as_pieces = io.StringIO(), io.StringIO()
+    write_csv({"explanation": sentences.texts(), "n": [1, 2, 3, 4, 5, 6]}, as_texts, spreadsheet_safe=safe)
+    write_csv({"explanation": sentences, "n": [1, 2, 3, 4, 5, 6]}, as_pieces, spreadsheet_safe=safe)
+    assert as_pieces.getvalue() == as_texts.getvalue()
+    assert ("\n'=1,1\n" in as_pieces.getvalue()) is safe       # the first row's text starts in its second piece
 
 
 def test_bulk_work_restores_the_garbage_collector(tmp_path):

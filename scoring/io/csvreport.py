@@ -1,26 +1,36 @@
 """The CSV report (``score --format csv``, docs/outputs.md): one row per indicator, as
-``ScoreReport.to_dataframe()``, each distinct value encoded once (scoring/io/pieces.py)."""
+``ScoreReport.to_dataframe()``, each distinct value encoded once (scoring/io/pieces.py); the
+explanations, which are nearly all distinct, are encoded a piece at a time."""
 
 from __future__ import annotations
 
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
-from scoring.io.pieces import column, write_rows
+from scoring.distinct import Coded
+from scoring.explanations import Sentences
+from scoring.io.pieces import Piece, column, write_rows
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_csv(columns: Mapping[str, Any] | pd.DataFrame, out, spreadsheet_safe: bool = False) -> None:
-    """Write the table of ``columns`` (name → its values; None: all missing) to the text stream ``out``.
+    """Write the table of ``columns`` (name → its values, or Sentences; None: all missing) to the text
+    stream ``out``.
     ``spreadsheet_safe`` prefixes text that a spreadsheet would run as a formula (``=100.00(%)``,
     ``+1``, ``-3%``, ``@x``) with an apostrophe."""
     field = _Field(spreadsheet_safe)
     out.write(",".join(map(field, columns)) + "\n")
     pieces = []
     for _, values in columns.items():
-        pieces += [field(None) if values is None else column(values, field), ","]
+        if values is None:
+            pieces += [field(None), ","]
+        elif isinstance(values, Sentences):
+            pieces += [*field.pieces(values.pieces), ","]
+        else:
+            pieces += [column(values, field), ","]
     pieces[-1] = "\n"
     write_rows(out, pieces)
 
@@ -41,6 +51,25 @@ class _Field:
         if any(c in text for c in _SPECIAL):
             return '"' + text.replace('"', '""') + '"'
         return text
+
+    def pieces(self, texts: tuple[Coded, ...]) -> list[Piece]:
+        """The fields of texts given as pieces (row k's text joins each piece's text k), as the fields of
+        the joined texts would be: a row is quoted when any of its pieces holds a special character,
+        and quotes are doubled piece by piece."""
+        count = len(texts[0]) if texts else 0
+        quoted, formula = np.zeros(count, dtype=bool), np.zeros(count, dtype=bool)
+        unstarted = np.full(count, self.safe)             # rows whose text has not begun yet
+        escaped = []
+        for piece in texts:
+            table = piece.table.tolist()
+            quoted |= np.array([any(c in text for c in _SPECIAL) for text in table], dtype=bool)[piece.codes]
+            if unstarted.any():
+                codes = piece.codes[unstarted]
+                formula[unstarted] = np.array([text.startswith(_FORMULA_START) for text in table], dtype=bool)[codes]
+                unstarted[unstarted] = ~np.array([bool(text) for text in table], dtype=bool)[codes]
+            escaped.append(Coded(piece.codes, np.array([text.replace('"', '""') for text in table], dtype=object)))
+        lead = Coded(quoted * 2 + formula, np.array(["", "'", '"', "\"'"], dtype=object))
+        return [lead, *escaped, Coded(quoted.astype(np.int64), np.array(["", '"'], dtype=object))]
 
 
 _SPECIAL = (",", '"', "\n", "\r")

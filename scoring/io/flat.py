@@ -45,7 +45,8 @@ def read_flat(path: Path) -> pd.DataFrame:
     try:
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path)
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        # Cells stay Python strings: an Arrow string column would be converted back, cell by cell.
+        return pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig")
     except ImportError as error:
         raise InputError(f"读取 Parquet 需要 pyarrow：pip install pyarrow / {error}", str(path)) from None
     except (OSError, ValueError, UnicodeDecodeError) as error:
@@ -75,9 +76,11 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
     codes, ids = pd.factorize(column["project_id"], sort=False)
     order = np.argsort(codes, kind="stable")
     position = pd.Series(codes).groupby(codes).cumcount().to_numpy()
-    indicator_id = np.where(pd.isna(column["indicator_id"]), (position + 1).astype(str), column["indicator_id"])
+    indicator_id = column["indicator_id"].copy()
+    unnumbered = pd.isna(indicator_id)
+    indicator_id[unnumbered] = [str(p + 1) for p in position[unnumbered].tolist()]
     indicators = _object_frame({
-        "project": codes, "position": position, "id": _objects(indicator_id),
+        "project": codes, "position": position, "id": indicator_id,
         "level1": column["level1"], "level2": _objects([v or "" for v in column["level2"]]), "name": column["name"],
         "target": column["target"], "half_year_target": column["half_year_target"], "weight": column["weight"],
         "actual": column["actual"], "reason": column["reason"], "evaluator_score": column["score"],
@@ -117,41 +120,52 @@ def _objects(values) -> np.ndarray:
 
 def _text_column(series: pd.Series, key: str, file: str) -> np.ndarray:
     """Text with None for missing or blank cells (never NaN); whole floats read as integers (12.0 → 12)."""
-    if pd.api.types.is_float_dtype(series.dtype):
-        return _per_distinct_cell(series, lambda v: str(int(v)) if float(v).is_integer() else str(v), key, file)
-    return _per_distinct_cell(series, lambda v: _cell_text(v).strip() or None, key, file)
+    codes, texts = _distinct_cells(series, _float_text if pd.api.types.is_float_dtype(series.dtype) else _cell_text,
+                                   key, file)
+    return _objects(texts + [None])[codes]
 
 
 def _number_column(series: pd.Series, key: str, file: str) -> np.ndarray:
     """Numbers (``1,025,100`` too), NaN for missing or blank cells."""
     if series.dtype.kind in "if":
         return series.to_numpy(dtype=float, na_value=np.nan)
-    codes, texts = pd.factorize(_text_column(series, key, file))
-    numbers = pd.to_numeric(pd.Series([text.replace(",", "") for text in texts], dtype=object),
+    codes, texts = _distinct_cells(series, _cell_text, key, file)
+    numbers = pd.to_numeric(pd.Series([text and text.replace(",", "") for text in texts], dtype=object),
                             errors="coerce").to_numpy(dtype=float)
-    bad = np.flatnonzero(np.isnan(numbers))
+    bad = np.flatnonzero(np.isnan(numbers) & np.array([text is not None for text in texts], dtype=bool))
     if bad.size:
         row = int(np.argmax(np.isin(codes, bad)))
         raise InputError(f"第 {row + 1} 行 {key} 应为数字，而不是「{series.iat[row]}」 / expected a number", file)
     return np.append(numbers, np.nan)[codes]
 
 
-def _cell_text(value) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
+def _cell_text(value) -> str | None:
+    """A cell's text, stripped; None when blank."""
+    if isinstance(value, bytes):
+        value = value.decode()
+    elif not isinstance(value, str):
+        value = str(value)
+    return value.strip() or None
 
 
-def _per_distinct_cell(series: pd.Series, read, key: str, file: str) -> np.ndarray:
-    """``read`` of each cell (None for a missing one), called once per distinct cell. In a column of
-    Python objects of several types, cells that compare equal but read differently (1, 1.0 and True;
-    0.0 and -0.0) are read one by one."""
+def _float_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _distinct_cells(series: pd.Series, read, key: str, file: str) -> tuple[np.ndarray, list]:
+    """Each cell's code into ``read`` of the distinct cells (code -1: a missing cell), read once per
+    distinct cell. In a column of Python objects of several types, cells that compare equal but read
+    differently (1, 1.0 and True; 0.0 and -0.0) are read one by one."""
     try:
-        codes, uniques = factorize(series)                  # a missing cell is code -1
+        codes, uniques = factorize(series)
         if series.dtype == object and set(map(type, uniques)) - {str}:        # text equals only text
             values = series.to_numpy(dtype=object)
-            kinds = set(map(type, values[pd.notna(values)]))
+            present = pd.notna(values)
+            kinds = set(map(type, values[present]))
             if len(kinds) > 1 or float in kinds:
-                return _objects([read(v) if pd.notna(v) else None for v in values])
-        return _objects([read(v) for v in uniques] + [None])[codes]
+                return np.where(present, np.arange(len(values)), -1), [read(v) if p else None
+                                                                        for v, p in zip(values, present)]
+        return codes, [read(v) for v in uniques.tolist()]
     except UnicodeDecodeError as error:                   # error.object: the cell's bytes
         row = next(k for k, v in enumerate(series) if isinstance(v, bytes) and v == error.object)
         raise InputError(f"第 {row + 1} 行 {key} 不是 UTF-8 编码的文字 / not UTF-8 text", file) from None
