@@ -155,32 +155,34 @@ def _score_simple(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
         pair, is_adverse = divmod(key, 2)
         t, a = divmod(pair, len(actual_values))
         outcomes.append(_evaluate(target_values[t], actual_values[a], bool(is_adverse), ruleset))
-    columns = {name: _objects(list(map(attrgetter(name), outcomes)))[codes] for name in _FIELDS}
+    table = {name: _objects(list(map(attrgetter(name), outcomes))) for name in _FIELDS}     # one per outcome
     out = rows.copy(deep=False)
     out["outcome"] = codes          # rows with one (target, actual, adverse) share everything derived from it
+    for name in ("a", "b", "low", "high"):
+        out[name] = table[name].astype(float)[codes]
+    for name in ("strict", "on_time"):
+        out[name] = table[name].astype(bool)[codes]
+    method_codes, methods = pd.factorize(table["method"])
+    row_method = method_codes[codes]
+    columns = {name: table[name][codes] for name in ("status", "method", "op", "tier", "unit", "flags", "issues")}
     unknown = pd.isna(rows["family"].to_numpy(dtype=object))
     if unknown.any():
-        columns["status"][unknown], columns["method"][unknown] = "not_scored", "none"
+        columns["status"][unknown], columns["method"][unknown], row_method[unknown] = "not_scored", "none", -1
         columns["issues"][unknown] = _objects([(("unknown_level1", f"规则集 {ruleset.name} 不认识一级指标「{name}」"),)
                                                for name in rows["level1"].to_numpy(dtype=object)[unknown]])
-    for name in ("a", "b", "low", "high"):
-        out[name] = columns[name].astype(float)
-    for name in ("strict", "on_time"):
-        out[name] = columns[name].astype(bool)
-    for name in ("status", "method", "op", "tier", "unit", "flags", "issues"):
-        out[name] = pd.Series(columns[name], index=out.index, dtype=object)
-    evaluator = out["evaluator_score"].notna().to_numpy() & (out["status"] == "scored").to_numpy() & ~np.isin(
-        out["method"].to_numpy(dtype=object), ["qualitative", "compound"])
+    evaluator = out["evaluator_score"].notna().to_numpy() & (columns["status"] == "scored") & np.isin(
+        row_method, [k for k, name in enumerate(methods) if name not in ("qualitative", "compound")])
     if evaluator.any():
-        out.loc[evaluator, "flags"] = pd.Series([f + ("override",) for f in out.loc[evaluator, "flags"]],
-                                                index=out.index[evaluator], dtype=object)
+        columns["flags"][evaluator] = _objects([f + ("override",) for f in columns["flags"][evaluator]])
+    for name, values in columns.items():
+        out[name] = pd.Series(values, index=out.index, dtype=object)
     x = Measures(a=out["a"].to_numpy(), b=out["b"].to_numpy(), low=out["low"].to_numpy(),
                  high=out["high"].to_numpy(), strict=out["strict"].to_numpy(), on_time=out["on_time"].to_numpy())
     share = np.zeros(len(out))
-    method = out["method"].to_numpy(dtype=object)
-    for name in set(pd.unique(method)) & set(METHODS):
-        chosen = method == name
-        share[chosen] = METHODS[name](x)[chosen]
+    for k, name in enumerate(methods):
+        if name in METHODS:
+            chosen = row_method == k
+            share[chosen] = METHODS[name](x)[chosen]
     out["share"] = share
     _over_achievement(out, ruleset)
     _qualitative(out, ruleset)
