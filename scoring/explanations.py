@@ -198,13 +198,16 @@ def _template(values: dict, ruleset: Ruleset) -> tuple[list[str], list[tuple[str
 
 
 def _distinct_rows(factorized: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """A code per row for its combination of values (codes of -1, missing values, included), and the
-    first row of each combination."""
-    key = np.zeros(n, dtype=np.int64)
+    """A code per row for its combination of values (codes of -1, missing values, included), in order of
+    first appearance, and the first row of each combination."""
+    key, size = np.zeros(n, dtype=np.int64), 1
     for codes, uniques in factorized:
-        key, _ = pd.factorize(key * (len(uniques) + 1) + codes + 1)
-    _, first = np.unique(key, return_index=True)
-    return key, first
+        if size * (len(uniques) + 1) >= 2 ** 62:          # renumber the combinations so far before they overflow
+            key, seen = pd.factorize(key)
+            size = len(seen)
+        key, size = key * (len(uniques) + 1) + codes + 1, size * (len(uniques) + 1)
+    key, _ = pd.factorize(key)
+    return key, np.flatnonzero(~pd.Series(key).duplicated().to_numpy())
 
 
 def _formatted(values: np.ndarray, spec: str) -> tuple[np.ndarray, list[str]]:

@@ -111,6 +111,58 @@ def test_csv_and_parquet_in_and_out_of_the_command(tmp_path):
     assert pd.read_parquet(tmp_path / "scored.parquet")["score"].sum() == pytest.approx(89.56)
 
 
+AWKWARD_CSV = {     # what the file holds, and whether pyarrow reads it (pandas reads a malformed file)
+    "a byte-order mark, blanks, NA and null as text, leading zeros, a quoted line break, a repeated header": (
+        "\ufeffproject_id,level1,name,target,actual,name,budget_executed\n"
+        "007,产出指标,\"两行\n名称\",≥95%,NA,x,\"1,025,100\"\n"
+        "007,效益指标,满意度,,null,y,\n"
+        "\n"
+        "008,产出指标,  空格  ,=100%, ,z,3\n", True),
+    "a short row": ("project_id,level1,name,target\nA,产出指标,数量\nA,产出指标,质量,≥1\n", False),
+    "a header alone": ("project_id,level1,name,target\n", True),
+}
+
+
+@pytest.mark.parametrize("text, by_arrow", list(AWKWARD_CSV.values()), ids=list(AWKWARD_CSV))
+def test_a_csv_reads_alike_with_and_without_pyarrow(text, by_arrow, tmp_path, monkeypatch):
+    pytest.importorskip("pyarrow", reason="compares the pyarrow reader with the pandas one")
+    from scoring.io.flat import frames, read_flat
+
+    source = tmp_path / "indicators.csv"
+    source.write_text(text, encoding="utf-8")
+    table = read_flat(source)
+    assert isinstance(table.dtypes.iloc[0], pd.CategoricalDtype) is by_arrow
+    fast = frames(table)
+    monkeypatch.setitem(sys.modules, "pyarrow", None)           # as if pyarrow were not installed
+    plain = frames(read_flat(source))
+    for got, expected in ((fast.projects, plain.projects), (fast.indicators, plain.indicators)):
+        pd.testing.assert_frame_equal(got, expected)
+    if "007" in text:
+        assert fast.projects["id"].tolist() == ["007", "008"]
+        assert fast.indicators["name"].tolist() == ["两行\n名称", "满意度", "空格"]
+        assert fast.indicators["actual"].tolist() == ["NA", "null", None]
+        assert fast.projects["budget_executed"].tolist() == [1025100.0, 3.0]
+
+
+@pytest.mark.parametrize("text, expected", [("", "cannot read"), (b"project_id,level1,name\nA,\xff,x\n", "cannot read")])
+def test_an_unreadable_csv_is_an_input_error(text, expected, tmp_path):
+    from scoring.io.flat import read_flat
+
+    source = tmp_path / "indicators.csv"
+    source.write_bytes(text.encode() if isinstance(text, str) else text)
+    with pytest.raises(InputError, match=expected):
+        read_flat(source)
+
+
+def test_rows_of_a_project_that_lie_apart_come_together_in_their_order():
+    from scoring.io.flat import frames
+
+    table = pd.DataFrame({"project_id": ["A", "B", "A"], "level1": ["产出指标"] * 3, "name": ["一", "二", "三"]})
+    indicators = frames(table).indicators
+    assert indicators[["project", "position", "id", "name"]].values.tolist() == [
+        [0, 0, "1", "一"], [0, 1, "2", "三"], [1, 0, "1", "二"]]
+
+
 def test_a_flat_table_takes_no_actuals_file(tmp_path, capsys):
     source = tmp_path / "indicators.csv"
     flatten(ROOT / "examples" / "shanghai-2026").to_csv(source, index=False)

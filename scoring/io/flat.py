@@ -8,6 +8,7 @@ project keep their order; projects come in the order they first appear.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -45,12 +46,46 @@ def read_flat(path: Path) -> pd.DataFrame:
     try:
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path)
-        # Cells stay Python strings: an Arrow string column would be converted back, cell by cell.
-        return pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig")
+        return _read_csv(path)
     except ImportError as error:
         raise InputError(f"读取 Parquet 需要 pyarrow：pip install pyarrow / {error}", str(path)) from None
     except (OSError, ValueError, UnicodeDecodeError) as error:
         raise InputError(f"无法读取 / cannot read: {error}", str(path)) from None
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """Every cell as text, blanks as empty text. Where pyarrow is installed, its reader parses a
+    well-formed file on every core and decodes each distinct cell of a column once (the columns come
+    back categorical); pandas reads the rest, cells as Python strings (not Arrow strings, which would
+    be converted back cell by cell), and says what is wrong with a file that cannot be read."""
+    try:
+        return _read_csv_arrow(path)
+    except (ImportError, ValueError, csv.Error):             # pyarrow.ArrowInvalid is a ValueError
+        return pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig")
+
+
+def _read_csv_arrow(path: Path) -> pd.DataFrame:
+    import pyarrow
+    import pyarrow.csv
+
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        names = next(csv.reader(file), None)
+    if names is None:
+        raise ValueError("empty file")
+    text = pyarrow.dictionary(pyarrow.int32(), pyarrow.string())
+    table = pyarrow.csv.read_csv(
+        path, read_options=pyarrow.csv.ReadOptions(column_names=names, skip_rows=1),
+        parse_options=pyarrow.csv.ParseOptions(newlines_in_values=True),
+        convert_options=pyarrow.csv.ConvertOptions(column_types=dict.fromkeys(names, text), strings_can_be_null=False,
+                                                   quoted_strings_can_be_null=False))
+    columns = {}
+    for name, column in zip(names, table.columns):
+        if name not in columns:                     # of two columns named alike, the first (as pandas reads it)
+            chunks = column.unify_dictionaries().chunks
+            codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks] or [[]])
+            words = chunks[0].dictionary.to_pylist() if chunks else []
+            columns[name] = pd.Categorical.from_codes(codes.astype(np.int32), pd.Index(words, dtype=object))
+    return pd.DataFrame(columns)
 
 
 @bulk
@@ -74,7 +109,6 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
     if any(v is None for v in column["project_id"]):
         raise InputError("project_id 不能为空 / every row needs its project", file)
     codes, ids = pd.factorize(column["project_id"], sort=False)
-    order = np.argsort(codes, kind="stable")
     position = pd.Series(codes).groupby(codes).cumcount().to_numpy()
     indicator_id = column["indicator_id"].copy()
     unnumbered = pd.isna(indicator_id)
@@ -84,7 +118,9 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         "level1": column["level1"], "level2": _objects([v or "" for v in column["level2"]]), "name": column["name"],
         "target": column["target"], "half_year_target": column["half_year_target"], "weight": column["weight"],
         "actual": column["actual"], "reason": column["reason"], "evaluator_score": column["score"],
-    }, INDICATOR_COLUMNS).iloc[order].reset_index(drop=True)
+    }, INDICATOR_COLUMNS)
+    if (np.diff(codes) < 0).any():                # a project's rows are apart: bring them together
+        indicators = indicators.iloc[np.argsort(codes, kind="stable")].reset_index(drop=True)
     for key in ("level1", "name"):
         if indicators[key].isna().any():
             row = int(np.flatnonzero(indicators[key].isna().to_numpy())[0])
