@@ -533,7 +533,8 @@ def _projects(projects: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, peri
     by_project = rows.groupby("project", sort=False)
     indicator_score = by_project["score"].sum()
     weight_sum = by_project["weight"].sum()
-    na_weight = rows["weight"].where(rows["status"] == "not_applicable", 0.0).groupby(rows["project"]).sum()
+    na_weight = rows["weight"].where(rows["status"].to_numpy(dtype=object) == "not_applicable", 0.0).groupby(
+        rows["project"]).sum()
     out["indicator_score"] = out["project"].map(indicator_score).fillna(0.0).round(2)
     out["indicator_weight"] = out["project"].map(weight_sum).fillna(0.0).round(2)
     out["na_weight"] = out["project"].map(na_weight).fillna(0.0).round(2)
@@ -543,7 +544,9 @@ def _projects(projects: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, peri
     with np.errstate(divide="ignore", invalid="ignore"):
         rescaled = np.where(at_stake > 0, half_up(points * 100.0 / at_stake, 2), 0.0)
     out["total"] = np.where(out["na_weight"] > 0, rescaled, points)
-    out["grade"] = [ruleset.grade(Decimal(str(t))) for t in out["total"]]
+    codes, totals = pd.factorize(out["total"].to_numpy(dtype=float), use_na_sentinel=False)
+    out["grade"] = pd.Series(_objects([ruleset.grade(Decimal(str(t))) for t in totals.tolist()])[codes],
+                             index=out.index, dtype=object)
     out["issues"] = _project_issues(out, rows, ruleset, weight_issues, budget_points)
     return out
 
