@@ -86,6 +86,22 @@ def loop_rate(targets: list[dict], actuals: list[dict], sample: int) -> float:
     return done / (time.perf_counter() - start)
 
 
+def environment() -> str:
+    """What the figures depend on besides the code: versions, and the optional packages that change them."""
+    import importlib.metadata
+    import importlib.util
+    import platform
+
+    import pandas
+
+    def has(package: str) -> str:
+        return importlib.metadata.version(package) if importlib.util.find_spec(package) else "not installed"
+
+    return (f"python {platform.python_version()}, pandas {pandas.__version__}, pyarrow {has('pyarrow')} "
+            f"(reads CSV and Parquet when installed), interegular {has('interegular')} (when installed, lark "
+            f"checks the grammar's terminals for collisions each time a process builds the parser)")
+
+
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--sizes", default="10000,100000,1000000")
@@ -93,6 +109,7 @@ def main() -> None:
     options.add_argument("--work", type=Path, default=Path("/tmp/scoring-bench"))
     args = options.parse_args()
     score = [sys.executable, "-m", "scoring"]
+    print(environment())
     print(f"{'indicators':>10}  {'json e2e':>9}  {'floor':>7}  {'e2e/floor':>9}  {'peak MB':>8}  {'csv e2e':>8}  "
           f"{'parquet':>8}  {'core':>7}  {'loop/s':>8}  {'core×loop':>9}")
     for size in (int(s) for s in args.sizes.split(",")):

@@ -192,10 +192,7 @@ def _score_simple(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
 
 def _objects(items: list) -> np.ndarray:
     """A one-dimensional object array of ``items`` (tuples stay tuples)."""
-    array = np.empty(len(items), dtype=object)
-    for index, item in enumerate(items):
-        array[index] = item
-    return array
+    return np.fromiter(items, dtype=object, count=len(items))
 
 
 def _texts(column: pd.Series) -> tuple[np.ndarray, list]:

@@ -54,7 +54,8 @@ class ScoreReport:
         """One row per indicator: project, levels, target, actual, weight, score, status, flags, explanation."""
         return pd.DataFrame(self._columns(self.explanations if explain else None)).reset_index(drop=True)
 
-    def _columns(self, explained: list[str] | Sentences | None) -> dict[str, pd.Series | np.ndarray | list | Sentences | None]:
+    def _columns(self, explained: list[str] | Sentences | None
+                 ) -> dict[str, pd.Series | np.ndarray | list | Sentences | None]:
         """The columns of ``to_dataframe``, with the explanations as given."""
         frame = self.indicators
         projects = self.projects.set_index("project")
