@@ -97,7 +97,7 @@ def test_csv_is_written_as_pandas_writes_it_and_reads_back(safe):
 @pytest.mark.parametrize("safe", [False, True])
 def test_csv_of_texts_given_as_pieces_equals_the_csv_of_the_joined_texts(safe):
     # a row starts in whichever piece first has text; a quote or comma in any piece quotes the whole row
-    first = Coded(np.array([0, 1, 1, 2, 0, 3]), np.array(["", "实际 ", '说"明', "=", ""][:4], dtype=object))
+    first = Coded(np.array([0, 1, 1, 2, 0, 3]), np.array(["", "实际 ", '说"明', "="], dtype=object))
     second = Coded(np.array([0, 1, 2, 0, 3, 1]), np.array(["=1", "1,234", "-3", "a\nb"], dtype=object))
     third = Coded(np.array([0, 0, 1, 1, 0, 2]), np.array(["", " 分", '"'], dtype=object))
     sentences = Sentences((first, second, third))
