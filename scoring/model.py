@@ -22,6 +22,13 @@ class Kind(StrEnum):
     COMPOUND = "compound"        # 使用率 100%误差率 ≤1%
 
 
+# What a reading of each kind carries, and readings of other kinds do not: a value, both bounds, a
+# reference, a deadline, two or more parts.
+_CARRIES = {kind: tuple(kind is carrier for carrier in (Kind.QUANTITY, Kind.RANGE, Kind.RELATIVE, Kind.DATE,
+                                                       Kind.COMPOUND)) for kind in Kind}
+_WORDED = frozenset({Kind.QUALITATIVE, Kind.DATE})          # the kinds that may carry words
+
+
 class Op(StrEnum):
     """Comparators, by their half-width spelling."""
 
@@ -89,22 +96,16 @@ class Reading:
 
     def __post_init__(self) -> None:
         kind = self.kind
-        if (kind is Kind.QUANTITY) != (self.value is not None):
-            raise ValueError(f"{kind} reading with value {self.value!r}")
-        if (kind is Kind.RANGE) != (self.low is not None and self.high is not None):
-            raise ValueError(f"{kind} reading with bounds {self.low!r}, {self.high!r}")
-        if kind is Kind.RANGE and self.low > self.high:
+        carried = (self.value is not None, self.low is not None and self.high is not None,
+                   self.reference is not None, self.deadline is not None, len(self.parts) >= 2)
+        if carried != _CARRIES[kind]:
+            raise ValueError(f"{kind} reading with value {self.value!r}, bounds {self.low!r} and {self.high!r}, "
+                             f"reference {self.reference!r}, deadline {self.deadline!r}, {len(self.parts)} parts")
+        if carried[1] and self.low > self.high:
             raise ValueError(f"range bounds out of order: {self.low} > {self.high}")
-        if (kind is Kind.QUALITATIVE and self.word is None) or (
-                self.word is not None and kind not in (Kind.QUALITATIVE, Kind.DATE)):
+        if (self.word is None and kind is Kind.QUALITATIVE) or (self.word is not None and kind not in _WORDED):
             raise ValueError(f"{kind} reading with word {self.word!r}")
-        if (kind is Kind.RELATIVE) != (self.reference is not None):
-            raise ValueError(f"{kind} reading with reference {self.reference!r}")
-        if (kind is Kind.DATE) != (self.deadline is not None):
-            raise ValueError(f"{kind} reading with deadline {self.deadline!r}")
-        if (kind is Kind.COMPOUND) != (len(self.parts) >= 2):
-            raise ValueError(f"{kind} reading with {len(self.parts)} parts")
-        if kind is Kind.RELATIVE and self.op is None:
+        if carried[2] and self.op is None:
             raise ValueError("a relative reading needs a comparator")
         if self.unit and units.lookup(self.unit) is None:
             raise ValueError(f"unknown unit {self.unit!r}")

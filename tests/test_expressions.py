@@ -160,3 +160,39 @@ def test_comparison_in_target_unit_has_no_float_drift():
     assert parse_actual("0.95倍").compare_in(target).value == 95
     assert parse_actual("94.996%").compare_in(target).rounded == Decimal("94.996")   # never rounded up to meet
     assert parse_actual("160次/年").compare_in(parse_target("≥3.00(次/周)")).rounded == Decimal("3.07")
+
+
+VALID = {
+    "quantity": dict(kind=Kind.QUANTITY, value=Decimal("95"), unit="%"),
+    "range": dict(kind=Kind.RANGE, low=Decimal("80"), high=Decimal("90"), unit="%"),
+    "qualitative": dict(kind=Kind.QUALITATIVE, word="健全"),
+    "relative": dict(kind=Kind.RELATIVE, op=Op.LT, reference="市场价"),
+    "date": dict(kind=Kind.DATE, op=Op.LE, deadline=Deadline(None, 9, None), word="前"),
+}
+INVALID = [
+    ("a quantity without its value", dict(kind=Kind.QUANTITY)),
+    ("a quantity with bounds", dict(VALID["quantity"], low=Decimal("1"), high=Decimal("2"))),
+    ("a range with one bound", dict(kind=Kind.RANGE, low=Decimal("80"))),
+    ("a range out of order", dict(VALID["range"], low=Decimal("95"))),
+    ("a qualitative reading without words", dict(kind=Kind.QUALITATIVE)),
+    ("a quantity with words", dict(VALID["quantity"], word="健全")),
+    ("a relative reading without a comparator", dict(VALID["relative"], op=None)),
+    ("a date without its deadline", dict(kind=Kind.DATE, word="前")),
+    ("a compound reading of one part", dict(kind=Kind.COMPOUND, parts=(parse_target("≥1"),))),
+    ("an unknown unit", dict(VALID["quantity"], unit="小室")),
+]
+
+
+@pytest.mark.parametrize("fields", list(VALID.values()), ids=list(VALID))
+def test_a_reading_carries_what_its_kind_says(fields):
+    from scoring.model import Target
+
+    assert Target(text="x", **fields).kind is fields["kind"]
+
+
+@pytest.mark.parametrize("fields", [f for _, f in INVALID], ids=[name for name, _ in INVALID])
+def test_a_reading_that_contradicts_its_kind_is_refused(fields):
+    from scoring.model import Target
+
+    with pytest.raises(ValueError):
+        Target(text="x", **fields)
