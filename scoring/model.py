@@ -96,6 +96,8 @@ class Reading:
 
     def __post_init__(self) -> None:
         kind = self.kind
+        if not isinstance(kind, Kind):
+            raise ValueError(f"a reading's kind is a Kind, not {kind!r}")
         carried = (self.value is not None, self.low is not None and self.high is not None,
                    self.reference is not None, self.deadline is not None, len(self.parts) >= 2)
         if carried != _CARRIES[kind]:

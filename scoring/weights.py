@@ -26,7 +26,7 @@ def split_cents(frame: pd.DataFrame, group: str, total: str, share: str) -> np.n
         return np.zeros(0, dtype=np.int64)
     codes, uniques = pd.factorize(frame[group].to_numpy())
     shares = frame[share].to_numpy(dtype=float)
-    share_sum = np.bincount(codes, weights=shares, minlength=len(uniques))[codes]
+    share_sum = pd.Series(shares).groupby(codes).sum().to_numpy()[codes]      # compensated, as bincount is not
     totals = frame[total].to_numpy(dtype=np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
         exact = np.where(share_sum > 0, totals * shares / share_sum, 0.0)

@@ -180,6 +180,7 @@ INVALID = [
     ("a date without its deadline", dict(kind=Kind.DATE, word="前")),
     ("a compound reading of one part", dict(kind=Kind.COMPOUND, parts=(parse_target("≥1"),))),
     ("an unknown unit", dict(VALID["quantity"], unit="小室")),
+    ("a kind that is only its name", dict(VALID["quantity"], kind="quantity")),
 ]
 
 

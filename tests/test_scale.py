@@ -120,6 +120,7 @@ AWKWARD_CSV = {     # what the file holds, and whether pyarrow reads it (pandas 
         "008,产出指标,  空格  ,=100%, ,z,3\n", True),
     "a short row": ("project_id,level1,name,target\nA,产出指标,数量\nA,产出指标,质量,≥1\n", False),
     "a header alone": ("project_id,level1,name,target\n", True),
+    "a blank first line": ("\nproject_id,level1,name\nA,产出指标,数量\n", False),
 }
 
 
@@ -144,7 +145,9 @@ def test_a_csv_reads_alike_with_and_without_pyarrow(text, by_arrow, tmp_path, mo
         assert fast.projects["budget_executed"].tolist() == [1025100.0, 3.0]
 
 
-@pytest.mark.parametrize("content", [b"", b"project_id,level1,name\nA,\xff,x\n"], ids=["empty", "not UTF-8"])
+@pytest.mark.parametrize("content", [b"", b"project_id,level1,name\nA,\xff,x\n",
+                                     b'project_id,level1,name,reason\nA,x,y,"first line\nB,x,z,second\n'],
+                         ids=["empty", "not UTF-8", "a quote left open"])
 def test_an_unreadable_csv_is_an_input_error_that_names_the_file(content, tmp_path):
     from scoring.io.flat import read_flat
 
@@ -218,3 +221,12 @@ def test_a_report_is_freed_once_its_caller_drops_it():
     del report
     gc.collect()
     assert indicators() is None and projects() is None
+
+
+def test_leftover_cents_go_to_the_largest_fractions_and_ties_to_the_earlier_rows():
+    from scoring.weights import split_cents
+
+    # 3000 × share / 172.5: the two 14.7s and the two 40s all end in .652…; three cents are left over
+    shares = [29.9, 14.7, 40.0, 14.7, 33.2, 40.0]
+    frame = pd.DataFrame({"group": 0, "total": 3000, "share": shares})
+    assert split_cents(frame, "group", "total", "share").tolist() == [520, 256, 696, 256, 577, 695]

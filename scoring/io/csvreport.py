@@ -28,7 +28,7 @@ def write_csv(columns: Mapping[str, Any] | pd.DataFrame, out, spreadsheet_safe: 
         if values is None:
             pieces += [field(None), ","]
         elif isinstance(values, Sentences):
-            pieces += [*field.pieces(values.pieces), ","]
+            pieces += [*field.joined(values.pieces), ","]
         else:
             pieces += [column(values, field), ","]
     pieces[-1] = "\n"
@@ -52,22 +52,22 @@ class _Field:
             return '"' + text.replace('"', '""') + '"'
         return text
 
-    def pieces(self, texts: tuple[Coded, ...]) -> list[Piece]:
-        """The fields of texts given as pieces (row k's text joins each piece's text k), as the fields of
-        the joined texts would be: a row is quoted when any of its pieces holds a special character,
-        and quotes are doubled piece by piece."""
-        count = len(texts[0]) if texts else 0
+    def joined(self, parts: tuple[Coded, ...]) -> list[Piece]:
+        """The fields of texts given in parts (row k's text joins each part's text k), as pieces that
+        write what the fields of the joined texts would be: a row is quoted when any of its parts holds
+        a special character, and quotes are doubled part by part."""
+        count = len(parts[0]) if parts else 0
         quoted, formula = np.zeros(count, dtype=bool), np.zeros(count, dtype=bool)
         unstarted = np.full(count, self.safe)             # rows whose text has not begun yet
         escaped = []
-        for piece in texts:
-            table = piece.table.tolist()
-            quoted |= np.array([any(c in text for c in _SPECIAL) for text in table], dtype=bool)[piece.codes]
+        for part in parts:
+            table = part.table.tolist()
+            quoted |= np.array([any(c in text for c in _SPECIAL) for text in table], dtype=bool)[part.codes]
             if unstarted.any():
-                codes = piece.codes[unstarted]
+                codes = part.codes[unstarted]
                 formula[unstarted] = np.array([text.startswith(_FORMULA_START) for text in table], dtype=bool)[codes]
                 unstarted[unstarted] = ~np.array([bool(text) for text in table], dtype=bool)[codes]
-            escaped.append(Coded(piece.codes, np.array([text.replace('"', '""') for text in table], dtype=object)))
+            escaped.append(Coded(part.codes, np.array([text.replace('"', '""') for text in table], dtype=object)))
         lead = Coded(quoted * 2 + formula, np.array(["", "'", '"', "\"'"], dtype=object))
         return [lead, *escaped, Coded(quoted.astype(np.int64), np.array(["", '"'], dtype=object))]
 

@@ -56,8 +56,10 @@ def read_flat(path: Path) -> pd.DataFrame:
 def _read_csv(path: Path) -> pd.DataFrame:
     """Every cell as text, blanks as empty text. Where pyarrow is installed, its reader parses a
     well-formed file on every core and decodes each distinct cell of a column once (the columns come
-    back categorical); pandas reads the rest, cells as Python strings (not Arrow strings, which would
-    be converted back cell by cell), and says what is wrong with a file that cannot be read."""
+    back categorical). pandas reads the rest (a short row, a blank first line, an unpaired quote,
+    bytes that are not UTF-8: what pyarrow refuses or would read otherwise), cells as Python strings
+    (not Arrow strings, which would be converted back cell by cell), and says what is wrong with a
+    file that cannot be read."""
     try:
         return _read_csv_arrow(path)
     except (ImportError, ValueError, csv.Error):             # pyarrow.ArrowInvalid is a ValueError
@@ -70,8 +72,11 @@ def _read_csv_arrow(path: Path) -> pd.DataFrame:
 
     with path.open(encoding="utf-8-sig", newline="") as file:
         names = next(csv.reader(file), None)
-    if names is None:
-        raise ValueError("empty file")
+    if not names or any("\n" in name or "\r" in name for name in names):
+        raise ValueError("no header of one line on the first line")
+    with path.open("rb") as file:           # a quote left open: pyarrow would read on to the end as one cell
+        if sum(block.count(b'"') for block in iter(lambda: file.read(1 << 24), b"")) % 2:
+            raise ValueError("an unpaired quote")
     text = pyarrow.dictionary(pyarrow.int32(), pyarrow.string())
     table = pyarrow.csv.read_csv(
         path, read_options=pyarrow.csv.ReadOptions(column_names=names, skip_rows=1),
@@ -80,7 +85,7 @@ def _read_csv_arrow(path: Path) -> pd.DataFrame:
                                                    quoted_strings_can_be_null=False))
     columns = {}
     for name, column in zip(names, table.columns):
-        if name not in columns:                     # of two columns named alike, the first (as pandas reads it)
+        if name not in columns:        # of two columns named alike, the first (pandas renames the second name.1)
             chunks = column.unify_dictionaries().chunks
             codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks] or [[]])
             words = chunks[0].dictionary.to_pylist() if chunks else []
