@@ -271,22 +271,24 @@ def _says_none(word: str | None, ruleset: Ruleset, adverse: bool = False) -> boo
 
 
 def _adverse(rows: pd.DataFrame, target_codes: np.ndarray, targets: list, ruleset: Ruleset) -> np.ndarray:
-    """Rows whose name or target label names an adverse event (事故, 差错, 投诉 …)."""
+    """Rows whose target is a bare zero (``做到0投诉``, ``事故及差错 0``: no comparator written, which is
+    all the flag decides) and whose name or target label names an adverse event (事故, 差错, 投诉 …)."""
+    adverse = np.zeros(len(rows), dtype=np.int64)
     if not ruleset.adverse_words:
-        return np.zeros(len(rows), dtype=np.int64)
+        return adverse
     pattern = re.compile("|".join(map(re.escape, ruleset.adverse_words)))
-    labelled = np.array([bool(pattern.search(_label_of(v))) for v in targets], dtype=bool)
-    name_codes, names = _texts(rows["name"])
-    named = np.array([v is not None and bool(pattern.search(v)) for v in names], dtype=bool)
-    return (labelled[target_codes] | named[name_codes]).astype(np.int64)
-
-
-def _label_of(text) -> str:
-    """The words around a target's number: its label and its note (做到0投诉)."""
-    if not isinstance(text, str):
-        return ""
-    read = _target(text)
-    return "".join(filter(None, (read.reading.label, read.reading.note))) if read.reading is not None else ""
+    read = [_target(v).reading if isinstance(v, str) else None for v in targets]
+    bare_zero = np.array([r is not None and r.kind is Kind.QUANTITY and r.op is None and r.value == 0 for r in read],
+                         dtype=bool)[target_codes]
+    if not bare_zero.any():
+        return adverse
+    labelled = np.array([r is not None and bool(pattern.search("".join(filter(None, (r.label, r.note)))))
+                         for r in read], dtype=bool)
+    names = rows["name"].to_numpy(dtype=object)[bare_zero]
+    name_codes, distinct_names = pd.factorize(names)
+    named = np.array([isinstance(v, str) and bool(pattern.search(v)) for v in distinct_names] + [False], dtype=bool)
+    adverse[bare_zero] = labelled[target_codes[bare_zero]] | named[name_codes]
+    return adverse
 
 
 def _measure(actual: Reading, target: Reading) -> tuple[float, list[str]] | str:
