@@ -115,7 +115,7 @@ def _read(text: str, reader) -> _Read:
 def _score_rows(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
     """Status, method, share and points of every row (compound targets scored part by part)."""
     result = _score_simple(rows, ruleset)
-    compound = (result["method"] == "compound").to_numpy()
+    compound = result["method"].to_numpy(dtype=object) == "compound"
     if compound.any():
         result = _score_compound(result, rows, compound, ruleset)
     return result
@@ -384,13 +384,14 @@ def _over_achievement(out: pd.DataFrame, ruleset: Ruleset) -> None:
 
 def _qualitative(out: pd.DataFrame, ruleset: Ruleset) -> None:
     """Shares of qualitative rows: the tier's default points, or the evaluator's score inside its band."""
-    qualitative = (out["method"] == "qualitative").to_numpy()
+    qualitative = out["method"].to_numpy(dtype=object) == "qualitative"
     if not qualitative.any():
         return
     bands = {tier.name: tier for tier in ruleset.tiers}
     points = {name: float(tier.points) for name, tier in bands.items()}
-    tier_codes, tier_names = pd.factorize(out["tier"].to_numpy(dtype=object))
-    defaults = np.array([points.get(t, math.nan) for t in tier_names] + [math.nan])[tier_codes]
+    tier_codes, tier_names = pd.factorize(out["tier"].to_numpy(dtype=object)[qualitative])
+    defaults = np.full(len(out), math.nan)
+    defaults[qualitative] = np.array([points.get(t, math.nan) for t in tier_names] + [math.nan])[tier_codes]
     share = np.where(qualitative, defaults, out["share"].to_numpy())
     given_all = out["evaluator_score"].to_numpy(dtype=float)
     attention = np.flatnonzero(qualitative & (~np.isnan(given_all) | np.isnan(defaults)))
@@ -431,7 +432,7 @@ def _in_band(ratio: Decimal, tier, top: Decimal) -> bool:
 
 
 def _points(out: pd.DataFrame) -> None:
-    scored = (out["status"] == "scored").to_numpy()
+    scored = out["status"].to_numpy(dtype=object) == "scored"
     computed = np.where(scored, half_up(out["weight"].to_numpy() * out["share"].to_numpy(), 2), 0.0)
     override = out["evaluator_score"].notna().to_numpy(copy=True)     # only a row with a score is overridden
     flags = out["flags"].to_numpy(dtype=object)
