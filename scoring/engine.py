@@ -271,8 +271,9 @@ def _says_none(word: str | None, ruleset: Ruleset, adverse: bool = False) -> boo
 
 
 def _adverse(rows: pd.DataFrame, target_codes: np.ndarray, targets: list, ruleset: Ruleset) -> np.ndarray:
-    """Rows whose target is a bare zero (``做到0投诉``, ``事故及差错 0``: no comparator written, which is
-    all the flag decides) and whose name or target label names an adverse event (事故, 差错, 投诉 …)."""
+    """Rows whose name or target label names an adverse event (事故, 差错, 投诉 …), among the rows whose
+    target is a bare zero (``做到0投诉``, ``事故及差错 0``): the comparator assumed for those is all the
+    flag decides."""
     adverse = np.zeros(len(rows), dtype=np.int64)
     if not ruleset.adverse_words:
         return adverse
