@@ -1,6 +1,6 @@
 """The distinct values of a column, each row's code into them (pandas.factorize), with floats told
-apart by their bits: 0.0 and -0.0 compare equal but are written differently; and ``Coded``, texts
-held that way."""
+apart by their bits: 0.0 and -0.0 compare equal but are written differently; ``Coded``, texts held
+that way; and ``objects``, the object arrays such tables are made of."""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ class Coded:
 
     def texts(self) -> np.ndarray:
         return self.table[self.codes]
+
+
+def objects(items) -> np.ndarray:
+    """A one-dimensional object array of ``items`` (tuples stay tuples, never a second dimension)."""
+    return np.fromiter(items, dtype=object, count=len(items))
 
 
 def factorize(values, use_na_sentinel: bool = True) -> tuple[np.ndarray, np.ndarray]:

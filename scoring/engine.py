@@ -30,6 +30,7 @@ import pandas as pd
 
 from scoring import numbers, units, weights
 from scoring.bulk import bulk
+from scoring.distinct import objects
 from scoring.errors import ExpressionError, UnitMismatchError
 from scoring.methods import METHODS, Measures
 from scoring.model import Kind, Op, Reading
@@ -66,7 +67,7 @@ def score(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, pe
         rows["target"] = rows["half_year_target"]
     keys = {name: family.key for name, family in ruleset.level1_index.items()}
     codes, names = pd.factorize(rows["level1"].to_numpy(dtype=object), use_na_sentinel=False)
-    rows["family"] = pd.Series(_objects([keys.get(name) for name in names])[codes], index=rows.index, dtype=object)
+    rows["family"] = pd.Series(objects([keys.get(name) for name in names])[codes], index=rows.index, dtype=object)
     cents, weight_issues = weights.assign(rows, ruleset)
     rows["weight"] = cents / 100.0
     run = _readings.set({})
@@ -155,7 +156,7 @@ def _score_simple(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
         pair, is_adverse = divmod(key, 2)
         t, a = divmod(pair, len(actual_values))
         outcomes.append(_evaluate(target_values[t], actual_values[a], bool(is_adverse), ruleset))
-    table = {name: _objects(list(map(attrgetter(name), outcomes))) for name in _FIELDS}     # one per outcome
+    table = {name: objects(list(map(attrgetter(name), outcomes))) for name in _FIELDS}     # one per outcome
     out = rows.copy(deep=False)
     out["outcome"] = codes          # rows with one (target, actual, adverse) share everything derived from it
     for name in ("a", "b", "low", "high"):
@@ -168,12 +169,12 @@ def _score_simple(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
     unknown = pd.isna(rows["family"].to_numpy(dtype=object))
     if unknown.any():
         columns["status"][unknown], columns["method"][unknown], row_method[unknown] = "not_scored", "none", -1
-        columns["issues"][unknown] = _objects([(("unknown_level1", f"规则集 {ruleset.name} 不认识一级指标「{name}」"),)
+        columns["issues"][unknown] = objects([(("unknown_level1", f"规则集 {ruleset.name} 不认识一级指标「{name}」"),)
                                                for name in rows["level1"].to_numpy(dtype=object)[unknown]])
     evaluator = out["evaluator_score"].notna().to_numpy() & (columns["status"] == "scored") & np.isin(
         row_method, [k for k, name in enumerate(methods) if name not in ("qualitative", "compound")])
     if evaluator.any():
-        columns["flags"][evaluator] = _objects([f + ("override",) for f in columns["flags"][evaluator]])
+        columns["flags"][evaluator] = objects([f + ("override",) for f in columns["flags"][evaluator]])
     for name, values in columns.items():
         out[name] = pd.Series(values, index=out.index, dtype=object)
     x = Measures(a=out["a"].to_numpy(), b=out["b"].to_numpy(), low=out["low"].to_numpy(),
@@ -188,11 +189,6 @@ def _score_simple(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
     _qualitative(out, ruleset)
     _points(out)
     return out
-
-
-def _objects(items: list) -> np.ndarray:
-    """A one-dimensional object array of ``items`` (tuples stay tuples)."""
-    return np.fromiter(items, dtype=object, count=len(items))
 
 
 def _texts(column: pd.Series) -> tuple[np.ndarray, list]:
@@ -379,7 +375,7 @@ def _over_achievement(out: pd.DataFrame, ruleset: Ruleset) -> None:
     if over.any():
         out.loc[over, "share"] = out.loc[over, "share"] * (1 - float(ruleset.over_deduction))
         flags = out["flags"].to_numpy(dtype=object).copy()
-        flags[over] = _objects([f + ("over_achievement",) for f in flags[over]])
+        flags[over] = objects([f + ("over_achievement",) for f in flags[over]])
         out["flags"] = pd.Series(flags, index=out.index, dtype=object)
 
 
@@ -546,7 +542,7 @@ def _projects(projects: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, peri
         rescaled = np.where(at_stake > 0, half_up(points * 100.0 / at_stake, 2), 0.0)
     out["total"] = np.where(out["na_weight"] > 0, rescaled, points)
     codes, totals = pd.factorize(out["total"].to_numpy(dtype=float), use_na_sentinel=False)
-    out["grade"] = pd.Series(_objects([ruleset.grade(Decimal(str(t))) for t in totals.tolist()])[codes],
+    out["grade"] = pd.Series(objects([ruleset.grade(Decimal(str(t))) for t in totals.tolist()])[codes],
                              index=out.index, dtype=object)
     out["issues"] = _project_issues(out, rows, ruleset, weight_issues, budget_points)
     return out

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.bulk import bulk
-from scoring.distinct import factorize
+from scoring.distinct import factorize, objects
 from scoring.errors import display_width
 from scoring.explanations import Sentences, explanations
 from scoring.io.csvreport import write_csv
@@ -159,6 +159,4 @@ def _clip(text: str, limit: int) -> str:
 def _per_distinct(column: pd.Series, text) -> np.ndarray:
     """``text(value)`` of each row's value, worked out once per distinct value."""
     codes, uniques = factorize(column, use_na_sentinel=False)
-    table = np.empty(len(uniques), dtype=object)
-    table[:] = [text(value) for value in uniques]
-    return table[codes]
+    return objects([text(value) for value in uniques])[codes]

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from scoring.distinct import Coded
+from scoring.distinct import Coded, objects
 from scoring.explanations import Sentences
 from scoring.io.pieces import Piece, column, write_rows
 
@@ -48,9 +48,7 @@ class _Field:
         text = str(value)
         if self.safe and isinstance(value, str) and text.startswith(_FORMULA_START):
             text = "'" + text
-        if any(c in text for c in _SPECIAL):
-            return '"' + text.replace('"', '""') + '"'
-        return text
+        return '"' + _doubled(text) + '"' if _special(text) else text
 
     def joined(self, parts: tuple[Coded, ...]) -> list[Piece]:
         """The fields of texts given in parts (row k's text joins each part's text k), as pieces that
@@ -62,14 +60,20 @@ class _Field:
         escaped = []
         for part in parts:
             table = part.table.tolist()
-            quoted |= np.array([any(c in text for c in _SPECIAL) for text in table], dtype=bool)[part.codes]
+            quoted |= np.array(list(map(_special, table)), dtype=bool)[part.codes]
             if unstarted.any():
                 codes = part.codes[unstarted]
                 formula[unstarted] = np.array([text.startswith(_FORMULA_START) for text in table], dtype=bool)[codes]
                 unstarted[unstarted] = ~np.array([bool(text) for text in table], dtype=bool)[codes]
-            escaped.append(Coded(part.codes, np.array([text.replace('"', '""') for text in table], dtype=object)))
+            escaped.append(Coded(part.codes, objects(list(map(_doubled, table)))))
         lead = Coded(quoted * 2 + formula, np.array(["", "'", '"', "\"'"], dtype=object))
         return [lead, *escaped, Coded(quoted.astype(np.int64), np.array(["", '"'], dtype=object))]
 
 
-_SPECIAL = (",", '"', "\n", "\r")
+def _special(text: str) -> bool:
+    """Whether a field holding ``text`` must be quoted: a comma, a quote or a line break of either kind."""
+    return any(c in text for c in (",", '"', "\n", "\r"))
+
+
+def _doubled(text: str) -> str:
+    return text.replace('"', '""')

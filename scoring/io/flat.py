@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.bulk import bulk
-from scoring.distinct import factorize
+from scoring.distinct import factorize, objects
 from scoring.errors import InputError
 from scoring.io.jsonfiles import INDICATOR_COLUMNS, PROJECT_COLUMNS, Frames
 
@@ -120,7 +120,7 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
     indicator_id[unnumbered] = [str(p + 1) for p in position[unnumbered].tolist()]
     indicators = _object_frame({
         "project": codes, "position": position, "id": indicator_id,
-        "level1": column["level1"], "level2": _objects([v or "" for v in column["level2"]]), "name": column["name"],
+        "level1": column["level1"], "level2": objects([v or "" for v in column["level2"]]), "name": column["name"],
         "target": column["target"], "half_year_target": column["half_year_target"], "weight": column["weight"],
         "actual": column["actual"], "reason": column["reason"], "evaluator_score": column["score"],
     }, INDICATOR_COLUMNS)
@@ -133,11 +133,11 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
     first = np.unique(codes, return_index=True)[1]
     has_actuals = pd.Series(~pd.isna(column["actual"])).groupby(codes).any().to_numpy()
     projects = _object_frame({
-        "project": np.arange(len(ids)), "id": _objects(list(ids)), "name": column["project_name"][first],
+        "project": np.arange(len(ids)), "id": objects(list(ids)), "name": column["project_name"][first],
         "kind": None, "year": None, "unit": None, "department": None,
         "budget_initial": column["budget_initial"][first], "budget_adjusted": column["budget_adjusted"][first],
         "budget_executed": column["budget_executed"][first], "budget_half_year": column["budget_half_year"][first],
-        "budget_unit": _objects([u or "元" for u in column["budget_unit"][first]]), "has_actuals": has_actuals,
+        "budget_unit": objects([u or "元" for u in column["budget_unit"][first]]), "has_actuals": has_actuals,
     }, PROJECT_COLUMNS)
     return Frames(projects, indicators, None)
 
@@ -153,17 +153,11 @@ def _object_frame(columns: dict, order: list[str]) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def _objects(values) -> np.ndarray:
-    array = np.empty(len(values), dtype=object)
-    array[:] = list(values)
-    return array
-
-
 def _text_column(series: pd.Series, key: str, file: str) -> np.ndarray:
     """Text with None for missing or blank cells (never NaN); whole floats read as integers (12.0 → 12)."""
     codes, texts = _distinct_cells(series, _float_text if pd.api.types.is_float_dtype(series.dtype) else _cell_text,
                                    key, file)
-    return _objects(texts + [None])[codes]
+    return objects(texts + [None])[codes]
 
 
 def _number_column(series: pd.Series, key: str, file: str) -> np.ndarray:

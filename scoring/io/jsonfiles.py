@@ -25,6 +25,7 @@ import pandas as pd
 
 from scoring import units
 from scoring.bulk import bulk
+from scoring.distinct import objects
 from scoring.errors import InputError
 
 # canonical key → accepted aliases
@@ -262,7 +263,7 @@ def _texts(values: list, required: bool) -> tuple[np.ndarray, bool]:
     """The values with text stripped and each distinct text one object (so that factorizing them
     later, in the engine and the writers, finds equal texts by identity), and whether all are plain:
     non-empty text, or None where a value is not ``required``."""
-    array = np.fromiter(values, dtype=object, count=len(values))
+    array = objects(values)
     try:
         codes, uniques = pd.factorize(array)
     except TypeError:                                        # an object or a list where text goes

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scoring.distinct import Coded, factorize
+from scoring.distinct import Coded, factorize, objects
 
 _ROWS_PER_WRITE = 50_000
 
@@ -20,8 +20,7 @@ _ROWS_PER_WRITE = 50_000
 def encoded(codes: np.ndarray, uniques, encode) -> Coded:
     """Each row's text, from its codes into ``uniques`` (code -1: missing, encoded as ``encode(None)``)."""
     values = (uniques.to_numpy() if hasattr(uniques, "to_numpy") else np.asarray(uniques, dtype=object)).tolist()
-    table = np.empty(len(values) + 1, dtype=object)
-    table[:] = [encode(value) for value in values] + [encode(None)]
+    table = objects([encode(value) for value in values] + [encode(None)])
     return Coded(np.where(codes < 0, len(values), codes), table)
 
 
