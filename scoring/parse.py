@@ -202,10 +202,44 @@ def _syntax(shape: str) -> tuple[_Part, ...]:
 def _read(text: str, cls: type[Reading]) -> Reading:
     if not text.strip():
         raise ExpressionError(text, 1, ErrorCode.EMPTY, "内容为空 / empty expression", "指标值")
+    shape = text.translate(_SHAPE)
     try:
-        parts = _syntax(text.translate(_SHAPE))
+        parts = _syntax(shape)
     except UnexpectedInput as error:
         raise _syntax_error(text, error) from None
+    alike = _one_number(shape, cls)
+    if alike is not None:
+        fields, start, end, negative = alike
+        value = numbers.to_decimal(text[start:end])
+        return cls(**fields, text=text, value=-value if negative else value)
+    return _built(text, cls, parts)
+
+
+@lru_cache(maxsize=1 << 16)
+def _one_number(shape: str, cls: type[Reading]) -> tuple[dict, int, int, bool] | None:
+    """For a shape that reads as one quantity with every digit in its number: the reading's fields but
+    the text and the value, where the number stands, and whether it is negated. Texts of one shape
+    differ only in their digits, so all texts of such a shape read alike but for those two."""
+    parts = _syntax(shape)
+    if len(parts) != 1 or parts[0].rule != "chain":
+        return None
+    amounts = [item for item in parts[0].items if isinstance(item, _Amount)]
+    if len(amounts) != 1 or amounts[0].number.type != "NUMBER":
+        return None
+    number, sign = amounts[0].number, amounts[0].sign
+    if any(ch in "0０" for ch in shape[:number.start_pos] + shape[number.end_pos:]):
+        return None
+    try:
+        reading = _built(shape, cls, parts)
+    except (ExpressionError, ValueError):
+        return None                  # each text of the shape is read on its own, for its own error
+    fields = {name: getattr(reading, name) for name in reading.__dataclass_fields__}
+    del fields["text"], fields["value"]
+    return fields, number.start_pos, number.end_pos, sign is not None and shape[sign.start_pos] in "-−"
+
+
+def _built(text: str, cls: type[Reading], parts: tuple[_Part, ...]) -> Reading:
+    """The reading of ``text``, whose syntax is ``parts``."""
     readings = tuple(_Builder(text, cls).part(part) for part in parts)
     if len(readings) == 1:
         return _whole(readings[0], text, cls)
