@@ -5,7 +5,8 @@ The stages run over whole columns, so one project and a province take the same p
     readings   each distinct target and actual text is read once per run (parse.py)
     families   一级指标 names → the ruleset's families
     weights    cents per indicator (weights.py)
-    measures   A and B in the target's unit, per distinct pair of units (units.py)
+    measures   A and B in the target's unit: a number target is set against each unit its actuals are
+               written in once (units.py), then each actual brings its value
     statuses   scored / not_scored / not_applicable, the method, flags and issues per row
     shares     the methods of methods.py over arrays; qualitative tiers per distinct word
     points     w × share, rounded half-up to cents; evaluators' scores; budget execution; totals
@@ -151,11 +152,8 @@ def _score_simple(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
     adverse = _adverse(rows, target_codes, target_values, ruleset)
     keys = (target_codes.astype(np.int64) * len(actual_values) + actual_codes) * 2 + adverse
     codes, unique_keys = pd.factorize(keys)
-    outcomes = []
-    for key in unique_keys.tolist():
-        pair, is_adverse = divmod(key, 2)
-        t, a = divmod(pair, len(actual_values))
-        outcomes.append(_evaluate(target_values[t], actual_values[a], bool(is_adverse), ruleset))
+    pairs, adverse_of = np.divmod(unique_keys, 2)
+    outcomes = _outcomes(target_values, actual_values, *np.divmod(pairs, len(actual_values)), adverse_of, ruleset)
     table = {name: objects(list(map(attrgetter(name), outcomes))) for name in _FIELDS}     # one per outcome
     out = rows.copy(deep=False)
     out["outcome"] = codes          # rows with one (target, actual, adverse) share everything derived from it
@@ -197,6 +195,36 @@ def _texts(column: pd.Series) -> tuple[np.ndarray, list]:
     return codes + 1, [None] + [value if isinstance(value, str) else None for value in uniques]
 
 
+def _outcomes(targets: list, actuals: list, target_of: np.ndarray, actual_of: np.ndarray, adverse_of: np.ndarray,
+              ruleset: Ruleset) -> list[_Outcome]:
+    """The outcome of each distinct (target, actual, adverse). A number target against actuals that are
+    quantities is worked out once per (target, unit, adverse); each actual then brings its value."""
+    readings = [_target(text).reading if text is not None else None for text in targets]
+    numeric = np.array([r is not None and r.kind in _NUMERIC for r in readings], dtype=bool)[target_of]
+    quantities = {}
+    for a in np.unique(actual_of[numeric]).tolist():
+        text = actuals[a]
+        reading = None if text is None or _not_applicable(text, ruleset) else _actual(text).reading
+        if reading is not None and reading.kind is Kind.QUANTITY:
+            quantities[a] = reading
+    outcomes, against = [], {}
+    for t, a, adverse, number in zip(target_of.tolist(), actual_of.tolist(), adverse_of.astype(bool).tolist(),
+                                     numeric.tolist()):
+        r = quantities.get(a) if number else None
+        if r is None:
+            outcomes.append(_evaluate(targets[t], actuals[a], adverse, ruleset))
+            continue
+        key = (t, r.unit, adverse)
+        if key not in against:
+            against[key] = _against(readings[t], r.unit, adverse, (), ruleset)
+        outcomes.append(_valued(against[key], r.value))
+    return outcomes
+
+
+def _not_applicable(actual_text: str, ruleset: Ruleset) -> bool:
+    return actual_text.strip().lower() in ruleset.not_applicable_index
+
+
 def _evaluate(target_text: str | None, actual_text: str | None, adverse: bool, ruleset: Ruleset) -> _Outcome:
     """Everything about a row that its target and actual decide (not its weight)."""
     if target_text is None:
@@ -205,7 +233,7 @@ def _evaluate(target_text: str | None, actual_text: str | None, adverse: bool, r
     if target.error is not None:
         return _Outcome("not_scored", issues=(("bad_target", f"指标值无法解读：{target.error}"),))
     t = target.reading
-    if actual_text is not None and actual_text.strip().lower() in ruleset.not_applicable_index:
+    if actual_text is not None and _not_applicable(actual_text, ruleset):
         return _Outcome("not_applicable", "not_applicable", unit=t.unit)
     if actual_text is None:
         return _Outcome(method="missing", unit=t.unit, issues=(("missing_actual", "未填写实际完成值 / no actual"),))
@@ -220,24 +248,7 @@ def _evaluate(target_text: str | None, actual_text: str | None, adverse: bool, r
         r = parse_actual("0")                     # 无, 未发生, 没有发生事故: a count of zero
         flags.append("qualitative_actual")
     if t.kind in _NUMERIC and r.kind is Kind.QUANTITY:
-        op = t.op
-        if t.kind is Kind.QUANTITY and op is None:
-            op = ruleset.adverse_op if (t.value == 0 and adverse) else ruleset.assumed_op
-            flags.append("assumed_op")
-        measured = _measure(r, t)
-        if isinstance(measured, str):
-            return _Outcome("not_scored", unit=t.unit, flags=tuple(flags), issues=(("unit_mismatch", measured),))
-        value, unit_flags = measured
-        flags += unit_flags
-        floor = float(ruleset.negative_floor)
-        if value < floor and float(t.value if t.value is not None else t.low) >= floor:
-            value = floor             # a negative actual against a target that is not itself negative
-            flags.append("negative_actual")
-        if t.kind is Kind.RANGE:
-            return _Outcome(method=ruleset.method("range"), op=op, b=value, low=float(t.low), high=float(t.high),
-                            unit=t.unit, flags=tuple(flags))
-        return _Outcome(method=ruleset.method(op.value), op=op, a=float(t.value), b=value,
-                        strict=op in (Op.GT, Op.LT), unit=t.unit, flags=tuple(flags))
+        return _valued(_against(t, r.unit, adverse, tuple(flags), ruleset), r.value)
     if t.kind is Kind.DATE and r.kind is Kind.DATE:
         return _Outcome(method=ruleset.method("date"), on_time=_on_time(r, t), unit=t.unit, flags=tuple(flags))
     if t.kind in _NUMERIC and r.kind is not Kind.QUALITATIVE:
@@ -288,16 +299,49 @@ def _adverse(rows: pd.DataFrame, target_codes: np.ndarray, targets: list, rulese
     return adverse
 
 
-def _measure(actual: Reading, target: Reading) -> tuple[float, list[str]] | str:
-    """B in the target's unit, converted exactly (then the nearest float, so B = A stays equal); or
-    why it cannot be had."""
-    conversion = _conversion(actual.unit, target.unit)
+class _Against(NamedTuple):
+    """A number target against actuals in one unit: the outcome but B; how an actual's value becomes B
+    (None: it cannot, and the outcome says why); the floor a negative B is raised to (None: none)."""
+
+    outcome: _Outcome
+    factor: Fraction | None
+    floor: float | None
+
+
+def _against(t: Reading, unit: str, adverse: bool, flags: tuple, ruleset: Ruleset) -> _Against:
+    flags = list(flags)
+    op = t.op
+    if t.kind is Kind.QUANTITY and op is None:
+        op = ruleset.adverse_op if (t.value == 0 and adverse) else ruleset.assumed_op
+        flags.append("assumed_op")
+    conversion = _conversion(unit, t.unit)
     if isinstance(conversion, str):
-        return conversion
-    factor, flags = conversion
+        return _Against(_Outcome("not_scored", unit=t.unit, flags=tuple(flags), issues=(("unit_mismatch", conversion),)),
+                        None, None)
+    factor, unit_flags = conversion
+    flags += unit_flags
+    floor = float(ruleset.negative_floor)      # for a negative actual against a target that is not itself negative
+    floor = floor if float(t.value if t.value is not None else t.low) >= floor else None
+    if t.kind is Kind.RANGE:
+        return _Against(_Outcome(method=ruleset.method("range"), op=op, low=float(t.low), high=float(t.high),
+                                 unit=t.unit, flags=tuple(flags)), factor, floor)
+    return _Against(_Outcome(method=ruleset.method(op.value), op=op, a=float(t.value), strict=op in (Op.GT, Op.LT),
+                             unit=t.unit, flags=tuple(flags)), factor, floor)
+
+
+def _valued(against: _Against, value: Decimal) -> _Outcome:
+    """The outcome with B: the actual's ``value`` in the target's unit, converted exactly (then the
+    nearest float, so B = A stays equal)."""
+    outcome, factor, floor = against
+    if factor is None:
+        return outcome
     if factor == 1:
-        return float(actual.value) + 0.0, list(flags)       # + 0.0: -0 reads as 0, as through Fraction
-    return float(Fraction(actual.value) * factor), list(flags)      # the float nearest the exact value
+        b = float(value) + 0.0       # + 0.0: -0 reads as 0, as through Fraction
+    else:
+        b = float(Fraction(value) * factor)
+    if floor is not None and b < floor:
+        return outcome._replace(b=floor, flags=outcome.flags + ("negative_actual",))
+    return outcome._replace(b=b)
 
 
 @lru_cache(maxsize=1 << 12)

@@ -230,3 +230,21 @@ def test_leftover_cents_go_to_the_largest_fractions_and_ties_to_the_earlier_rows
     shares = [29.9, 14.7, 40.0, 14.7, 33.2, 40.0]
     frame = pd.DataFrame({"group": 0, "total": 3000, "share": shares})
     assert split_cents(frame, "group", "total", "share").tolist() == [520, 256, 696, 256, 577, 695]
+
+
+def test_actuals_sharing_a_target_and_a_unit_score_as_each_scores_alone():
+    """Actuals in one unit against one number target are worked out together: each keeps its own B,
+    its floor and its flags."""
+    cases = {"≥95.00(%)": ["96%", "-5%", "0.94", "94.5%", "95%", "190%", "90分钟", "达成"],
+             "≤8.00(小时)": ["420分钟", "7小时", "-1小时", "9小时", "8", "2天"],
+             "=0(次)": ["0次", "2次", "无", "-1次"], "80%-90%": ["85%", "79.99%", "-3%", "0.9"]}
+    rows = pd.DataFrame([{"project_id": "P", "level1": "产出指标", "level2": "质量指标", "name": f"指标{k}",
+                          "target": target, "actual": actual, "weight": 5}
+                         for k, (target, actual) in enumerate((t, a) for t, actuals in cases.items() for a in actuals)])
+    together, _ = score_frame(rows)
+    alone = pd.concat([score_frame(rows.iloc[[k]].reset_index(drop=True))[0] for k in range(len(rows))],
+                      ignore_index=True)
+    columns = ["actual", "score", "status", "method", "flags", "issues", "explanation"]
+    pd.testing.assert_frame_equal(together[columns], alone[columns])
+    assert together["flags"].str.contains("negative_actual").sum() == 4
+    assert together["explanation"].nunique() == len(rows)
