@@ -81,7 +81,7 @@ class ScoreReport:
 
     @property
     def has_issues(self) -> bool:
-        return bool(any(self.projects["issues"].map(len)) or any(self.indicators["issues"].map(len)))
+        return any(map(len, self.projects["issues"])) or any(map(len, self.indicators["issues"]))
 
     def to_json(self) -> dict:
         """The JSON contract of ``score --format json`` (docs/outputs.md)."""
