@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from scoring import parse_target
-from scoring.parse import _read, _syntax, parser
+from scoring.parse import _one_number, _read, _syntax, parser
 
 SEEDS = Path(__file__).resolve().parent.parent / "tests" / "corpus" / "seed_targets.tsv"
 LABEL_CHARS = "数据安全事件发生次数系统可靠性密码测试故障修复时间一次性验收合格率覆盖面"
@@ -71,12 +71,12 @@ def main() -> None:
     rng = random.Random(2026)
     expressions = distinct_expressions(count, rng)
     shapes = distinct_shapes(count // 5, rng)
-    _read.cache_clear()
-    _syntax.cache_clear()
+    for cache in (_read, _syntax, _one_number):
+        cache.cache_clear()
     print(f"distinct expressions: {rate(expressions):>10,.0f} /s  ({len(expressions):,} texts)")
     print(f"cached re-reads:      {rate(expressions):>10,.0f} /s")
-    _read.cache_clear()
-    _syntax.cache_clear()
+    for cache in (_read, _syntax, _one_number):
+        cache.cache_clear()
     print(f"distinct shapes:      {rate(shapes):>10,.0f} /s  ({len(shapes):,} texts)")
 
 

@@ -9,7 +9,7 @@ frozen readings (model.py) or an ExpressionError that names the column.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
@@ -207,19 +207,34 @@ def _read(text: str, cls: type[Reading]) -> Reading:
         parts = _syntax(shape)
     except UnexpectedInput as error:
         raise _syntax_error(text, error) from None
-    alike = _one_number(shape, cls)
-    if alike is not None:
-        fields, start, end, negative = alike
-        value = numbers.to_decimal(text[start:end])
-        return cls(**fields, text=text, value=-value if negative else value)
-    return _built(text, cls, parts)
+    slot = _one_number(shape)
+    fields = slot.fields.get(cls) if slot is not None else None
+    if fields is not None:
+        value = numbers.to_decimal(text[slot.start:slot.end])
+        return cls(**fields, text=text, value=-value if slot.negative else value)
+    reading = _built(text, cls, parts)
+    if slot is not None:
+        slot.fields[cls] = {name: getattr(reading, name) for name in reading.__dataclass_fields__
+                            if name not in ("text", "value")}
+    return reading
+
+
+@dataclass
+class _NumberSlot:
+    """Where the one number of a shape stands, and the fields but text and value that every text of the
+    shape reads to, by reading class (filled by the first text read)."""
+
+    start: int
+    end: int
+    negative: bool
+    fields: dict = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1 << 16)
-def _one_number(shape: str, cls: type[Reading]) -> tuple[dict, int, int, bool] | None:
-    """For a shape that reads as one quantity with every digit in its number: the reading's fields but
-    the text and the value, where the number stands, and whether it is negated. Texts of one shape
-    differ only in their digits, so all texts of such a shape read alike but for those two."""
+def _one_number(shape: str) -> _NumberSlot | None:
+    """The number slot of a shape that reads as one quantity with every digit in its number. Texts of
+    one shape differ only in their digits, so all texts of such a shape read alike but for their text
+    and their value."""
     parts = _syntax(shape)
     if len(parts) != 1 or parts[0].rule != "chain":
         return None
@@ -227,15 +242,10 @@ def _one_number(shape: str, cls: type[Reading]) -> tuple[dict, int, int, bool] |
     if len(amounts) != 1 or amounts[0].number.type != "NUMBER":
         return None
     number, sign = amounts[0].number, amounts[0].sign
-    if any(ch in "0０" for ch in shape[:number.start_pos] + shape[number.end_pos:]):
-        return None
-    try:
-        reading = _built(shape, cls, parts)
-    except (ExpressionError, ValueError):
-        return None                  # each text of the shape is read on its own, for its own error
-    fields = {name: getattr(reading, name) for name in reading.__dataclass_fields__}
-    del fields["text"], fields["value"]
-    return fields, number.start_pos, number.end_pos, sign is not None and shape[sign.start_pos] in "-−"
+    inside = shape[number.start_pos:number.end_pos]
+    if shape.count("0") + shape.count("０") != inside.count("0") + inside.count("０"):
+        return None                  # a digit outside the number
+    return _NumberSlot(number.start_pos, number.end_pos, sign is not None and shape[sign.start_pos] in "-−")
 
 
 def _built(text: str, cls: type[Reading], parts: tuple[_Part, ...]) -> Reading:
