@@ -301,7 +301,8 @@ def _adverse(rows: pd.DataFrame, target_codes: np.ndarray, targets: list, rulese
 
 class _Against(NamedTuple):
     """A number target against actuals in one unit: the outcome but B; how an actual's value becomes B
-    (None: it cannot, and the outcome says why); the floor a negative B is raised to (None: none)."""
+    (None: it cannot, and the outcome says why); the floor a B below it is raised to (None: none, the
+    target itself being below the ruleset's floor)."""
 
     outcome: _Outcome
     factor: Fraction | None
@@ -309,6 +310,8 @@ class _Against(NamedTuple):
 
 
 def _against(t: Reading, unit: str, adverse: bool, flags: tuple, ruleset: Ruleset) -> _Against:
+    """The number target ``t`` against actuals written in ``unit``: the comparator (assumed where none
+    is written), the method, the unit conversion and the flags they raise, after ``flags``."""
     flags = list(flags)
     op = t.op
     if t.kind is Kind.QUANTITY and op is None:

@@ -200,6 +200,8 @@ def _syntax(shape: str) -> tuple[_Part, ...]:
 
 @lru_cache(maxsize=1 << 12)
 def _read(text: str, cls: type[Reading]) -> Reading:
+    """The reading of ``text``. Besides this cache, ``_syntax`` and ``_one_number`` hold what a shape
+    reads to: clear all three to read afresh."""
     if not text.strip():
         raise ExpressionError(text, 1, ErrorCode.EMPTY, "内容为空 / empty expression", "指标值")
     shape = text.translate(_SHAPE)
@@ -338,18 +340,17 @@ class _Builder:
         value, unit, notes, postfix = self.amount(amount)
         op = op_node.op if op_node else None
         if postfix is not None:
-            if op is not None and op is not postfix:
-                raise ExpressionError(self.text, amount.postfix.start_pos + 1,
-                                      ErrorCode.CONFLICTING_COMPARATORS,
-                                      f"比较符矛盾：「{op}」与「{self.token(amount.postfix)}」 / conflicting comparators",
-                                      "一个比较符")
-            op = postfix
+            if op is not None and op is not postfix.op:
+                raise ExpressionError(self.text, postfix.start + 1, ErrorCode.CONFLICTING_COMPARATORS,
+                                      f"比较符矛盾：「{op}」与「{self.span(postfix.start, postfix.end)}」"
+                                      " / conflicting comparators", "一个比较符")
+            op = postfix.op
         if note is not None:
             notes.append(self.words(note))
         return self.cls(text=self.span(start, end), kind=Kind.QUANTITY, op=op, value=value, unit=unit,
                         label=label, note=_joined(notes))
 
-    def amount(self, node: _Amount) -> tuple[Decimal, str, list[str], Op | None]:
+    def amount(self, node: _Amount) -> tuple[Decimal, str, list[str], _Op | None]:
         """(value as written, canonical unit, notes, comparator written after the value)."""
         token = node.number
         if token.type == "CN_NUMBER":
@@ -361,11 +362,15 @@ class _Builder:
             value = numbers.to_decimal(self.token(token))
         if node.sign is not None and self.token(node.sign) in "-−":
             value = -value
-        unit, notes, within = ("%" if node.percent_of else ""), [], None
+        unit, notes, postfix = ("%" if node.percent_of else ""), [], None
+        if node.postfix is not None:
+            postfix = _Op(_OPS[node.postfix.type], node.postfix.start_pos, node.postfix.end_pos)
         if node.unit is not None:
             unit, rest = self.unit_run(node.unit)
             within = _WITHIN.match(rest)
             if within:       # 48小时内, 3天之内: the unit run ends in 内 (以内 is a comparator word of its own)
+                start = node.unit.start_pos + len(self.token(node.unit).rstrip()) - len(rest)
+                postfix = postfix or _Op(Op.LE, start, start + within.end())
                 rest = rest[within.end():]
             notes.append(rest)
         for paren in node.parens:
@@ -374,7 +379,6 @@ class _Builder:
                 unit = self.known_unit(content, paren.start_pos + 2)
             else:
                 notes.append(content)
-        postfix = _OPS[node.postfix.type] if node.postfix is not None else (Op.LE if within else None)
         return value, unit, notes, postfix
 
     def unit_run(self, token: Token) -> tuple[str, str]:

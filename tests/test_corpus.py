@@ -1,6 +1,7 @@
 """Golden corpus: every distinct target value of the seeds, and the other forms users write, read as
 recorded in corpus/expressions.jsonl (reviewed by hand; a change in any reading fails here)."""
 
+import contextlib
 import csv
 import json
 
@@ -35,10 +36,12 @@ def test_actual_reads_like_target(text):
     assert not isinstance(actual, Target)
 
 
-_OTHER_DIGITS = [str.maketrans("0123456789０１２３４５６７８９", other + other.translate(str.maketrans("0123456789", "０１２３４５６７８９")))
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+_OTHER_DIGITS = [str.maketrans("0123456789０１２３４５６７８９", other + other.translate(_FULL_WIDTH))
                  for other in ("7394051862", "0000000000", "9999999999")]
-_SIGNED = ["-3.5%", "−12万元", "+8小时", "＋0次", "-0", "百分之95", "１２．５万元", "1,025,100元", "≥95.00(%)以上", "48小时内",
-           "≤2小时/次", "3天之内完成", "事故及差错 0", "做到0投诉", "5万元（预算）", "=100%(8家)", "95%；2%", "80%-90%"]
+_SIGNED = ["-3.5%", "−12万元", "+8小时", "＋0次", "-0", "百分之95", "１２．５万元", "1,025,100元", "≥95.00(%)以上",
+           "48小时内", "≤2小时/次", "3天之内完成", "事故及差错 0", "做到0投诉", "5万元（预算）", "=100%(8家)", "95%；2%",
+           "80%-90%", "大于5元内"]
 
 
 @pytest.mark.parametrize("text", [entry["text"] for entry in GOLDEN] + EXTRA_FORMS + _SIGNED)
@@ -47,7 +50,8 @@ def test_texts_of_one_shape_read_as_each_reads_alone(text):
     for table in _OTHER_DIGITS:
         variant = text.translate(table)
         for cls, read in ((Target, parse_target), (Actual, parse_actual)):
-            read(text)
+            with contextlib.suppress(ExpressionError):
+                read(text)
             try:
                 fresh = parse._built(variant, cls, parse._syntax(variant.translate(parse._SHAPE)))
             except ExpressionError as error:

@@ -1,8 +1,9 @@
 """Bad inputs: each gives our error with a stable code, the column, and a caret that lines up."""
 
+import pandas as pd
 import pytest
 
-from scoring import ErrorCode, ExpressionError, ScoringError, parse_target
+from scoring import ErrorCode, ExpressionError, ScoringError, parse_target, score_frame
 from scoring.errors import display_width
 
 BAD = [
@@ -18,6 +19,8 @@ BAD = [
     ("≥95.00(小室)", ErrorCode.UNKNOWN_UNIT, 8),
     ("达到5kgs", ErrorCode.UNKNOWN_UNIT, 4),
     (">=95%以下", ErrorCode.CONFLICTING_COMPARATORS, 6),
+    ("大于5元内", ErrorCode.CONFLICTING_COMPARATORS, 5),          # 内 after the unit says ≤
+    ("≥3 天之内", ErrorCode.CONFLICTING_COMPARATORS, 5),
     ("90%-80%", ErrorCode.RANGE_ORDER, 1),
     ("1小时-90分钟", ErrorCode.RANGE_UNITS, 5),
     ("13月前", ErrorCode.BAD_DATE, 1),
@@ -61,3 +64,10 @@ def test_error_says_what_was_expected_in_chinese():
 def test_non_string_is_a_type_error():
     with pytest.raises(TypeError):
         parse_target(95)  # type: ignore[arg-type]
+
+
+def test_a_cell_whose_comparators_conflict_is_reported_on_its_row_not_raised():
+    rows, _ = score_frame(pd.DataFrame({"project_id": ["P", "P"], "level1": ["产出指标"] * 2, "name": ["a", "b"],
+                                        "target": ["≤8(小时)"] * 2, "actual": ["大于5小时内", "7小时"]}))
+    assert list(rows["status"]) == ["not_scored", "scored"]
+    assert rows["issues"].iat[0] == "bad_actual"
