@@ -319,8 +319,8 @@ def _against(t: Reading, unit: str, adverse: bool, flags: tuple, ruleset: Rulese
         flags.append("assumed_op")
     conversion = _conversion(unit, t.unit)
     if isinstance(conversion, str):
-        return _Against(_Outcome("not_scored", unit=t.unit, flags=tuple(flags), issues=(("unit_mismatch", conversion),)),
-                        None, None)
+        mismatch = _Outcome("not_scored", unit=t.unit, flags=tuple(flags), issues=(("unit_mismatch", conversion),))
+        return _Against(mismatch, None, None)
     factor, unit_flags = conversion
     flags += unit_flags
     floor = float(ruleset.negative_floor)      # for a negative actual against a target that is not itself negative
