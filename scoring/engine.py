@@ -149,11 +149,13 @@ def _score_simple(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
     """Each distinct (target, actual, adverse) is evaluated once; the methods then run over arrays."""
     target_codes, target_values = _texts(rows["target"])
     actual_codes, actual_values = _texts(rows["actual"])
-    adverse = _adverse(rows, target_codes, target_values, ruleset)
+    targets = [_target(text).reading if text is not None else None for text in target_values]
+    adverse = _adverse(rows, target_codes, targets, ruleset)
     keys = (target_codes.astype(np.int64) * len(actual_values) + actual_codes) * 2 + adverse
     codes, unique_keys = pd.factorize(keys)
     pairs, adverse_of = np.divmod(unique_keys, 2)
-    outcomes = _outcomes(target_values, actual_values, *np.divmod(pairs, len(actual_values)), adverse_of, ruleset)
+    outcomes = _outcomes(target_values, targets, actual_values, *np.divmod(pairs, len(actual_values)), adverse_of,
+                         ruleset)
     table = {name: objects(list(map(attrgetter(name), outcomes))) for name in _FIELDS}     # one per outcome
     out = rows.copy(deep=False)
     out["outcome"] = codes          # rows with one (target, actual, adverse) share everything derived from it
@@ -195,11 +197,11 @@ def _texts(column: pd.Series) -> tuple[np.ndarray, list]:
     return codes + 1, [None] + [value if isinstance(value, str) else None for value in uniques]
 
 
-def _outcomes(targets: list, actuals: list, target_of: np.ndarray, actual_of: np.ndarray, adverse_of: np.ndarray,
-              ruleset: Ruleset) -> list[_Outcome]:
-    """The outcome of each distinct (target, actual, adverse). A number target against actuals that are
-    quantities is worked out once per (target, unit, adverse); each actual then brings its value."""
-    readings = [_target(text).reading if text is not None else None for text in targets]
+def _outcomes(targets: list, readings: list, actuals: list, target_of: np.ndarray, actual_of: np.ndarray,
+              adverse_of: np.ndarray, ruleset: Ruleset) -> list[_Outcome]:
+    """The outcome of each distinct (target, actual, adverse), from the target texts and their readings
+    (None: no reading). A number target against actuals that are quantities is worked out once per
+    (target, unit, adverse); each actual then brings its value."""
     numeric = np.array([r is not None and r.kind in _NUMERIC for r in readings], dtype=bool)[target_of]
     quantities = {}
     for a in np.unique(actual_of[numeric]).tolist():
@@ -277,21 +279,20 @@ def _says_none(word: str | None, ruleset: Ruleset, adverse: bool = False) -> boo
     return bool(re.fullmatch(rf"(?:无|零|没有|未发生|没有发生|未出现|没有出现|无重大){tail}", word))
 
 
-def _adverse(rows: pd.DataFrame, target_codes: np.ndarray, targets: list, ruleset: Ruleset) -> np.ndarray:
+def _adverse(rows: pd.DataFrame, target_codes: np.ndarray, readings: list, ruleset: Ruleset) -> np.ndarray:
     """Rows whose name or target label names an adverse event (事故, 差错, 投诉 …), among the rows whose
     target is a bare zero (``做到0投诉``, ``事故及差错 0``): the comparator assumed for those is all the
-    flag decides."""
+    flag decides. ``readings``: each distinct target's reading (None: none), coded by ``target_codes``."""
     adverse = np.zeros(len(rows), dtype=np.int64)
     if not ruleset.adverse_words:
         return adverse
     pattern = re.compile("|".join(map(re.escape, ruleset.adverse_words)))
-    read = [_target(v).reading if isinstance(v, str) else None for v in targets]
-    bare_zero = np.array([r is not None and r.kind is Kind.QUANTITY and r.op is None and r.value == 0 for r in read],
-                         dtype=bool)[target_codes]
+    bare_zero = np.array([r is not None and r.kind is Kind.QUANTITY and r.op is None and r.value == 0
+                          for r in readings], dtype=bool)[target_codes]
     if not bare_zero.any():
         return adverse
     labelled = np.array([r is not None and bool(pattern.search("".join(filter(None, (r.label, r.note)))))
-                         for r in read], dtype=bool)
+                         for r in readings], dtype=bool)
     names = rows["name"].to_numpy(dtype=object)[bare_zero]
     name_codes, distinct_names = pd.factorize(names)
     named = np.array([isinstance(v, str) and bool(pattern.search(v)) for v in distinct_names] + [False], dtype=bool)

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from scoring import Deadline, Kind, Op, parse_actual, parse_target
+from scoring import Deadline, Kind, Op, Target, parse_actual, parse_target
 
 SYMBOLS = [
     (">=", Op.GE), ("≥", Op.GE), ("≧", Op.GE), ("＞＝", Op.GE), ("\\geq", Op.GE),
@@ -186,14 +186,10 @@ INVALID = [
 
 @pytest.mark.parametrize("fields", list(VALID.values()), ids=list(VALID))
 def test_a_reading_carries_what_its_kind_says(fields):
-    from scoring.model import Target
-
     assert Target(text="x", **fields).kind is fields["kind"]
 
 
 @pytest.mark.parametrize("fields", [f for _, f in INVALID], ids=[name for name, _ in INVALID])
 def test_a_reading_that_contradicts_its_kind_is_refused(fields):
-    from scoring.model import Target
-
     with pytest.raises(ValueError):
         Target(text="x", **fields)
