@@ -17,6 +17,7 @@ import pandas as pd
 
 from scoring import weights
 from scoring.api import score
+from scoring.codes import Flag, IssueCode, Status
 from scoring.io.xlsx import read_workbook
 from scoring.rulesets import Ruleset
 
@@ -61,20 +62,20 @@ def _row_findings(row: dict, project: str) -> list[Finding]:
     has_score = found == found
     if has_score and found > weight + TOLERANCE / 2:
         add("score_above_weight", f"得分 {found:.2f} 超过分值 {weight:.2f}", weight, found)
-    if row["status"] == "not_scored":
+    if row["status"] == Status.NOT_SCORED:
         reasons = "；".join(message.splitlines()[0] for _, message in row["issues"])
         add("cannot_recompute", f"无法按规则重算：{reasons}", None, found if has_score else None)
-    elif row["status"] == "scored" and has_score and "override" in row["flags"]:
+    elif row["status"] == Status.SCORED and has_score and Flag.OVERRIDE in row["flags"]:
         if abs(found - row["computed_score"]) > TOLERANCE:
             add("score_mismatch", f"按规则应得 {row['computed_score']:.2f} 分，表中为 {found:.2f} 分："
                                   f"{row['explanation'].split('；采用评价人得分')[0]}", row["computed_score"], found)
     for code, message in row["issues"]:
-        if code == "score_out_of_band":
+        if code == IssueCode.SCORE_OUT_OF_BAND:
             add(code, message, row["tier"], found)
     earned = found if has_score else row["score"]
-    below = earned == earned and earned < weight - TOLERANCE / 2 and row["status"] == "scored"
-    if (below or "over_achievement" in row["flags"]) and not (row["reason"] or "").strip():
-        why = "超额完成" if "over_achievement" in row["flags"] else "未得满分"
+    below = earned == earned and earned < weight - TOLERANCE / 2 and row["status"] == Status.SCORED
+    if (below or Flag.OVER_ACHIEVEMENT in row["flags"]) and not (row["reason"] or "").strip():
+        why = "超额完成" if Flag.OVER_ACHIEVEMENT in row["flags"] else "未得满分"
         add("missing_reason", f"{why}，但没有填写偏差原因分析及改进措施", "偏差原因", None)
     return out
 

@@ -31,6 +31,7 @@ import pandas as pd
 
 from scoring import numbers, units, weights
 from scoring.bulk import bulk
+from scoring.codes import Flag, IssueCode, Method, Status
 from scoring.distinct import objects
 from scoring.errors import ExpressionError, UnitMismatchError
 from scoring.methods import METHODS, Measures
@@ -117,7 +118,7 @@ def _read(text: str, reader) -> _Read:
 def _score_rows(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
     """Status, method, share and points of every row (compound targets scored part by part)."""
     result = _score_simple(rows, ruleset)
-    compound = result["method"].to_numpy(dtype=object) == "compound"
+    compound = result["method"].to_numpy(dtype=object) == Method.COMPOUND
     if compound.any():
         result = _score_compound(result, rows, compound, ruleset)
     return result
@@ -127,8 +128,8 @@ class _Outcome(NamedTuple):
     """What one (target, actual) pair gives, before weights: shared by every row with that pair (a
     tuple, as tens of thousands are made per run)."""
 
-    status: str = "scored"
-    method: str = "none"
+    status: Status = Status.SCORED
+    method: str = Method.NONE
     op: Op | None = None
     a: float = math.nan
     b: float = math.nan
@@ -168,13 +169,13 @@ def _score_simple(rows: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
     columns = {name: table[name][codes] for name in ("status", "method", "op", "tier", "unit", "flags", "issues")}
     unknown = pd.isna(rows["family"].to_numpy(dtype=object))
     if unknown.any():
-        columns["status"][unknown], columns["method"][unknown], row_method[unknown] = "not_scored", "none", -1
-        columns["issues"][unknown] = objects([(("unknown_level1", f"规则集 {ruleset.name} 不认识一级指标「{name}」"),)
+        columns["status"][unknown], columns["method"][unknown], row_method[unknown] = Status.NOT_SCORED, Method.NONE, -1
+        columns["issues"][unknown] = objects([((IssueCode.UNKNOWN_LEVEL1, f"规则集 {ruleset.name} 不认识一级指标「{name}」"),)
                                                for name in rows["level1"].to_numpy(dtype=object)[unknown]])
-    evaluator = out["evaluator_score"].notna().to_numpy() & (columns["status"] == "scored") & np.isin(
-        row_method, [k for k, name in enumerate(methods) if name not in ("qualitative", "compound")])
+    evaluator = out["evaluator_score"].notna().to_numpy() & (columns["status"] == Status.SCORED) & np.isin(
+        row_method, [k for k, name in enumerate(methods) if name not in (Method.QUALITATIVE, Method.COMPOUND)])
     if evaluator.any():
-        columns["flags"][evaluator] = objects([f + ("override",) for f in columns["flags"][evaluator]])
+        columns["flags"][evaluator] = objects([f + (Flag.OVERRIDE,) for f in columns["flags"][evaluator]])
     for name, values in columns.items():
         out[name] = pd.Series(values, index=out.index, dtype=object)
     x = Measures(a=out["a"].to_numpy(), b=out["b"].to_numpy(), low=out["low"].to_numpy(),
@@ -230,35 +231,35 @@ def _not_applicable(actual_text: str, ruleset: Ruleset) -> bool:
 def _evaluate(target_text: str | None, actual_text: str | None, adverse: bool, ruleset: Ruleset) -> _Outcome:
     """Everything about a row that its target and actual decide (not its weight)."""
     if target_text is None:
-        return _Outcome("not_scored", issues=(("missing_target", "缺少指标值 / no target"),))
+        return _Outcome(Status.NOT_SCORED, issues=((IssueCode.MISSING_TARGET, "缺少指标值 / no target"),))
     target = _target(target_text)
     if target.error is not None:
-        return _Outcome("not_scored", issues=(("bad_target", f"指标值无法解读：{target.error}"),))
+        return _Outcome(Status.NOT_SCORED, issues=((IssueCode.BAD_TARGET, f"指标值无法解读：{target.error}"),))
     t = target.reading
     if actual_text is not None and _not_applicable(actual_text, ruleset):
-        return _Outcome("not_applicable", "not_applicable", unit=t.unit)
+        return _Outcome(Status.NOT_APPLICABLE, Method.NOT_APPLICABLE, unit=t.unit)
     if actual_text is None:
-        return _Outcome(method="missing", unit=t.unit, issues=(("missing_actual", "未填写实际完成值 / no actual"),))
+        return _Outcome(method=Method.MISSING, unit=t.unit, issues=((IssueCode.MISSING_ACTUAL, "未填写实际完成值 / no actual"),))
     if t.kind is Kind.COMPOUND:
-        return _Outcome(method="compound")
+        return _Outcome(method=Method.COMPOUND)
     actual = _actual(actual_text)
     if actual.error is not None:
-        return _Outcome("not_scored", unit=t.unit, issues=(("bad_actual", f"实际完成值无法解读：{actual.error}"),))
+        return _Outcome(Status.NOT_SCORED, unit=t.unit, issues=((IssueCode.BAD_ACTUAL, f"实际完成值无法解读：{actual.error}"),))
     r = _as_date(actual.reading) if t.kind is Kind.DATE else actual.reading
     flags = []
     if t.kind is Kind.QUANTITY and t.value == 0 and r.kind is Kind.QUALITATIVE and _says_none(r.word, ruleset):
         r = parse_actual("0")                     # 无, 未发生, 没有发生事故: a count of zero
-        flags.append("qualitative_actual")
+        flags.append(Flag.QUALITATIVE_ACTUAL)
     if t.kind in _NUMERIC and r.kind is Kind.QUANTITY:
         return _valued(_against(t, r.unit, adverse, tuple(flags), ruleset), r.value)
     if t.kind is Kind.DATE and r.kind is Kind.DATE:
         return _Outcome(method=ruleset.method("date"), on_time=_on_time(r, t), unit=t.unit, flags=tuple(flags))
     if t.kind in _NUMERIC and r.kind is not Kind.QUALITATIVE:
-        return _Outcome("not_scored", unit=t.unit,
-                        issues=(("bad_actual", "实际完成值应为数值 / the actual should be a number"),))
+        return _Outcome(Status.NOT_SCORED, unit=t.unit,
+                        issues=((IssueCode.BAD_ACTUAL, "实际完成值应为数值 / the actual should be a number"),))
     tier, by_prefix = _tier(actual_text.strip(), t.word or t.reference or "", t.text, ruleset)
-    flags = [*(() if t.kind in _WORDS else ("qualitative_actual",)), *(("tier_by_prefix",) if by_prefix else ())]
-    return _Outcome(method="qualitative", tier=tier, unit=t.unit, flags=tuple(flags))
+    flags = [*(() if t.kind in _WORDS else (Flag.QUALITATIVE_ACTUAL,)), *((Flag.TIER_BY_PREFIX,) if by_prefix else ())]
+    return _Outcome(method=Method.QUALITATIVE, tier=tier, unit=t.unit, flags=tuple(flags))
 
 
 def _as_date(reading: Reading) -> Reading:
@@ -317,10 +318,10 @@ def _against(t: Reading, unit: str, adverse: bool, flags: tuple, ruleset: Rulese
     op = t.op
     if t.kind is Kind.QUANTITY and op is None:
         op = ruleset.adverse_op if (t.value == 0 and adverse) else ruleset.assumed_op
-        flags.append("assumed_op")
+        flags.append(Flag.ASSUMED_OP)
     conversion = _conversion(unit, t.unit)
     if isinstance(conversion, str):
-        mismatch = _Outcome("not_scored", unit=t.unit, flags=tuple(flags), issues=(("unit_mismatch", conversion),))
+        mismatch = _Outcome(Status.NOT_SCORED, unit=t.unit, flags=tuple(flags), issues=((IssueCode.UNIT_MISMATCH, conversion),))
         return _Against(mismatch, None, None)
     factor, unit_flags = conversion
     flags += unit_flags
@@ -344,7 +345,7 @@ def _valued(against: _Against, value: Decimal) -> _Outcome:
     else:
         b = float(Fraction(value) * factor)
     if floor is not None and b < floor:
-        return outcome._replace(b=floor, flags=outcome.flags + ("negative_actual",))
+        return outcome._replace(b=floor, flags=outcome.flags + (Flag.NEGATIVE_ACTUAL,))
     return outcome._replace(b=b)
 
 
@@ -360,7 +361,7 @@ def _conversion(actual_unit: str, target_unit: str) -> tuple[Fraction, tuple[str
     actual_as = units.with_multiplier(actual_unit, target_unit)
     target_as = units.with_multiplier(target_unit, actual_unit)
     if (actual_as, target_as) != (actual_unit, target_unit) or bool(actual_unit) != bool(target_unit):
-        flags.append("assumed_unit")
+        flags.append(Flag.ASSUMED_UNIT)
     factor = Fraction(1)
     if actual_as and target_as:
         try:
@@ -373,11 +374,11 @@ def _conversion(actual_unit: str, target_unit: str) -> tuple[Fraction, tuple[str
                 actual_as = per_item[1]
             else:
                 return str(UnitMismatchError(actual_unit, target_unit))
-            flags.append("assumed_unit")
+            flags.append(Flag.ASSUMED_UNIT)
             conversion = units.conversion(actual_as, target_as)
         factor = conversion.factor
         if conversion.classifier_change:
-            flags.append("classifier_change")
+            flags.append(Flag.CLASSIFIER_CHANGE)
     return factor, tuple(flags)
 
 
@@ -423,13 +424,13 @@ def _over_achievement(out: pd.DataFrame, ruleset: Ruleset) -> None:
     if over.any():
         out.loc[over, "share"] = out.loc[over, "share"] * (1 - float(ruleset.over_deduction))
         flags = out["flags"].to_numpy(dtype=object).copy()
-        flags[over] = objects([f + ("over_achievement",) for f in flags[over]])
+        flags[over] = objects([f + (Flag.OVER_ACHIEVEMENT,) for f in flags[over]])
         out["flags"] = pd.Series(flags, index=out.index, dtype=object)
 
 
 def _qualitative(out: pd.DataFrame, ruleset: Ruleset) -> None:
     """Shares of qualitative rows: the tier's default points, or the evaluator's score inside its band."""
-    qualitative = out["method"].to_numpy(dtype=object) == "qualitative"
+    qualitative = out["method"].to_numpy(dtype=object) == Method.QUALITATIVE
     if not qualitative.any():
         return
     bands = {tier.name: tier for tier in ruleset.tiers}
@@ -452,8 +453,8 @@ def _qualitative(out: pd.DataFrame, ruleset: Ruleset) -> None:
         if tier not in bands and has_score:
             tier = tiers[i] = next((t.name for t in ruleset.tiers if _in_band(ratio, t, top)), None)
         if tier not in bands:
-            status[i], share[i] = "not_scored", 0.0
-            issues[i] += (("tier_unknown", "无法判断达成档次，请填写「达成」「部分达成」或「未达成」，或给出得分"
+            status[i], share[i] = Status.NOT_SCORED, 0.0
+            issues[i] += ((IssueCode.TIER_UNKNOWN, "无法判断达成档次，请填写「达成」「部分达成」或「未达成」，或给出得分"
                                            " / tell the tier"),)
             continue
         band = bands[tier]
@@ -461,9 +462,9 @@ def _qualitative(out: pd.DataFrame, ruleset: Ruleset) -> None:
         if has_score:
             if _in_band(ratio, band, top):
                 share[i] = float(ratio)
-                flags[i] += ("evaluator_score",)
+                flags[i] += (Flag.EVALUATOR_SCORE,)
             else:
-                issues[i] += (("score_out_of_band", f"评价人得分 {given:g} 不在「{tier}」档次区间"
+                issues[i] += ((IssueCode.SCORE_OUT_OF_BAND, f"评价人得分 {given:g} 不在「{tier}」档次区间"
                                                     f" {float(band.low) * 100:g}%–{float(band.high) * 100:g}% 内"
                                                     " / outside the band"),)
     out["share"] = share
@@ -477,11 +478,11 @@ def _in_band(ratio: Decimal, tier, top: Decimal) -> bool:
 
 
 def _points(out: pd.DataFrame) -> None:
-    scored = out["status"].to_numpy(dtype=object) == "scored"
+    scored = out["status"].to_numpy(dtype=object) == Status.SCORED
     computed = np.where(scored, half_up(out["weight"].to_numpy() * out["share"].to_numpy(), 2), 0.0)
     override = out["evaluator_score"].notna().to_numpy(copy=True)     # only a row with a score is overridden
     flags = out["flags"].to_numpy(dtype=object)
-    override[override] = ["override" in f for f in flags[override]]
+    override[override] = [Flag.OVERRIDE in f for f in flags[override]]
     out["computed_score"] = computed
     out["score"] = np.where(override, half_up(out["evaluator_score"].to_numpy(dtype=float), 2), computed)
 
@@ -510,15 +511,15 @@ def _score_compound(result: pd.DataFrame, rows: pd.DataFrame, compound: np.ndarr
     frame["weight"] = frame["weight"].to_numpy() / counts
     scored = _score_simple(frame, ruleset)
     status = scored["status"].to_numpy(dtype=object)
-    share = np.where(status == "scored", scored["share"].to_numpy(), 0.0)
-    by_owner = pd.DataFrame({"owner": owner, "share": share, "not_scored": status == "not_scored",
-                             "not_applicable": status == "not_applicable"}).groupby("owner", sort=False)
+    share = np.where(status == Status.SCORED, scored["share"].to_numpy(), 0.0)
+    by_owner = pd.DataFrame({"owner": owner, "share": share, "not_scored": status == Status.NOT_SCORED,
+                             "not_applicable": status == Status.NOT_APPLICABLE}).groupby("owner", sort=False)
     summary = by_owner.agg(share=("share", "mean"), not_scored=("not_scored", "any"),
                            not_applicable=("not_applicable", "all"))
     index = summary.index.to_numpy()
     statuses = result["status"].to_numpy(dtype=object).copy()
-    statuses[index] = np.where(summary["not_applicable"], "not_applicable",
-                               np.where(summary["not_scored"], "not_scored", "scored"))
+    statuses[index] = objects([Status.SCORED, Status.NOT_SCORED, Status.NOT_APPLICABLE])[
+        np.where(summary["not_applicable"], 2, np.where(summary["not_scored"], 1, 0))]
     shares = result["share"].to_numpy().copy()
     shares[index] = summary["share"].to_numpy()
     flags, issues = result["flags"].to_numpy(dtype=object).copy(), result["issues"].to_numpy(dtype=object).copy()
@@ -531,7 +532,7 @@ def _score_compound(result: pd.DataFrame, rows: pd.DataFrame, compound: np.ndarr
     targets, actuals = scored["target"].to_numpy(dtype=object), scored["actual"].to_numpy(dtype=object)
     for o, members in grouped.items():
         merged = tuple(dict.fromkeys(f for k in members for f in part_flags[k]))
-        flags[o] = merged + (("override",) if given[o] == given[o] else ())
+        flags[o] = merged + ((Flag.OVERRIDE,) if given[o] == given[o] else ())
         issues[o] = issues[o] + tuple((code, f"{targets[k]}：{message}") for k in members
                                       for code, message in part_issues[k])
         part_lists[o] = tuple((targets[k], actuals[k], share[k], status[k]) for k in members)
@@ -578,7 +579,7 @@ def _projects(projects: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, peri
     by_project = rows.groupby("project", sort=False)
     indicator_score = by_project["score"].sum()
     weight_sum = by_project["weight"].sum()
-    na_weight = rows["weight"].where(rows["status"].to_numpy(dtype=object) == "not_applicable", 0.0).groupby(
+    na_weight = rows["weight"].where(rows["status"].to_numpy(dtype=object) == Status.NOT_APPLICABLE, 0.0).groupby(
         rows["project"]).sum()
     out["indicator_score"] = out["project"].map(indicator_score).fillna(0.0).round(2)
     out["indicator_weight"] = out["project"].map(weight_sum).fillna(0.0).round(2)
@@ -625,21 +626,21 @@ def _project_issues(out, rows, ruleset, weight_issues, budget_points) -> list[tu
     for project, level1 in zip(unknown["project"], unknown["level1"]):
         knowing = [name for name in available() if load_ruleset(name).family_of(level1) is not None]
         hint = f"；认识它的规则集：{'、'.join(knowing)}" if knowing else ""
-        issues[project].append(("unknown_level1", f"规则集 {ruleset.name} 不认识一级指标「{level1}」{hint}"
+        issues[project].append((IssueCode.UNKNOWN_LEVEL1, f"规则集 {ruleset.name} 不认识一级指标「{level1}」{hint}"
                                                   " / unknown first-level name"))
     for project, at_stake in zip(out["project"], out["points_max"]):
         if at_stake <= 0:
-            issues[project].append(("nothing_at_stake", "所有分值都不适用，无法折算总分 / nothing left to score"))
+            issues[project].append((IssueCode.NOTHING_AT_STAKE, "所有分值都不适用，无法折算总分 / nothing left to score"))
     for project, executed in zip(out["project"], out["budget_executed"]):
         if executed < 0:
-            issues[project].append(("negative_budget", f"全年执行数为负（{executed:,.2f}），按 0 计 / negative execution"))
+            issues[project].append((IssueCode.NEGATIVE_BUDGET, f"全年执行数为负（{executed:,.2f}），按 0 计 / negative execution"))
     for project, rate, has_actuals, total_weight in zip(out["project"], out["budget_rate"], out["has_actuals"],
                                                         out["indicator_weight"]):
         if math.isnan(rate):
-            issues[project].append(("missing_budget", "缺少全年执行数或预算数，预算执行率按 0 分计 / no budget execution"))
+            issues[project].append((IssueCode.MISSING_BUDGET, "缺少全年执行数或预算数，预算执行率按 0 分计 / no budget execution"))
         if not has_actuals:
-            issues[project].append(("missing_project_actuals", "实际完成值文件中没有这个项目 / no actuals for this project"))
+            issues[project].append((IssueCode.MISSING_PROJECT_ACTUALS, "实际完成值文件中没有这个项目 / no actuals for this project"))
         if abs(budget_points + total_weight - 100.0) > 0.005:
-            issues[project].append(("weights_total", f"分值合计 {budget_points + total_weight:.2f}，不是 100"
+            issues[project].append((IssueCode.WEIGHTS_TOTAL, f"分值合计 {budget_points + total_weight:.2f}，不是 100"
                                                      " / weights do not add up to 100"))
     return [tuple(issues[p]) for p in out["project"]]

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from scoring import distinct
+from scoring.codes import Flag, Method, Status
 from scoring.model import Op
 from scoring.rulesets import Ruleset
 
@@ -39,32 +40,32 @@ def explain(row: dict, ruleset: Ruleset) -> str:
     w, points = row["weight"], row["score"]
     status, method = row["status"], row["method"]
     target, actual = row["target"], row["actual"]
-    if status == "not_applicable":
+    if status == Status.NOT_APPLICABLE:
         return f"实际「{actual}」：不适用，不计分，项目得分按 100 分折算"
-    if status == "not_scored" or (row["share"] != row["share"]):
+    if status == Status.NOT_SCORED or (row["share"] != row["share"]):
         reasons = "；".join(message.splitlines()[0] for _, message in row["issues"]) or "无法评分"
         return f"未评分：{reasons}"
-    if method == "missing":
+    if method == Method.MISSING:
         return f"未填写实际完成值：0 分（分值 {w:.2f}）"
     prefix = ""
-    if "assumed_op" in row["flags"] and row["op"] in OP_SIGNS:
+    if Flag.ASSUMED_OP in row["flags"] and row["op"] in OP_SIGNS:
         prefix = f"未写比较符，按 {OP_SIGNS[row['op']]} 计；"
-    if method == "qualitative":
+    if method == Method.QUALITATIVE:
         tier = ruleset.tier(row["tier"])
         band = f"{float(tier.low) * 100:g}%–{float(tier.high) * 100:g}%"
         sentence = (f"实际「{actual}」属「{tier.name}」（{band}）：{w:.2f} × {row['share'] * 100:g}% = "
                     f"{row['computed_score']:.2f} 分")
-    elif method == "compound":
+    elif method == Method.COMPOUND:
         pieces = "；".join(f"{t} → {a or '未填'}（{s * 100:.0f}%）" for t, a, s, _ in row["parts"])
         sentence = f"复合指标，各部分平分分值：{pieces}；{w:.2f} × {row['share'] * 100:.2f}% = {row['computed_score']:.2f} 分"
-    elif method == "deadline":
+    elif method == Method.DEADLINE:
         sentence = (f"实际 {actual} 未晚于期限 {target}：{w:.2f} 分" if row["share"]
                     else f"实际 {actual} 晚于期限 {target}：0 分")
     else:
         sentence = _numeric(row, w)
-    if "override" in row["flags"]:
+    if Flag.OVERRIDE in row["flags"]:
         sentence += f"；采用评价人得分 {points:.2f} 分（计算得分 {row['computed_score']:.2f}）"
-    if "over_achievement" in row["flags"]:
+    if Flag.OVER_ACHIEVEMENT in row["flags"]:
         sentence += f"；实际/目标 = {row['b'] / row['a']:.2f}，超额完成，需说明原因"
     return prefix + sentence
 
@@ -76,7 +77,7 @@ def _numeric(row: dict, w: float) -> str:
     got = f"实际 {written}" if converted == written else f"实际 {written}（= {converted}）"
     goal = f"目标 {row['target']}"
     computed = row["computed_score"]
-    if method == "range":
+    if method == Method.RANGE:
         low, high = row["low"], row["high"]
         if low <= b <= high:
             return f"{got} 在 {goal} 内：满分 {w:.2f} 分"
@@ -85,13 +86,13 @@ def _numeric(row: dict, w: float) -> str:
         return f"{got} 高于 {goal}：{w:.2f} × {_num(high)} / {_num(b)} = {computed:.2f} 分"
     if row["share"] >= 1:
         return f"{got} 达到 {goal}：满分 {w:.2f} 分"
-    if "over_achievement" in row["flags"] and b >= a:
+    if Flag.OVER_ACHIEVEMENT in row["flags"] and b >= a:
         return f"{got} 超过 {goal}：{w:.2f} × {row['share'] * 100:g}%（超额完成扣分后） = {computed:.2f} 分"
     if a == 0 or row["share"] == 0:
         return f"{got} 未达到 {goal}：0 分"
-    if method in ("proportional", "exact_or_more"):
+    if method in (Method.PROPORTIONAL, Method.EXACT_OR_MORE):
         return f"{got} < {goal}：{w:.2f} × {_num(b)} / {_num(a)} = {computed:.2f} 分"
-    if method == "ratio":
+    if method == Method.RATIO:
         return f"{got} > {goal}：{w:.2f} × {_num(a)} / {_num(b)} = {computed:.2f} 分"
     return (f"{got} > {goal}：{w:.2f} × (1 − ({_num(b)} − {_num(a)}) / {_num(a)}) = "
             f"{computed:.2f} 分")

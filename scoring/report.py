@@ -16,25 +16,13 @@ import numpy as np
 import pandas as pd
 
 from scoring.bulk import bulk
+from scoring.codes import Flag, Status
 from scoring.distinct import factorize, objects
 from scoring.errors import display_width
 from scoring.explanations import Sentences, explanations
 from scoring.io.csvreport import write_csv
 from scoring.io.jsonreport import write_json
 from scoring.rulesets import Ruleset
-
-FLAG_NAMES = {
-    "assumed_op": "未写比较符，按规则集假定",
-    "assumed_unit": "一方未写单位，按另一方单位比较",
-    "classifier_change": "量词不同，按计数比较",
-    "over_achievement": "超额完成，需说明原因",
-    "negative_actual": "实际值为负，按 0 计",
-    "override": "采用评价人得分",
-    "evaluator_score": "采用评价人在档次区间内的得分",
-    "qualitative_actual": "数值指标以文字填报，按档次评分",
-}
-STATUS_NAMES = {"scored": "已评分", "not_scored": "未评分", "not_applicable": "不适用"}
-
 
 @dataclass(frozen=True)
 class ScoreReport:
@@ -122,11 +110,11 @@ class ScoreReport:
             header = ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分", "状态"]
             table = [[i["level1"], i["level2"], i["name"], i["target"] or "", i["actual"] or "",
                       f"{i['weight']:.2f}", "" if i["score"] is None else f"{i['score']:.2f}",
-                      STATUS_NAMES[i["status"]]] for i in project["indicators"]]
+                      Status(i["status"]).label] for i in project["indicators"]]
             lines += ["  " + line for line in _aligned([header, *table])]
             lines.append("  说明：")
             for number, indicator in enumerate(project["indicators"], 1):
-                notes = [FLAG_NAMES.get(f, f) for f in indicator["flags"]]
+                notes = [Flag(f).label for f in indicator["flags"]]
                 notes += [f"问题 {issue['code']}" for issue in indicator["issues"]]
                 suffix = f"  [{'；'.join(notes)}]" if notes else ""
                 lines.append(f"  {number:>3}. {indicator['name']}：{indicator['explanation']}{suffix}")

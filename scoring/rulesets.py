@@ -16,6 +16,7 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
+from scoring.codes import Method
 from scoring.errors import RulesetError
 from scoring.methods import METHODS
 from scoring.model import Op
@@ -266,7 +267,7 @@ def _build(data: dict, source: str) -> Ruleset:
         name=data["name"], title=data.get("title", data["name"]), source=source,
         budget_points=d(str(data["total"]["budget"])), indicator_points=d(str(data["total"]["indicators"])),
         weights_by=data["weights"].get("by", "family"), families=families,
-        methods=tuple(sorted(data["methods"].items())),
+        methods=tuple(sorted((key, Method(name)) for key, name in data["methods"].items())),
         assumed_op=Op(no_comparator["assumed"]), adverse_op=Op(no_comparator["adverse"]),
         adverse_words=tuple(no_comparator.get("adverse_words", ())),
         over_ratio=d(str(data["over_achievement"]["ratio"])),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scoring.codes import IssueCode
 from scoring.rulesets import Ruleset
 
 
@@ -72,7 +73,7 @@ def assign(indicators: pd.DataFrame, ruleset: Ruleset) -> tuple[np.ndarray, list
     given = np.bincount(group_codes, weights=frame["explicit"].to_numpy(), minlength=len(first))[group_codes]
     rest = families["cents"].to_numpy()[group_codes] - given
     for g in pd.unique(group_codes[rest < 0]):
-        issues.append({"project": int(project[first[g]]), "code": "weights_overshoot",
+        issues.append({"project": int(project[first[g]]), "code": IssueCode.WEIGHTS_OVERSHOOT,
                        "family": family_keys[family_codes[first[g]]] if by_family else None,
                        "message": "显式分值之和超过可分配的权重 / explicit weights overshoot the weight to share"})
     frame["rest"] = np.maximum(rest, 0).astype(np.int64)

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from scoring.codes import Status
 from scoring.errors import InputError, display_width
 from scoring.io.files import write_whole
 from scoring.io.flat import COLUMNS, column_key
@@ -346,7 +347,6 @@ def _project_sheet(sheet, project: dict, ruleset: dict) -> None:
     for c, head in enumerate(grid, 1):
         cell = put(sheet, top, c, head)
         cell.fill, cell.font, cell.alignment = _HEAD, Font(bold=True), _CENTER
-    status = {"scored": "已评分", "not_scored": "未评分", "not_applicable": "不适用"}
     first = top + 1
     for r, item in enumerate(project["indicators"], first):
         put(sheet, r, 1, "绩效指标")
@@ -357,7 +357,7 @@ def _project_sheet(sheet, project: dict, ruleset: dict) -> None:
         put(sheet, r, 6, item["actual"])
         put(sheet, r, 7, item["weight"], "0.00")
         put(sheet, r, 8, item["score"], "0.00")
-        put(sheet, r, 9, status[item["status"]])
+        put(sheet, r, 9, Status(item["status"]).label)
         notes = [item["explanation"], *(i["message"].splitlines()[0] for i in item["issues"])]
         put(sheet, r, 10, "\n".join(notes))
         put(sheet, r, 11, item["reason"])
