@@ -12,7 +12,7 @@ from scoring.errors import InputError
 from scoring.io import flat
 from scoring.io.jsonfiles import read_inputs
 from scoring.report import ScoreReport
-from scoring.rulesets import DEFAULT, Ruleset, load_ruleset
+from scoring.rulesets import DEFAULT, Ruleset, level1_owners, load_ruleset
 
 PERIODS = ("year", "H1")
 FLAT_SUFFIXES = (".csv", ".parquet")
@@ -42,7 +42,7 @@ def score(targets: str | Path | dict | list, actuals: str | Path | dict | list |
         if ruleset is None and named and named.endswith(".toml") and isinstance(targets, (str, Path)):
             named = str(Path(targets).parent / named)     # a path in targets.json is relative to that file
         ruleset = load_ruleset(ruleset or named or DEFAULT)
-    scored = engine.score(inputs.projects, inputs.indicators, ruleset, period)
+    scored = engine.score(inputs.projects, inputs.indicators, ruleset, period, level1_owners())
     return ScoreReport(ruleset, scored.indicators, scored.projects, period)
 
 

@@ -1,9 +1,10 @@
 """The scoring methods: a small closed registry of pure functions over arrays.
 
 Each method takes the ``Measures`` of many indicators at once and returns the share of each weight
-earned, in [0, 1] (points = w × share, rounded later). A (``a``) is the target value, B (``b``) the
-actual in the target's unit, both rounded at the precision they are compared at; negative actuals
-have already been raised to the ruleset's floor. Rulesets name these methods; they cannot add any.
+earned, in [0, 1] (points = w × share, rounded half-up to cents later). A (``a``) is the target
+value as written; B (``b``) the actual in the target's unit, converted exactly (``units.comparison``)
+and then taken as the nearest float, never rounded to a precision: 100分钟 against ≥2.00(小时) is
+B = 5/3, so 10 × (5/3) / 2 = 8.33. Negative actuals have already been raised to the ruleset's floor. Rulesets name these methods; they cannot add any.
 """
 
 from __future__ import annotations

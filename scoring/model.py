@@ -67,9 +67,10 @@ class Deadline:
 class Compared:
     """An actual amount expressed in a target's unit, for comparison."""
 
-    value: Fraction                                              # exact, in the target's unit
-    rounded: Decimal                                             # half-up at the target's precision
+    value: Fraction                                              # exact, in the target's unit: B
+    rounded: Decimal                                             # for display: half-up at the finer precision
     classifier_change: tuple[tuple[str, ...], tuple[str, ...]] | None
+    assumed_unit: bool = False                                   # a side's unit taken from the other
 
 
 @dataclass(frozen=True)
@@ -131,17 +132,19 @@ class Reading:
         return Fraction(self.value) * units.lookup(self.unit).factor
 
     def compare_in(self, target: Reading) -> Compared:
-        """This quantity in ``target``'s unit, rounded half-up at the finer of the two precisions.
+        """This quantity in ``target``'s unit, as the engine scores it (``units.comparison``).
 
-        ``420分钟`` in ``≤8.00(小时)`` is exactly 7, rounded 7.00; ``48.35%`` in ``≥100(%)`` stays 48.35.
-        Raises UnitMismatchError when the units measure different things.
+        ``value`` is exact and is what scoring uses: ``100分钟`` in ``≥2.00(小时)`` is 5/3, so w × B / A
+        is 10 × (5/3) / 2 = 8.33. ``rounded`` is for display, half-up at the finer of the two
+        precisions: 1.67 there; ``420分钟`` in ``≤8.00(小时)`` is 7.00, ``48.35%`` in ``≥100(%)`` stays
+        48.35. Raises UnitMismatchError when the units measure different things.
         """
         if self.value is None:
             raise ValueError(f"not a quantity: {self.text!r}")
-        conversion = units.conversion(self.unit, target.unit)
-        exact = Fraction(self.value) * conversion.factor
+        found = units.comparison(self.unit, target.unit)
+        exact = Fraction(self.value) * found.factor
         rounded = numbers.round_half_up(exact, max(target.precision, self.precision))
-        return Compared(exact, rounded, conversion.classifier_change)
+        return Compared(exact, rounded, found.classifier_change, found.assumed_unit)
 
     def as_dict(self) -> dict:
         """The JSON contract of ``score parse --jsonl`` (see docs/expressions.md)."""

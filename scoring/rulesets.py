@@ -141,6 +141,16 @@ def available() -> tuple[str, ...]:
     return tuple(sorted(entry.name[:-5] for entry in folder.iterdir() if entry.name.endswith(".toml")))
 
 
+@lru_cache(maxsize=1)
+def level1_owners() -> dict[str, tuple[str, ...]]:
+    """一级指标 name → the shipped rulesets that know it, for the hint beside an unknown name."""
+    owners: dict[str, list[str]] = {}
+    for name in available():
+        for level1 in load_ruleset(name).level1_index:
+            owners.setdefault(level1, []).append(name)
+    return {level1: tuple(names) for level1, names in owners.items()}
+
+
 def load_ruleset(name_or_path: str | Path = DEFAULT) -> Ruleset:
     """A shipped ruleset by name (``national-2020``) or a user's TOML file by path."""
     return _load(str(name_or_path))

@@ -117,6 +117,45 @@ def conversion(from_unit: str, to_unit: str) -> Conversion:
     return Conversion(source.factor / target.factor, change)
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """How an actual written in one unit is set against a target written in another: ``value *
+    factor`` is the actual in the target's unit, exactly; ``assumed_unit`` when a side's unit was taken
+    from the other; ``classifier_change`` as in :class:`Conversion`."""
+
+    factor: Fraction
+    assumed_unit: bool
+    classifier_change: tuple[tuple[str, ...], tuple[str, ...]] | None
+
+
+@lru_cache(maxsize=4096)
+def comparison(actual_unit: str, target_unit: str) -> Comparison:
+    """The one rule for comparing an actual's unit with its target's (the engine and
+    ``Reading.compare_in`` both use it).
+
+    A missing unit on either side is taken from the other; a bare multiplier (``<50万``) is read in
+    the other side's unit (50万元 against 42.6万元); a rate per item (``≤2小时/次``) is compared with an
+    amount of its unit (90分钟): each of these is ``assumed_unit``. Raises UnitMismatchError when the
+    units measure different things.
+    """
+    actual_as, target_as = with_multiplier(actual_unit, target_unit), with_multiplier(target_unit, actual_unit)
+    assumed = (actual_as, target_as) != (actual_unit, target_unit) or bool(actual_unit) != bool(target_unit)
+    if not (actual_as and target_as):
+        return Comparison(Fraction(1), assumed, None)
+    try:
+        found = conversion(actual_as, target_as)
+    except UnitMismatchError:
+        target_item, actual_item = per_item(target_as), per_item(actual_as)
+        if target_item and compatible(actual_as, target_item):
+            target_as = target_item
+        elif actual_item and compatible(actual_item, target_as):
+            actual_as = actual_item
+        else:
+            raise UnitMismatchError(actual_unit, target_unit) from None
+        found, assumed = conversion(actual_as, target_as), True
+    return Comparison(found.factor, assumed, found.classifier_change)
+
+
 def compatible(one: str, other: str) -> bool:
     """Whether two known units measure the same thing."""
     first, second = lookup(one), lookup(other)

@@ -195,7 +195,7 @@ def test_budget_points_of_many_projects_equal_the_exact_reckoning():
     import numpy as np
     from decimal import Decimal
 
-    from scoring.engine import _budget_points, _budget_scores
+    from scoring.engine.projects import _budget_points, _budget_scores
 
     rng = np.random.default_rng(1)
     budget = np.round(rng.uniform(1, 1e7, 20000), 2)
