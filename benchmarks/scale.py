@@ -44,9 +44,9 @@ def run(command: list[str]) -> tuple[float, float]:
 CORE = """
 import sys, time
 from scoring import engine
-from scoring.io.jsonfiles import read_inputs
+from scoring.readers import read
 from scoring.rulesets import load_ruleset
-inputs = read_inputs(sys.argv[1], sys.argv[2])
+inputs = read(sys.argv[1], sys.argv[2])
 ruleset = load_ruleset()
 start = time.perf_counter()
 engine.score(inputs.projects, inputs.indicators, ruleset)

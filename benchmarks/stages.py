@@ -33,7 +33,8 @@ def main() -> None:
     folder = options.parse_args().folder
     start = time.perf_counter()
     from scoring import engine
-    from scoring.io import jsonfiles
+    from scoring import readers
+    from scoring.readers import jsonfiles
     from scoring.report import ScoreReport
     from scoring.rulesets import load_ruleset
 
@@ -48,7 +49,7 @@ def main() -> None:
             spent[0] += time.perf_counter() - began
 
     jsonfiles.json.loads = timed
-    inputs = jsonfiles.read_inputs(folder / "targets.json", folder / "actuals.json")
+    inputs = readers.read(folder / "targets.json", folder / "actuals.json")
     jsonfiles.json.loads = loads
     read = time.perf_counter()
     ruleset = load_ruleset(inputs.ruleset or "national-2020")

@@ -7,15 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from scoring import engine
+from scoring import engine, readers
 from scoring.errors import InputError
-from scoring.io import flat
-from scoring.io.jsonfiles import read_inputs
 from scoring.report import ScoreReport
 from scoring.rulesets import DEFAULT, Ruleset, level1_owners, load_ruleset
 
 PERIODS = ("year", "H1")
-FLAT_SUFFIXES = (".csv", ".parquet")
 
 
 def score(targets: str | Path | dict | list, actuals: str | Path | dict | list | None = None, *,
@@ -29,14 +26,7 @@ def score(targets: str | Path | dict | list, actuals: str | Path | dict | list |
     """
     if period not in PERIODS:
         raise InputError(f"period 应为 {' 或 '.join(PERIODS)}，而不是「{period}」 / unknown period")
-    if isinstance(targets, pd.DataFrame) or (isinstance(targets, (str, Path))
-                                             and Path(targets).suffix.lower() in FLAT_SUFFIXES):
-        if actuals is not None:
-            raise InputError("一行一个指标的表格已含实际完成值，不再需要 actuals 文件 / a flat table holds the actuals")
-        table = targets if isinstance(targets, pd.DataFrame) else flat.read_flat(Path(targets))
-        inputs = flat.frames(table, "<frame>" if isinstance(targets, pd.DataFrame) else str(targets))
-    else:
-        inputs = read_inputs(targets, actuals)
+    inputs = readers.read(targets, actuals)
     if not isinstance(ruleset, Ruleset):
         named = inputs.ruleset
         if ruleset is None and named and named.endswith(".toml") and isinstance(targets, (str, Path)):

@@ -18,7 +18,7 @@ import pandas as pd
 from scoring import weights
 from scoring.api import score
 from scoring.codes import Flag, IssueCode, Status
-from scoring.io.xlsx import read_workbook
+from scoring.readers.xlsx import read_workbook
 from scoring.rulesets import Ruleset
 
 TOLERANCE = 0.01

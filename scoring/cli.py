@@ -25,9 +25,9 @@ from typing import Iterable, TextIO
 
 from scoring.api import PERIODS, score
 from scoring.errors import ExpressionError, ScoringError
-from scoring.io.declarations import import_files, template
-from scoring.io.files import write_text, write_whole
-from scoring.io.jsonfiles import load_json
+from scoring import readers
+from scoring.readers.declarations import import_files, template
+from scoring.writers.files import write_text, write_whole
 from scoring.model import Kind, Reading
 from scoring.parse import parse_actual, parse_target
 from scoring.rulesets import available, load_ruleset
@@ -139,8 +139,7 @@ def _import_command(args: argparse.Namespace) -> int:
 
 
 def _template_command(args: argparse.Namespace) -> int:
-    data, _ = load_json(args.targets, "targets")
-    _emit(json.dumps(template(data), ensure_ascii=False, indent=2) + "\n", args.output)
+    _emit(json.dumps(template(readers.read(args.targets)), ensure_ascii=False, indent=2) + "\n", args.output)
     return 0
 
 
@@ -192,7 +191,7 @@ def _score_command(args: argparse.Namespace) -> int:
     elif form == "xlsx":
         if not args.output:
             raise ScoringError("xlsx 格式需要 -o FILE / the xlsx format needs -o FILE")
-        from scoring.io.xlsx import write_workbook
+        from scoring.writers.xlsx import write_workbook
 
         write_workbook(report.to_json(), Path(args.output))
     elif form == "json":
@@ -233,7 +232,7 @@ def _check_command(args: argparse.Namespace) -> int:
     if form == "xlsx":
         if not args.output:
             raise ScoringError("xlsx 格式需要 -o FILE / the xlsx format needs -o FILE")
-        from scoring.io.xlsx import write_findings
+        from scoring.writers.xlsx import write_findings
 
         write_findings([f.as_dict() for f in findings], Path(args.output))
     elif form == "json":

@@ -15,7 +15,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from scoring import distinct
+from scoring._columnar import distinct
 from scoring.codes import Flag, Method, Status
 from scoring.model import Op
 from scoring.rulesets import Ruleset

@@ -15,13 +15,13 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from scoring.bulk import bulk
+from scoring._columnar.bulk import bulk
 from scoring.codes import Flag, Status
-from scoring.distinct import factorize, objects
+from scoring._columnar.distinct import factorize, objects
 from scoring.errors import display_width
 from scoring.explanations import Sentences, explanations
-from scoring.io.csvreport import write_csv
-from scoring.io.jsonreport import write_json
+from scoring.writers.csvreport import write_csv
+from scoring.writers.jsonreport import write_json
 from scoring.rulesets import Ruleset
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import pytest
 
 import scoring.rulesets
 from scoring import engine, load_ruleset, parse_actual, parse_target, score
-from scoring.io.jsonfiles import read_inputs
+from scoring.readers import read
 
 TARGETS = {"projects": [{"id": "p", "name": "项目", "budget": {"initial": 100, "executed": 100},
                          "indicators": [
@@ -41,7 +41,7 @@ def test_compare_in_and_the_engine_share_one_unit_rule(actual, target, factor, a
 
 
 def test_a_run_loads_no_ruleset_and_the_hint_comes_from_the_caller(monkeypatch):
-    inputs = read_inputs(TARGETS, ACTUALS)
+    inputs = read(TARGETS, ACTUALS)
     ruleset = load_ruleset("national-2020")
 
     def refused(*args, **kwargs):

@@ -9,7 +9,8 @@ import pytest
 from conftest import ROOT
 from scoring import InputError, Kind, parse_target, score
 from scoring.cli import main
-from scoring.io.declarations import import_files, import_text, template
+from scoring.readers import read
+from scoring.readers.declarations import import_files, import_text, template
 
 SEEDS = Path(os.environ.get("SCORING_SEEDS", ROOT.parent / "shared" / "seeds"))
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents live beside the repository, "
@@ -136,7 +137,7 @@ def meeting(target: str) -> str:
 @pytest.mark.parametrize("number", sorted(COUNTS))
 def test_round_trip_import_template_fill_score(number, tmp_path):
     targets, _ = import_files([seed(number)])
-    actuals = template(targets)
+    actuals = template(read(targets))
     for project in actuals["projects"]:
         source = next(p for p in targets["projects"] if p["id"] == project["id"])
         project["budget"]["executed"] = source["budget"]["adjusted"]

@@ -127,7 +127,7 @@ AWKWARD_CSV = {     # what the file holds, and whether pyarrow reads it (pandas 
 @pytest.mark.parametrize("text, by_arrow", list(AWKWARD_CSV.values()), ids=list(AWKWARD_CSV))
 def test_a_csv_reads_alike_with_and_without_pyarrow(text, by_arrow, tmp_path, monkeypatch):
     pytest.importorskip("pyarrow", reason="compares the pyarrow reader with the pandas one")
-    from scoring.io.flat import frames, read_flat
+    from scoring.readers.flat import frames, read_flat
 
     source = tmp_path / "indicators.csv"
     source.write_text(text, encoding="utf-8")
@@ -149,7 +149,7 @@ def test_a_csv_reads_alike_with_and_without_pyarrow(text, by_arrow, tmp_path, mo
                                      b'project_id,level1,name,reason\nA,x,y,"first line\nB,x,z,second\n'],
                          ids=["empty", "not UTF-8", "a quote left open"])
 def test_an_unreadable_csv_is_an_input_error_that_names_the_file(content, tmp_path):
-    from scoring.io.flat import read_flat
+    from scoring.readers.flat import read_flat
 
     source = tmp_path / "indicators.csv"
     source.write_bytes(content)
@@ -159,7 +159,7 @@ def test_an_unreadable_csv_is_an_input_error_that_names_the_file(content, tmp_pa
 
 
 def test_rows_of_a_project_that_lie_apart_come_together_in_their_order():
-    from scoring.io.flat import frames
+    from scoring.readers.flat import frames
 
     table = pd.DataFrame({"project_id": ["A", "B", "A"], "level1": ["产出指标"] * 3, "name": ["一", "二", "三"]})
     indicators = frames(table).indicators

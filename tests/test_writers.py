@@ -21,9 +21,9 @@ import pytest
 from conftest import ROOT
 from scoring import score
 from scoring.cli import main
-from scoring.distinct import Coded
+from scoring._columnar.distinct import Coded
 from scoring.explanations import EXPLAINED, Sentences, explain
-from scoring.io.csvreport import write_csv
+from scoring.writers.csvreport import write_csv
 
 GOLDEN = ROOT / "tests" / "golden"
 
@@ -184,7 +184,7 @@ def test_generated_json_report_holds_each_row_and_subtotal_as_written_alone():
 def test_bulk_work_in_threads_keeps_the_collector_paused_until_the_last_returns():
     from threading import Event, Thread
 
-    from scoring.bulk import bulk
+    from scoring._columnar.bulk import bulk
 
     first_in, second_in, first_out = Event(), Event(), Event()
 

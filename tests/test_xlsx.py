@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 from scoring import InputError, score
 from scoring.cli import main
-from scoring.io.xlsx import read_workbook
+from scoring.readers.xlsx import read_workbook
 
 EXAMPLE = ROOT / "examples" / "shanghai-2026"
 

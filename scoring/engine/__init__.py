@@ -24,7 +24,7 @@ from typing import Mapping
 import pandas as pd
 
 from scoring import weights
-from scoring.bulk import bulk
+from scoring._columnar.bulk import bulk
 from scoring.engine import compound, families, outcomes, over_achievement, points, projects, qualitative
 from scoring.engine.readings import Memo
 from scoring.rulesets import Ruleset

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.codes import Flag, Method, Status
-from scoring.distinct import objects
+from scoring._columnar.distinct import objects
 from scoring.engine import points
 from scoring.engine.readings import Memo
 from scoring.model import Kind, Reading

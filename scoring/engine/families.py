@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scoring.distinct import objects
+from scoring._columnar.distinct import objects
 from scoring.rulesets import Ruleset
 
 

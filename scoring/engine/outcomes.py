@@ -20,7 +20,7 @@ import pandas as pd
 
 from scoring import units
 from scoring.codes import Flag, IssueCode, Method, Status
-from scoring.distinct import objects
+from scoring._columnar.distinct import objects
 from scoring.engine.qualitative import says_none, tier_of
 from scoring.engine.readings import Memo, texts
 from scoring.errors import UnitMismatchError

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.codes import Flag
-from scoring.distinct import objects
+from scoring._columnar.distinct import objects
 from scoring.model import Op
 from scoring.rulesets import Ruleset
 

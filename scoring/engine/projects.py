@@ -13,7 +13,7 @@ import pandas as pd
 
 from scoring import numbers
 from scoring.codes import IssueCode, Status
-from scoring.distinct import objects
+from scoring._columnar.distinct import objects
 from scoring.engine.points import half_up
 from scoring.rulesets import Ruleset
 

@@ -1,6 +1,6 @@
 """Flat tables, one row per indicator (a DataFrame, CSV, Parquet, or a flat xlsx sheet) → the engine's frames.
 
-Columns, in English or Chinese (``COLUMNS``): project_id, project_name, indicator_id, level1, level2,
+Columns, in English or Chinese (vocabularies/columns.toml): project_id, project_name, indicator_id, level1, level2,
 name, target, half_year_target, actual, weight, score, reason, and the project's budget columns repeated
 on its rows (budget_initial, budget_adjusted, budget_executed, budget_half_year, budget_unit). Rows of a
 project keep their order; projects come in the order they first appear.
@@ -14,31 +14,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scoring.bulk import bulk
-from scoring.distinct import factorize, objects
+from scoring._columnar.bulk import bulk
+from scoring._columnar.distinct import factorize, objects
 from scoring.errors import InputError
-from scoring.io.jsonfiles import INDICATOR_COLUMNS, PROJECT_COLUMNS, Frames
+from scoring.columns import INDICATOR_COLUMNS, PROJECT_COLUMNS, Frames, column_of, label
 
-COLUMNS = {
-    "project_id": ("project_id", "项目编号", "项目代码"), "project_name": ("project_name", "project", "项目名称", "项目"),
-    "indicator_id": ("indicator_id", "id", "指标编号", "序号"),
-    "level1": ("level1", "一级指标"), "level2": ("level2", "二级指标"), "name": ("name", "indicator", "三级指标"),
-    "target": ("target", "指标值", "年度指标值", "全年指标值"), "half_year_target": ("half_year_target", "半年指标值"),
-    "actual": ("actual", "实际完成值"), "weight": ("weight", "分值"), "score": ("score", "得分"),
-    "reason": ("reason", "偏差原因分析及改进措施", "偏差原因"),
-    "budget_initial": ("budget_initial", "年初预算数"), "budget_adjusted": ("budget_adjusted", "全年预算数"),
-    "budget_executed": ("budget_executed", "全年执行数"), "budget_half_year": ("budget_half_year", "半年计划执行数"),
-    "budget_unit": ("budget_unit", "预算单位", "资金单位"),
-}
-_ALIASES = {name.lower(): key for key, names in COLUMNS.items() for name in names}
 _TEXT = ("project_id", "project_name", "indicator_id", "level1", "level2", "name", "target", "half_year_target",
          "actual", "reason", "budget_unit")
 _NUMBERS = ("weight", "score", "budget_initial", "budget_adjusted", "budget_executed", "budget_half_year")
-
-
-def column_key(label) -> str | None:
-    """The canonical column a header names (``三级指标`` → ``name``), or None."""
-    return _ALIASES.get(str(label).strip().lower()) if label is not None else None
 
 
 def read_flat(path: Path) -> pd.DataFrame:
@@ -98,13 +81,13 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
     """The engine's project and indicator frames from a flat table."""
     renamed = {}
     for column in table.columns:
-        key = column_key(column)
+        key = column_of(column)
         if key is not None and key not in renamed.values():
             renamed[column] = key
     table = table[list(renamed)].rename(columns=renamed)
     missing = [c for c in ("project_id", "level1", "name") if c not in table and not (c == "project_id" and "project_name" in table)]
     if missing:
-        raise InputError(f"缺少列：{'、'.join(f'{c}（{COLUMNS[c][-1]}）' for c in missing)} / missing columns", file)
+        raise InputError(f"缺少列：{'、'.join(f'{c}（{label(c)}）' for c in missing)} / missing columns", file)
     n = len(table)
     column = {key: _text_column(table[key], key, file) if key in table else np.full(n, None, dtype=object) for key in _TEXT}
     for key in _NUMBERS:
@@ -129,7 +112,7 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
     for key in ("level1", "name"):
         if indicators[key].isna().any():
             row = int(np.flatnonzero(indicators[key].isna().to_numpy())[0])
-            raise InputError(f"第 {row + 1} 个指标缺少 {key}（{COLUMNS[key][-1]}） / missing", file)
+            raise InputError(f"第 {row + 1} 个指标缺少 {key}（{label(key)}） / missing", file)
     first = np.unique(codes, return_index=True)[1]
     has_actuals = pd.Series(~pd.isna(column["actual"])).groupby(codes).any().to_numpy()
     projects = _object_frame({

@@ -16,66 +16,26 @@ import re
 from functools import lru_cache, partial
 from itertools import chain
 from operator import itemgetter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
-from scoring import units
-from scoring.bulk import bulk
-from scoring.distinct import objects
+from scoring import columns, units
+from scoring._columnar.bulk import bulk
+from scoring._columnar.distinct import objects
+from scoring.columns import PROJECT_COLUMNS, Frames
 from scoring.errors import InputError
 
-# canonical key → accepted aliases
-_PROJECT_KEYS = {
-    "id": ("项目编号", "编号"), "name": ("项目名称",), "kind": ("类型",), "year": ("年度",),
-    "unit": ("实施单位", "单位名称"), "department": ("主管部门",), "budget": ("预算", "项目资金"),
-    "indicators": ("指标", "绩效指标"), "nature": ("项目性质",), "category": ("项目类别",),
-    "start": ("计划开始日期",), "end": ("计划完成日期",), "goal": ("年度总体目标",),
-    "ruleset": ("规则集",), "source": ("来源",),
-}
-_BUDGET_KEYS = {
-    "initial": ("年初预算数",), "adjusted": ("全年预算数",), "executed": ("全年执行数",),
-    "half_year": ("半年计划执行数", "半年预算数"), "unit": ("单位",),
-}
-_INDICATOR_KEYS = {
-    "id": ("编号", "序号"), "level1": ("一级指标",), "level2": ("二级指标",), "name": ("三级指标",),
-    "target": ("指标值", "年度指标值", "全年指标值"), "half_year_target": ("半年指标值",),
-    "weight": ("分值",), "actual": ("实际完成值",), "score": ("得分",),
-    "reason": ("偏差原因分析及改进措施", "偏差原因"), "key_work": ("重点工作",), "project": ("对应项目",),
-    "source": ("来源",),
-}
-_TOP_KEYS = {"ruleset": ("规则集",), "projects": ("项目",), "source": ("来源",), "schema": ()}
-
-_ALIASES = {id(keys): {name: key for key, names in keys.items() for name in (key, *names)}
-            for keys in (_PROJECT_KEYS, _BUDGET_KEYS, _INDICATOR_KEYS, _TOP_KEYS)}
-
-INDICATOR_COLUMNS = ["project", "position", "id", "level1", "level2", "name", "target", "half_year_target",
-                     "weight", "actual", "reason", "evaluator_score"]
-PROJECT_COLUMNS = ["project", "id", "name", "kind", "year", "unit", "department", "budget_initial",
-                   "budget_adjusted", "budget_executed", "budget_half_year", "budget_unit", "has_actuals"]
-
-
-@dataclass(frozen=True)
-class Frames:
-    """What the two files say, as frames; ``ruleset`` is the one targets.json names, if any."""
-
-    projects: pd.DataFrame
-    indicators: pd.DataFrame
-    ruleset: str | None
+_PROJECT, _BUDGET, _INDICATOR, _DOCUMENT = "project", "budget", "indicator", "document"     # columns.LEVELS
 
 
 def load_json(source: str | Path | dict | list, role: str) -> tuple[Any, str]:
-    """A file path (JSON, or an xlsx workbook), or data already loaded → (data, its name for errors)."""
+    """A JSON file's path, or data already loaded → (data, its name for errors)."""
     if isinstance(source, (dict, list)):
         return source, f"<{role}>"
     path = Path(source)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from scoring.io.xlsx import read_workbook  # openpyxl is loaded only for workbooks
-
-        return read_workbook(path), str(path)
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -100,19 +60,20 @@ _TARGET_FIELDS = (("id", "id", "text", False), ("level1", "level1", "text", True
 
 
 @bulk
-def read_inputs(targets: str | Path | dict | list, actuals: str | Path | dict | list | None) -> Frames:
-    """Read and match the two files (``actuals`` None: every indicator has no actual yet).
+def read_inputs(targets: tuple[Any, str], actuals: tuple[Any, str] | None) -> Frames:
+    """Read and match the two documents, each (data, its name for errors) as ``load_json`` or the xlsx
+    reader gives them (``actuals`` None: every indicator has no actual yet).
 
     The first problem in document order is the one raised, though projects are read before their
     indicators and each indicator column at once (``_Items.checked``).
     """
-    target_data, target_file = load_json(targets, "targets")
+    target_data, target_file = targets
     ruleset, target_projects = _projects(target_data, target_file)
     projects, items = [], _Items(target_file)
     seen_ids: dict[str, str] = {}
     try:
         for p_index, (p_path, raw) in enumerate(target_projects):
-            project = _canonical(raw, _PROJECT_KEYS, target_file, p_path)
+            project = _canonical(raw, _PROJECT, target_file, p_path)
             project_id = _text(project.get("id"), target_file, f"{p_path}.id")
             name = _text(project.get("name"), target_file, f"{p_path}.name")
             if project_id is None and name is None:
@@ -223,8 +184,8 @@ class _Given:
         self.file, self.where = source.file, source.where
         items = source.items[:count]
         present = set(chain.from_iterable(items)) if not set(map(type, items)) - {dict} else None
-        if present is None or not present <= _INDICATOR_KEYS.keys():
-            items = [_canonical(item, _INDICATOR_KEYS, self.file, self.where(k)) for k, item in enumerate(items)]
+        if present is None or not present <= columns.keys(_INDICATOR):
+            items = [_canonical(item, _INDICATOR, self.file, self.where(k)) for k, item in enumerate(items)]
             present = set(chain.from_iterable(items))
         self.items, self.present = items, present
 
@@ -351,8 +312,8 @@ def _projects(data: Any, file: str) -> tuple[str | None, list[tuple[str, dict]]]
         return None, [(f"$[{i}]", p) for i, p in enumerate(data)]
     if not isinstance(data, dict):
         raise InputError("应为对象或数组 / expected an object or an array", file, "$")
-    if "projects" in data or "项目" in data:
-        top = _canonical(data, _TOP_KEYS, file, "$")
+    if any(columns.json_keys(_DOCUMENT).get(key) == "projects" for key in data):
+        top = _canonical(data, _DOCUMENT, file, "$")
         ruleset = _text(top.get("ruleset"), file, "$.ruleset")
         if not isinstance(top["projects"], list):
             raise InputError("projects 应为数组 / expected an array", file, "$.projects")
@@ -360,12 +321,12 @@ def _projects(data: Any, file: str) -> tuple[str | None, list[tuple[str, dict]]]
     return _text(data.get("ruleset"), file, "$.ruleset"), [("$", data)]
 
 
-def _canonical(raw: Any, keys: dict[str, tuple[str, ...]], file: str, path: str | tuple) -> dict:
+def _canonical(raw: Any, level: str, file: str, path: str | tuple) -> dict:
     if not isinstance(raw, dict):
         raise InputError("应为对象 / expected an object", file, _path(path))
-    if raw.keys() <= keys.keys():          # the common case: canonical keys only
+    if raw.keys() <= columns.keys(level):          # the common case: canonical keys only
         return raw
-    alias = _ALIASES[id(keys)]
+    alias = columns.json_keys(level)
     out: dict = {}
     for name, value in raw.items():
         key = alias.get(name)
@@ -384,7 +345,7 @@ def _canonical(raw: Any, keys: dict[str, tuple[str, ...]], file: str, path: str 
 def _budget(raw: Any, file: str, path: str) -> dict:
     if raw is None:
         raw = {}
-    budget = _canonical(raw, _BUDGET_KEYS, file, path)
+    budget = _canonical(raw, _BUDGET, file, path)
     return {f"budget_{key}": _number(budget.get(key), file, f"{path}.{key}")
             for key in ("initial", "adjusted", "executed", "half_year")} | {
         "budget_unit": _text(budget.get("unit"), file, f"{path}.unit") or "元"}
@@ -430,8 +391,8 @@ _ACTUAL_FIELDS = (("actual", "actual", "text", False), ("reason", "reason", "tex
                   ("evaluator_score", "score", "number", False))
 
 
-def _match_actuals(actuals: str | Path | dict | list, projects: pd.DataFrame, indicators: pd.DataFrame) -> None:
-    data, file = load_json(actuals, "actuals")
+def _match_actuals(actuals: tuple[Any, str], projects: pd.DataFrame, indicators: pd.DataFrame) -> None:
+    data, file = actuals
     _, actual_projects = _projects(data, file)
     by_id = {pid: i for i, pid in enumerate(projects["id"]) if pid is not None}
     by_name: dict[str, list[int]] = {}
@@ -443,7 +404,7 @@ def _match_actuals(actuals: str | Path | dict | list, projects: pd.DataFrame, in
     items, matched = _Items(file), []
     try:
         for p_path, raw in actual_projects:
-            project = _canonical(raw, _PROJECT_KEYS, file, p_path)
+            project = _canonical(raw, _PROJECT, file, p_path)
             pid = _text(project.get("id"), file, f"{p_path}.id")
             name = _text(project.get("name"), file, f"{p_path}.name")
             if pid is None and name is None:
@@ -453,7 +414,7 @@ def _match_actuals(actuals: str | Path | dict | list, projects: pd.DataFrame, in
                 raise InputError(f"与 {filled[index]} 匹配同一个项目 / two actual projects match one project",
                                  file, p_path)
             filled[index] = p_path
-            budget = _canonical(project.get("budget") or {}, _BUDGET_KEYS, file, f"{p_path}.budget")
+            budget = _canonical(project.get("budget") or {}, _BUDGET, file, f"{p_path}.budget")
             _merge_budget(budgets, index, budget, file, f"{p_path}.budget")
             project_items = project.get("indicators") or []
             if not isinstance(project_items, list):

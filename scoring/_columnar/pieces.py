@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scoring.distinct import Coded, factorize, objects
+from scoring._columnar.distinct import Coded, factorize, objects
 
 _ROWS_PER_WRITE = 50_000
 

@@ -1,7 +1,7 @@
 """The JSON report (``score --format json``, docs/outputs.md), written from the scored frames.
 
 Indicator objects are not built one by one: each column's distinct values are encoded once and rows
-are joined from the pieces (scoring/io/pieces.py). Explanations come as templates with their numbers
+are joined from the pieces (scoring/_columnar/pieces.py). Explanations come as templates with their numbers
 filled in per row (scoring/explanations.py), escaped for JSON once per template.
 """
 
@@ -15,9 +15,9 @@ from json.encoder import encode_basestring
 import numpy as np
 import pandas as pd
 
-from scoring.distinct import factorize
+from scoring._columnar.distinct import factorize
 from scoring.explanations import explanations
-from scoring.io.pieces import Piece, column, encoded, joined, write_rows
+from scoring._columnar.pieces import Piece, column, encoded, joined, write_rows
 
 _dumps = partial(json.dumps, ensure_ascii=False)
 

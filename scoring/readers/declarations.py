@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scoring.columns import Frames
 from scoring.errors import InputError
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -460,11 +461,9 @@ def _amount(text: str) -> float | None:
         return None
 
 
-def template(targets: dict) -> dict:
-    """The actuals skeleton of a targets.json: ids, names and targets for reference, empty actuals."""
-    from scoring.io.jsonfiles import read_inputs
-
-    inputs = read_inputs(targets, None)
+def template(inputs: Frames) -> dict:
+    """The actuals skeleton of what targets.json says: ids, names and targets for reference, empty
+    actuals."""
     projects = []
     for project in inputs.projects.itertuples():
         rows = inputs.indicators[inputs.indicators["project"] == project.project]

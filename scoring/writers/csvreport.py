@@ -1,5 +1,5 @@
 """The CSV report (``score --format csv``, docs/outputs.md): one row per indicator, as
-``ScoreReport.to_dataframe()``, each distinct value encoded once (scoring/io/pieces.py); the
+``ScoreReport.to_dataframe()``, each distinct value encoded once (scoring/_columnar/pieces.py); the
 explanations, which are nearly all distinct, are encoded a piece at a time."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from scoring.distinct import Coded, objects
+from scoring._columnar.distinct import Coded, objects
 from scoring.explanations import Sentences
-from scoring.io.pieces import Piece, column, write_rows
+from scoring._columnar.pieces import Piece, column, write_rows
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -1,0 +1,123 @@
+"""The declared middle between the readers and the engine: the input columns, the names every reader
+accepts for them (vocabularies/columns.toml, data), and the frames the engine takes.
+
+Every reader (targets/actuals JSON, CSV/Parquet/DataFrame, xlsx) looks names up here, so an alias
+accepted by one is accepted by all.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+LEVELS = ("document", "project", "budget", "indicator")
+
+# The engine's input frames: column → dtype ("object" columns hold Python text with None for missing).
+INDICATOR_FRAME = {"project": "int64", "position": "int64", "id": "object", "level1": "object", "level2": "object",
+                   "name": "object", "target": "object", "half_year_target": "object", "weight": "float64",
+                   "actual": "object", "reason": "object", "evaluator_score": "float64"}
+PROJECT_FRAME = {"project": "int64", "id": "object", "name": "object", "kind": "object", "year": "object",
+                 "unit": "object", "department": "object", "budget_initial": "float64",
+                 "budget_adjusted": "float64", "budget_executed": "float64", "budget_half_year": "float64",
+                 "budget_unit": "object", "has_actuals": "bool"}
+INDICATOR_COLUMNS = list(INDICATOR_FRAME)
+PROJECT_COLUMNS = list(PROJECT_FRAME)
+
+
+@dataclass(frozen=True)
+class Frames:
+    """What the inputs say, as the engine's frames; ``ruleset`` is the one targets.json names, if any."""
+
+    projects: pd.DataFrame
+    indicators: pd.DataFrame
+    ruleset: str | None
+
+
+@dataclass(frozen=True)
+class Column:
+    """One key of the input files: its object, its JSON key, its flat column, the names accepted."""
+
+    level: str
+    key: str
+    column: str | None
+    aliases: tuple[str, ...]
+    local: tuple[str, ...]
+    headers: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The Chinese name used in messages (三级指标 for ``name``)."""
+        return (self.aliases or self.local or (self.key,))[0]
+
+
+def normalized(header) -> str:
+    """A header as compared: no spaces or colons, full-width brackets as half-width, lower case."""
+    return re.sub(r"[\s:：]", "", str(header)).replace("（", "(").replace("）", ")").lower()
+
+
+@cache
+def table() -> tuple[Column, ...]:
+    """Every column of vocabularies/columns.toml, checked: names unique where they are looked up."""
+    text = resources.files("scoring.vocabularies_data").joinpath("columns.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    columns = tuple(Column(level, key, spec.get("column"), tuple(spec.get("aliases", ())),
+                           tuple(spec.get("local", ())), tuple(spec.get("headers", ())))
+                    for level in LEVELS for key, spec in data.get(level, {}).items())
+    _check(columns, set(data) - set(LEVELS))
+    return columns
+
+
+def _check(columns: tuple[Column, ...], unknown_levels: set[str]) -> None:
+    if unknown_levels:
+        raise ValueError(f"columns.toml: unknown sections {sorted(unknown_levels)}")
+    for level in LEVELS:
+        names = [n for c in columns if c.level == level for n in (c.key, *c.aliases, *c.local)]
+        repeated = {n for n in names if names.count(n) > 1}
+        if repeated:
+            raise ValueError(f"columns.toml: names given twice in [{level}]: {sorted(repeated)}")
+    headers = [normalized(n) for c in columns if c.column for n in flat_names(c)]
+    repeated = {n for n in headers if headers.count(n) > 1}
+    if repeated:
+        raise ValueError(f"columns.toml: headers given twice: {sorted(repeated)}")
+
+
+def flat_names(column: Column) -> tuple[str, ...]:
+    """The headers a flat table may give ``column`` under."""
+    return (column.column, *column.aliases, *column.headers)
+
+
+@cache
+def json_keys(level: str) -> dict[str, str]:
+    """Every name a JSON object of ``level`` accepts → its canonical key (the keys themselves too)."""
+    return {name: c.key for c in table() if c.level == level for name in (c.key, *c.aliases, *c.local)}
+
+
+@cache
+def keys(level: str) -> frozenset[str]:
+    """The canonical keys of a JSON object of ``level``."""
+    return frozenset(c.key for c in table() if c.level == level)
+
+
+@cache
+def _headers() -> dict[str, str]:
+    return {normalized(name): c.column for c in table() if c.column for name in flat_names(c)}
+
+
+def column_of(header) -> str | None:
+    """The flat column a header names (``三级指标`` → ``name``, ``Project_ID`` → ``project_id``), or None."""
+    return None if header is None else _headers().get(normalized(header))
+
+
+@cache
+def by_column() -> dict[str, Column]:
+    return {c.column: c for c in table() if c.column}
+
+
+def label(column: str) -> str:
+    """The Chinese name of a flat column, for messages."""
+    return by_column()[column].label

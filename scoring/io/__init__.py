@@ -1,1 +1,0 @@
-"""Reading and writing the files users hand us: targets and actuals JSON."""

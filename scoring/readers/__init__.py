@@ -1,0 +1,48 @@
+"""The readers: input files and data → the engine's frames (scoring.columns.Frames).
+
+    read(targets, actuals=None)   targets.json + actuals.json, an xlsx 自评表, a CSV or Parquet table
+                                  of one row per indicator, a DataFrame, or JSON data already loaded
+
+Readers sit below the engine: they import nothing above its input. Each problem raises InputError
+naming the file and the place (JSON path, row, sheet).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scoring.columns import Frames
+from scoring.errors import InputError
+from scoring.readers import flat, jsonfiles
+
+Source = str | Path | dict | list | pd.DataFrame
+FLAT_SUFFIXES = (".csv", ".parquet")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def read(targets: Source, actuals: Source | None = None) -> Frames:
+    """The frames of the inputs, whatever form they come in (see the module docstring)."""
+    if isinstance(targets, pd.DataFrame) or _suffix(targets) in FLAT_SUFFIXES:
+        if actuals is not None:
+            raise InputError("一行一个指标的表格已含实际完成值，不再需要 actuals 文件 / a flat table holds the actuals")
+        if isinstance(targets, pd.DataFrame):
+            return flat.frames(targets, "<frame>")
+        return flat.frames(flat.read_flat(Path(targets)), str(targets))
+    return jsonfiles.read_inputs(document(targets, "targets"), None if actuals is None else document(actuals, "actuals"))
+
+
+def document(source: str | Path | dict | list, role: str) -> tuple[Any, str]:
+    """A targets.json-shaped document and its name for errors: a JSON file, an xlsx 自评表 read as one,
+    or data already loaded."""
+    if _suffix(source) in WORKBOOK_SUFFIXES:
+        from scoring.readers.xlsx import read_workbook   # openpyxl is loaded only for workbooks
+
+        return read_workbook(Path(source)), str(source)
+    return jsonfiles.load_json(source, role)
+
+
+def _suffix(source) -> str:
+    return Path(source).suffix.lower() if isinstance(source, (str, Path)) else ""

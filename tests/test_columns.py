@@ -1,0 +1,107 @@
+"""One table of column names (vocabularies/columns.toml): every reader accepts every alias of every
+column it reads, and the value given under it arrives in the engine's frames."""
+
+import pytest
+from openpyxl import Workbook
+
+from scoring import InputError, columns
+from scoring.readers import read
+
+# A value for each flat column, and where it arrives: (frame, column, value there).
+VALUES = {
+    "project_id": ("P-7", "projects", "id", "P-7"), "project_name": ("项目甲", "projects", "name", "项目甲"),
+    "budget_initial": ("100", "projects", "budget_initial", 100.0),
+    "budget_adjusted": ("120", "projects", "budget_adjusted", 120.0),
+    "budget_executed": ("90", "projects", "budget_executed", 90.0),
+    "budget_half_year": ("60", "projects", "budget_half_year", 60.0),
+    "budget_unit": ("万元", "projects", "budget_unit", "万元"),
+    "indicator_id": ("9", "indicators", "id", "9"), "level1": ("产出指标", "indicators", "level1", "产出指标"),
+    "level2": ("数量指标", "indicators", "level2", "数量指标"), "name": ("完成率", "indicators", "name", "完成率"),
+    "target": ("≥95%", "indicators", "target", "≥95%"),
+    "half_year_target": ("≥50%", "indicators", "half_year_target", "≥50%"),
+    "weight": ("20", "indicators", "weight", 20.0), "actual": ("96%", "indicators", "actual", "96%"),
+    "score": ("18", "indicators", "evaluator_score", 18.0), "reason": ("延迟", "indicators", "reason", "延迟"),
+}
+REQUIRED = {"project_id": "P-1", "level1": "产出指标", "name": "完成率"}
+ALIASES = [(c.column, name) for c in columns.table() if c.column for name in columns.flat_names(c)]
+JSON_ALIASES = [(c.level, c.key, name) for c in columns.table() for name in (*c.aliases, *c.local)]
+
+
+def test_the_table_covers_every_column_the_readers_fill():
+    assert set(VALUES) == set(columns.by_column())
+
+
+def _arrived(frames, column):
+    _, frame, name, value = VALUES[column]
+    assert getattr(frames, frame)[name].iloc[0] == value
+
+
+def _row(column, header):
+    row = {**REQUIRED, **({"project_name": "项目甲"} if column == "project_id" else {})}
+    row = {columns.label(key) if key != column else header: value for key, value in row.items() if key != column}
+    return {**row, header: VALUES[column][0]}
+
+
+@pytest.mark.parametrize("column, header", ALIASES)
+def test_a_flat_table_accepts_every_alias(column, header):
+    import pandas as pd
+
+    _arrived(read(pd.DataFrame([_row(column, header)])), column)
+
+
+@pytest.mark.parametrize("column, header", ALIASES)
+def test_a_csv_file_accepts_every_alias(column, header, tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "rows.csv"
+    pd.DataFrame([_row(column, header)]).to_csv(path, index=False)
+    _arrived(read(path), column)
+
+
+@pytest.mark.parametrize("column, header", [(c, h) for c, h in ALIASES if c != "score"])
+def test_a_flat_xlsx_sheet_accepts_every_alias(column, header, tmp_path):
+    """(A workbook's 得分 is the unit's own score: ``score check`` compares it, scoring recomputes it.)"""
+    row = _row(column, header)
+    book = Workbook()
+    book.active.append(list(row))
+    book.active.append(list(row.values()))
+    book.save(tmp_path / "rows.xlsx")
+    _arrived(read(tmp_path / "rows.xlsx"), column)
+
+
+def _document(level, key, value):
+    indicator = {"id": "1", "level1": "产出指标", "name": "完成率", "target": "≥95%"}
+    project = {"id": "P-1", "name": "项目甲", "indicators": [indicator]}
+    if level == "indicator":
+        indicator.pop(key, None)
+        indicator[key] = value
+    elif level == "budget":
+        project["budget"] = {key: value}
+    elif level == "project":
+        project.pop(key, None)
+        project[key] = value
+    return {"projects": [project]} if level != "document" else {key: value, "projects": [project]}
+
+
+@pytest.mark.parametrize("level, key, name", JSON_ALIASES)
+def test_json_accepts_every_alias_of_every_key(level, key, name):
+    flat = next(c.column for c in columns.table() if (c.level, c.key) == (level, key)) if any(
+        (c.level, c.key) == (level, key) and c.column for c in columns.table()) else None
+    sample = {"indicators": None, "budget": None, "projects": None, "schema": None}
+    value = VALUES[flat][0] if flat else sample.get(key, "文字")
+    document = _document(level, key, value)
+    holder = (document if level == "document" else document["projects"][0] if level in ("project", "budget")
+              else document["projects"][0]["indicators"][0])
+    if level == "budget":
+        holder = holder["budget"]
+    if value is None:
+        return                      # a key that holds other objects: its aliases are read in the tests of inputs
+    holder[name] = holder.pop(key)
+    frames = read(document)
+    if flat:
+        _arrived(frames, flat)
+
+
+def test_a_misspelt_key_is_refused_with_the_nearest_name():
+    with pytest.raises(InputError, match="是否指「实际完成值」"):
+        read({"id": "p", "name": "x", "indicators": [{"level1": "产出指标", "name": "n", "实际完成直": "1"}]})
