@@ -32,11 +32,11 @@ def main() -> None:
     options.add_argument("folder", type=Path)
     folder = options.parse_args().folder
     start = time.perf_counter()
-    from scoring import engine
-    from scoring import readers
+    from scoring import engine, readers
     from scoring.readers import jsonfiles
     from scoring.report import ScoreReport
     from scoring.rulesets import load_ruleset
+    from scoring.writers.jsonreport import write_json
 
     imported = time.perf_counter()
     loads, spent = jsonfiles.json.loads, [0.0]
@@ -57,7 +57,7 @@ def main() -> None:
     scored = engine.score(inputs.projects, inputs.indicators, ruleset)
     cored = time.perf_counter()
     with (folder / "stages.json").open("w", encoding="utf-8", newline="") as out:
-        ScoreReport(ruleset, scored.indicators, scored.projects, "year").write_json(out)
+        write_json(ScoreReport(ruleset, scored.indicators, scored.projects, "year"), out)
     written = time.perf_counter()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     load, dump = map(float, subprocess.run([sys.executable, "-c", FLOOR, str(folder)], capture_output=True,

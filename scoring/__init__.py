@@ -17,6 +17,7 @@ from scoring.model import Actual, Compared, Deadline, Kind, Op, Reading, Target
 from scoring.parse import parse_actual, parse_target
 from scoring.report import ScoreReport
 from scoring.rulesets import Ruleset, load_ruleset
+from scoring.writers import write
 
 __all__ = [
     "Actual",
@@ -40,4 +41,5 @@ __all__ = [
     "parse_target",
     "score",
     "score_frame",
+    "write",
 ]

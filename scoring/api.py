@@ -26,14 +26,20 @@ def score(targets: str | Path | dict | list, actuals: str | Path | dict | list |
     """
     if period not in PERIODS:
         raise InputError(f"period 应为 {' 或 '.join(PERIODS)}，而不是「{period}」 / unknown period")
+    ruleset, scored = scored_frames(targets, actuals, ruleset, period)
+    return ScoreReport(ruleset, scored.indicators, scored.projects, period)
+
+
+def scored_frames(targets, actuals, ruleset: str | Path | Ruleset | None, period: str = "year"
+                  ) -> tuple[Ruleset, engine.Scored]:
+    """The ruleset and the engine's scored frames of ``score``'s arguments (for ``score check``)."""
     inputs = readers.read(targets, actuals)
     if not isinstance(ruleset, Ruleset):
         named = inputs.ruleset
         if ruleset is None and named and named.endswith(".toml") and isinstance(targets, (str, Path)):
             named = str(Path(targets).parent / named)     # a path in targets.json is relative to that file
         ruleset = load_ruleset(ruleset or named or DEFAULT)
-    scored = engine.score(inputs.projects, inputs.indicators, ruleset, period, level1_owners())
-    return ScoreReport(ruleset, scored.indicators, scored.projects, period)
+    return ruleset, engine.score(inputs.projects, inputs.indicators, ruleset, period, level1_owners())
 
 
 def score_frame(table: pd.DataFrame, *, ruleset: str | Path | Ruleset | None = None,

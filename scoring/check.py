@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from scoring import weights
-from scoring.api import score
+from scoring.api import scored_frames
 from scoring.codes import Flag, IssueCode, Status
+from scoring.explanations import explanations
 from scoring.readers.xlsx import read_workbook
 from scoring.rulesets import Ruleset
 
@@ -40,15 +41,15 @@ class Finding:
 def check(path: Path, ruleset: str | Path | Ruleset | None = None) -> list[Finding]:
     data = read_workbook(path, keep_scores=True)
     printed = data.pop("x-printed")
-    report = score(data, ruleset=ruleset)
+    ruleset, scored = scored_frames(data, None, ruleset)
     findings: list[Finding] = []
-    rows = report.indicators.assign(explanation=report.explanations)
-    projects = report.projects.set_index("project")
+    rows = scored.indicators.assign(explanation=explanations(scored.indicators, ruleset).texts())
+    projects = scored.projects.set_index("project")
     for row in rows.to_dict("records"):
         findings += _row_findings(row, projects.at[row["project"], "name"])
-    for project in report.projects.to_dict("records"):
+    for project in scored.projects.to_dict("records"):
         group = rows[rows["project"] == project["project"]]
-        findings += _project_findings(project, group, printed.get(project["id"], {}), report.ruleset)
+        findings += _project_findings(project, group, printed.get(project["id"], {}), ruleset)
     return findings
 
 

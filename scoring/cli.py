@@ -25,9 +25,9 @@ from typing import Iterable, TextIO
 
 from scoring.api import PERIODS, score
 from scoring.errors import ExpressionError, ScoringError
-from scoring import readers
+from scoring import readers, writers
 from scoring.readers.declarations import import_files, template
-from scoring.writers.files import write_text, write_whole
+from scoring.writers.files import write_text
 from scoring.model import Kind, Reading
 from scoring.parse import parse_actual, parse_target
 from scoring.rulesets import available, load_ruleset
@@ -45,7 +45,7 @@ def _score_parser() -> argparse.ArgumentParser:
     parser.add_argument("actuals", nargs="?", help="实际完成值文件 actuals.json（缺省时每个指标都按未填写计）")
     parser.add_argument("--ruleset", help="规则集名称或 TOML 文件路径（缺省取 targets.json 所写，否则 national-2020）")
     parser.add_argument("--period", choices=PERIODS, default="year", help="year：全年指标值；H1：半年指标值")
-    parser.add_argument("--format", choices=("table", "json", "csv", "xlsx", "parquet"),
+    parser.add_argument("--format", choices=writers.FORMATS,
                         help="输出格式（缺省 table；-o 的扩展名为 .xlsx/.json/.csv/.parquet 时按扩展名）")
     parser.add_argument("--quiet", action="store_true", help="不显示进度（只在标准错误是终端时显示）")
     parser.add_argument("--csv-safe", action="store_true",
@@ -151,10 +151,7 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def _format(args: argparse.Namespace) -> str:
-    if args.format:
-        return args.format
-    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
-    return suffix if suffix in ("json", "csv", "xlsx", "parquet") else "table"
+    return args.format or writers.format_for(args.output)
 
 
 class _Progress:
@@ -182,46 +179,10 @@ def _score_command(args: argparse.Namespace) -> int:
     progress = _Progress(args.quiet)
     progress.stage(0)
     report = score(args.targets, args.actuals, ruleset=args.ruleset, period=args.period)
-    progress.stage(1, f"{len(report.indicators):,} 个指标")
-    form = _format(args)
-    if form == "parquet":
-        if not args.output:
-            raise ScoringError("parquet 格式需要 -o FILE / the parquet format needs -o FILE")
-        _write_parquet(report.to_dataframe(), Path(args.output))
-    elif form == "xlsx":
-        if not args.output:
-            raise ScoringError("xlsx 格式需要 -o FILE / the xlsx format needs -o FILE")
-        from scoring.writers.xlsx import write_workbook
-
-        write_workbook(report.to_json(), Path(args.output))
-    elif form == "json":
-        _write_stream(args.output, report.write_json)
-    elif form == "csv":
-        _write_stream(args.output, lambda out: report.write_csv(out, spreadsheet_safe=args.csv_safe))
-    else:
-        _emit(report.to_table(), args.output)
+    progress.stage(1, f"{len(report):,} 个指标")
+    writers.write(report, _format(args), args.output or sys.stdout, spreadsheet_safe=args.csv_safe)
     progress.done()
     return 1 if report.has_issues else 0
-
-
-def _write_stream(output: str | None, write) -> None:
-    """``write(stream)`` to the file ``output`` (whole or not at all), or to stdout."""
-    if not output:
-        write(sys.stdout)
-        return
-
-    def to_file(path: Path) -> None:
-        with path.open("w", encoding="utf-8", newline="") as out:
-            write(out)
-
-    write_whole(Path(output), to_file)
-
-
-def _write_parquet(frame, path: Path) -> None:
-    try:
-        write_whole(path, lambda temporary: frame.to_parquet(temporary, index=False))
-    except ImportError:
-        raise ScoringError("写 Parquet 需要 pyarrow：pip install pyarrow / the parquet format needs pyarrow") from None
 
 
 def _check_command(args: argparse.Namespace) -> int:

@@ -1,147 +1,200 @@
-"""Scored frames → the report users read: explanations, levels, totals, and JSON / CSV / table output.
+"""Scored frames → the report users read: explanations, level subtotals, budget execution, totals.
 
-``ScoreReport`` is what ``scoring.score`` returns. Its JSON form is a contract (docs/outputs.md).
-Explanations are Chinese sentences a person can check by hand, e.g.
-``实际 92% < 目标 ≥95%：5.00 × 92 / 95 = 4.84 分``.
+``ScoreReport`` is what ``scoring.score`` returns. It publishes pandas frames (``to_dataframe``,
+``totals``, ``levels``, ``budget``), frozen per-project values (``project_scores``) and the JSON
+contract (``to_json``, docs/outputs.md); it keeps the engine's working frames to itself. Writers
+(scoring/writers) turn a report into files; the report imports none of them.
 """
 
 from __future__ import annotations
 
-import io
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from scoring._columnar.bulk import bulk
-from scoring.codes import Flag, Status
 from scoring._columnar.distinct import factorize, objects
-from scoring.errors import display_width
+from scoring.codes import Status
 from scoring.explanations import Sentences, explanations
-from scoring.writers.csvreport import write_csv
-from scoring.writers.jsonreport import write_json
 from scoring.rulesets import Ruleset
+from scoring.scores import (BudgetScore, IndicatorScore, Issue, LevelScore, ProjectScore, budget_explanation,
+                            money, optional)
+
+DATAFRAME_COLUMNS = ("project_id", "project_name", "indicator_id", "level1", "level2", "name", "target", "actual",
+                     "weight", "score", "status", "method", "flags", "issues", "explanation")
+TOTALS_COLUMNS = ("project_id", "project_name", "total", "grade", "budget_score", "indicator_score", "issues")
+
 
 @dataclass(frozen=True)
 class ScoreReport:
     """Scores of one or many projects under one ruleset."""
 
     ruleset: Ruleset
-    indicators: pd.DataFrame   # one row per indicator (engine columns)
-    projects: pd.DataFrame     # one row per project
+    _indicators: pd.DataFrame = field(repr=False)     # the engine's scored rows, one per indicator
+    _projects: pd.DataFrame = field(repr=False)       # the engine's scored projects
     period: str = "year"
+
+    # ---- frames ------------------------------------------------------------------------------------
 
     @cached_property
     def explanations(self) -> list[str]:
-        return explanations(self.indicators, self.ruleset).texts()
+        """Each indicator's explanation, in table order."""
+        return self.sentences().texts()
+
+    def sentences(self, escape=None, factorize=None) -> Sentences:
+        """The explanations as pieces, for a writer (``escape`` applied once per template)."""
+        return explanations(self._indicators, self.ruleset, escape=escape, factorize=factorize)
 
     @bulk
     def to_dataframe(self, explain: bool = True) -> pd.DataFrame:
-        """One row per indicator: project, levels, target, actual, weight, score, status, flags, explanation."""
-        return pd.DataFrame(self._columns(self.explanations if explain else None)).reset_index(drop=True)
+        """One row per indicator, the columns of ``DATAFRAME_COLUMNS``."""
+        return pd.DataFrame(self.columns(self.explanations if explain else None)).reset_index(drop=True)
 
-    def _columns(self, explained: list[str] | Sentences | None
-                 ) -> dict[str, pd.Series | np.ndarray | list | Sentences | None]:
-        """The columns of ``to_dataframe``, with the explanations as given."""
-        frame = self.indicators
-        projects = self.projects.set_index("project")
-        return {
+    def columns(self, explained: list[str] | Sentences | None) -> dict:
+        """The columns of ``to_dataframe`` by name, with the explanations as given (a writer may pass
+        them as pieces)."""
+        frame = self._indicators
+        projects = self._projects.set_index("project")
+        values = {
             "project_id": frame["project"].map(projects["id"]),
             "project_name": frame["project"].map(projects["name"]),
             "indicator_id": frame["id"], "level1": frame["level1"], "level2": frame["level2"],
             "name": frame["name"], "target": frame["target"], "actual": frame["actual"],
-            "weight": frame["weight"], "score": frame["score"].where(frame["status"] != "not_applicable"),
-            "status": frame["status"],
-            "method": frame["method"], "flags": _per_distinct(frame["flags"], ",".join),
+            "weight": frame["weight"], "score": frame["score"].where(frame["status"] != Status.NOT_APPLICABLE),
+            "status": frame["status"], "method": frame["method"], "flags": _per_distinct(frame["flags"], ",".join),
             "issues": _per_distinct(frame["issues"], lambda issues: ",".join(code for code, _ in issues)),
             "explanation": explained,
         }
+        return {name: values[name] for name in DATAFRAME_COLUMNS}
 
     def totals(self) -> pd.DataFrame:
-        """One row per project: total, grade, budget points, indicator points, issues."""
-        p = self.projects
+        """One row per project, the columns of ``TOTALS_COLUMNS``."""
+        p = self._projects
         return pd.DataFrame({"project_id": p["id"], "project_name": p["name"], "total": p["total"],
                              "grade": p["grade"], "budget_score": p["budget_score"],
                              "indicator_score": p["indicator_score"],
                              "issues": _per_distinct(p["issues"], lambda issues: ",".join(code for code, _ in issues))})
 
+    def levels(self, by: str = "level1") -> pd.DataFrame:
+        """Weights and points added per project and 一级指标 (``by="level2"``: and 二级指标), in table
+        order, rounded to cents: project_id, level1[, level2], weight, score."""
+        one, two = self._levels
+        frame = one if by == "level1" else two
+        ids = self._projects["id"].to_numpy(dtype=object)[frame["project"].to_numpy()]
+        return frame.drop(columns=["project", "parent"], errors="ignore").assign(project_id=ids)[
+            ["project_id", *(["level1"] if by == "level1" else ["level1", "level2"]), "weight", "score"]]
+
+    @cached_property
+    def _levels(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The level subtotals: per (project, 一级指标), and per (project, 一级指标, 二级指标) with the
+        row of its 一级指标 (``parent``); ``project`` is the project's place."""
+        rows = self._indicators
+        project = pd.Index(self._projects["project"]).get_indexer(rows["project"])
+        level1, level1_names = factorize(rows["level1"])
+        level2, level2_names = factorize(rows["level2"])
+        key = project * (len(level1_names) + 1) + level1 + 1
+        first, first_rows = _groups(key)
+        second, second_rows = _groups(key * (len(level2_names) + 1) + level2 + 1)
+        weight, points = rows["weight"].to_numpy(dtype=float), rows["score"].to_numpy(dtype=float)
+        one = pd.DataFrame({"project": project[first_rows], "level1": rows["level1"].to_numpy(dtype=object)[first_rows],
+                            "weight": _cents(np.bincount(first, weight, len(first_rows))),
+                            "score": _cents(np.bincount(first, points, len(first_rows)))})
+        two = pd.DataFrame({"project": project[second_rows], "parent": first[second_rows],
+                            "level1": rows["level1"].to_numpy(dtype=object)[second_rows],
+                            "level2": rows["level2"].to_numpy(dtype=object)[second_rows],
+                            "weight": _cents(np.bincount(second, weight, len(second_rows))),
+                            "score": _cents(np.bincount(second, points, len(second_rows)))})
+        return one, two
+
+    def budget(self) -> pd.DataFrame:
+        """Budget execution per project: project_id, initial, adjusted, executed, unit, rate, weight,
+        score, explanation."""
+        p = self._projects
+        explained = [budget_explanation(*values) for values in zip(
+            *(p[c].to_numpy(dtype=float) for c in ("budget_rate", "budget_executed", "budget_denominator",
+                                                   "budget_weight", "budget_score")))]
+        return pd.DataFrame({"project_id": p["id"], "initial": p["budget_initial"], "adjusted": p["budget_adjusted"],
+                             "executed": p["budget_executed"], "unit": p["budget_unit"], "rate": p["budget_rate"],
+                             "weight": p["budget_weight"], "score": p["budget_score"], "explanation": explained})
+
     @property
     def has_issues(self) -> bool:
-        return any(map(len, self.projects["issues"])) or any(map(len, self.indicators["issues"]))
+        return any(map(len, self._projects["issues"])) or any(map(len, self._indicators["issues"]))
 
-    def to_json(self) -> dict:
-        """The JSON contract of ``score --format json`` (docs/outputs.md)."""
-        buffer = io.StringIO()
-        self.write_json(buffer)
-        return json.loads(buffer.getvalue())
+    def __len__(self) -> int:
+        """The number of indicators scored."""
+        return len(self._indicators)
+
+    # ---- values ------------------------------------------------------------------------------------
+
+    def project_scores(self) -> tuple[ProjectScore, ...]:
+        """Every project as frozen values, indicators in table order (built row by row)."""
+        rows = self._indicators
+        p = self._projects
+        position = pd.Index(p["project"]).get_indexer(rows["project"])
+        order = np.argsort(position, kind="stable")
+        owner = position[order]
+        bounds = np.searchsorted(owner, np.arange(len(p) + 1))
+        indicators = self._indicator_scores()
+        indicators = [indicators[k] for k in order.tolist()]
+        one, two = self._levels
+        parts: dict[int, list[LevelScore]] = {}
+        for parent, level2, weight, score in zip(two["parent"], two["level2"], two["weight"], two["score"]):
+            parts.setdefault(int(parent), []).append(LevelScore(level2, weight, score))
+        levels: dict[int, list[LevelScore]] = {}
+        for k, (project, level1, weight, score) in enumerate(zip(one["project"], one["level1"], one["weight"],
+                                                                 one["score"])):
+            levels.setdefault(int(project), []).append(LevelScore(level1, weight, score, tuple(parts.get(k, ()))))
+        budgets = self.budget()
+        out = []
+        for k, (project, budget) in enumerate(zip(p.to_dict("records"), budgets.to_dict("records"))):
+            out.append(ProjectScore(
+                id=project["id"], name=project["name"], total=money(project["total"]), grade=project["grade"],
+                points=money(project["points"]), points_max=money(project["points_max"]),
+                budget=BudgetScore(optional(budget["initial"]), optional(budget["adjusted"]),
+                                   optional(budget["executed"]), budget["unit"], optional(budget["rate"]),
+                                   money(budget["weight"]), money(budget["score"]), budget["explanation"]),
+                levels=tuple(levels.get(k, ())), indicators=tuple(indicators[bounds[k]:bounds[k + 1]]),
+                issues=tuple(Issue(code, message) for code, message in project["issues"])))
+        return tuple(out)
+
+    def _indicator_scores(self) -> list[IndicatorScore]:
+        rows = self._indicators
+        names = ("id", "level1", "level2", "name", "target", "actual", "reason", "weight", "score", "computed_score",
+                 "status", "method", "tier", "flags", "issues")
+        out = []
+        for values, explanation in zip(zip(*(rows[c].to_numpy(dtype=object).tolist() for c in names)),
+                                       self.explanations):
+            row = dict(zip(names, values))
+            status = row["status"]
+            out.append(IndicatorScore(
+                id=row["id"], level1=row["level1"], level2=row["level2"], name=row["name"], target=row["target"],
+                actual=row["actual"], reason=row["reason"] if isinstance(row["reason"], str) else None,
+                weight=row["weight"],
+                score=row["score"] if status == Status.SCORED else (None if status == Status.NOT_APPLICABLE else 0.0),
+                computed_score=row["computed_score"], status=status, method=row["method"],
+                tier=row["tier"] if isinstance(row["tier"], str) else None, explanation=explanation,
+                flags=tuple(row["flags"]), issues=tuple(Issue(code, message) for code, message in row["issues"])))
+        return out
 
     def ruleset_json(self) -> dict:
         return self.ruleset.describe() | {"period": self.period}
 
-    @bulk
-    def write_json(self, out) -> None:
-        """The JSON of ``to_json`` written to a text stream a block of rows at a time."""
-        write_json(self, out)
-
-    # ---- text outputs ------------------------------------------------------------------------------
-
-    def to_csv(self, spreadsheet_safe: bool = False) -> str:
-        """One row per indicator. The data is exact by default; ``spreadsheet_safe`` prefixes text that a
-        spreadsheet would run as a formula (``=100.00(%)``, ``+1``, ``-3%``, ``@x``) with an apostrophe."""
-        buffer = io.StringIO()
-        self.write_csv(buffer, spreadsheet_safe)
-        return buffer.getvalue()
-
-    @bulk
-    def write_csv(self, out, spreadsheet_safe: bool = False) -> None:
-        """The CSV of ``to_csv`` written to a text stream a block of rows at a time."""
-        write_csv(self._columns(explanations(self.indicators, self.ruleset)), out, spreadsheet_safe)
-
-    def to_table(self) -> str:
-        """A readable table per project, aligned for Chinese characters."""
-        blocks = []
-        data = self.to_json()
-        for project in data["projects"]:
-            head = (f"项目 {project['id'] or ''} {project['name'] or ''}  总分 {project['total']:.2f}  "
-                    f"等级 {project['grade']}  （规则集 {data['ruleset']['name']}）")
-            lines = [head.strip(), f"  预算执行：{project['budget']['explanation']}"]
-            header = ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分", "状态"]
-            table = [[i["level1"], i["level2"], i["name"], i["target"] or "", i["actual"] or "",
-                      f"{i['weight']:.2f}", "" if i["score"] is None else f"{i['score']:.2f}",
-                      Status(i["status"]).label] for i in project["indicators"]]
-            lines += ["  " + line for line in _aligned([header, *table])]
-            lines.append("  说明：")
-            for number, indicator in enumerate(project["indicators"], 1):
-                notes = [Flag(f).label for f in indicator["flags"]]
-                notes += [f"问题 {issue['code']}" for issue in indicator["issues"]]
-                suffix = f"  [{'；'.join(notes)}]" if notes else ""
-                lines.append(f"  {number:>3}. {indicator['name']}：{indicator['explanation']}{suffix}")
-            for issue in project["issues"]:
-                lines.append(f"  问题 [{issue['code']}] {issue['message']}")
-            for level in project["levels"]:
-                lines.append(f"  小计 {level['level1']}：{level['score']:.2f} / {level['weight']:.2f}")
-            blocks.append("\n".join(lines))
-        return "\n\n".join(blocks) + "\n"
+    def to_json(self) -> dict:
+        """The JSON contract of ``score --format json`` (docs/outputs.md), as Python data."""
+        return {"ruleset": self.ruleset_json(), "projects": [p.as_dict() for p in self.project_scores()]}
 
 
-def _aligned(rows: list[list[str]], limit: int = 28) -> list[str]:
-    cells = [[_clip(cell, limit) for cell in row] for row in rows]
-    widths = [max(display_width(row[c]) for row in cells) for c in range(len(cells[0]))]
-    return ["  ".join(cell + " " * (widths[c] - display_width(cell)) for c, cell in enumerate(row)).rstrip()
-            for row in cells]
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's group (numbered in order of first appearance) and each group's first row."""
+    codes, _ = pd.factorize(keys)
+    return codes, np.unique(codes, return_index=True)[1]
 
 
-def _clip(text: str, limit: int) -> str:
-    if display_width(text) <= limit:
-        return text
-    out = ""
-    for ch in text:
-        if display_width(out + ch) > limit - 1:
-            break
-        out += ch
-    return out + "…"
+def _cents(values: np.ndarray) -> np.ndarray:
+    return np.array([round(float(v), 2) for v in values.tolist()], dtype=float)
 
 
 def _per_distinct(column: pd.Series, text) -> np.ndarray:

@@ -9,6 +9,7 @@ from conftest import ROOT
 from scoring import score
 from scoring.codes import INDICATOR_ISSUES, PROJECT_ISSUES, Flag, IssueCode, Method, Status
 from scoring.methods import METHODS
+from scoring.writers.table import to_table
 
 OUTPUTS = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
 
@@ -50,5 +51,5 @@ def test_the_table_names_a_flag_in_chinese_not_by_its_code():
     actuals = {"projects": [{"id": "p", "indicators": [{"id": "1", "actual": "基本建成"}]}]}
     report = score(targets, actuals)
     assert report.to_json()["projects"][0]["indicators"][0]["flags"] == ["tier_by_prefix"]
-    table = report.to_table()
+    table = to_table(report)
     assert Flag.TIER_BY_PREFIX.label in table and "tier_by_prefix" not in table

@@ -47,7 +47,7 @@ def test_actuals_match_by_name_when_ids_are_absent():
 def test_budget_in_another_unit_converts():
     actuals = json.loads(json.dumps(ACTUALS))
     actuals["projects"][0]["budget"] = {"executed": 0.0095, "unit": "万元"}
-    assert score(TARGETS, actuals).projects["budget_rate"].tolist() == pytest.approx([0.95])
+    assert score(TARGETS, actuals).budget()["rate"].tolist() == pytest.approx([0.95])
 
 
 @pytest.mark.parametrize("change, path, words", [

@@ -216,8 +216,8 @@ def test_a_report_is_freed_once_its_caller_drops_it():
     table = flatten(EXAMPLES[0])
     table.loc[0, "actual"] = "≥≥ 7.31 cannot be read here"         # a text no other test reads
     report = score(table)
-    assert report.indicators.loc[0, "status"] == "not_scored"
-    indicators, projects = weakref.ref(report.indicators), weakref.ref(report.projects)
+    assert report._indicators.loc[0, "status"] == "not_scored"
+    indicators, projects = weakref.ref(report._indicators), weakref.ref(report._projects)
     del report
     gc.collect()
     assert indicators() is None and projects() is None

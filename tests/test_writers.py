@@ -23,7 +23,9 @@ from scoring import score
 from scoring.cli import main
 from scoring._columnar.distinct import Coded
 from scoring.explanations import EXPLAINED, Sentences, explain
+from scoring.writers import write
 from scoring.writers.csvreport import write_csv
+from scoring.writers.jsonreport import write_json
 
 GOLDEN = ROOT / "tests" / "golden"
 
@@ -48,14 +50,14 @@ CASES = sorted(p for p in (ROOT / "tests" / "cases").iterdir() if (p / "targets.
 @pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
 def test_case_explanations_equal_each_row_explained_alone(case):
     report = score(case / "targets.json", case / "actuals.json")
-    rows = report.indicators
+    rows = report._indicators
     columns = [c for c in EXPLAINED if c in rows]
     assert report.explanations == [explain(dict(zip(columns, values)), report.ruleset)
                                    for values in zip(*(rows[c].to_numpy(dtype=object) for c in columns))]
 
 
 def test_each_templated_explanation_equals_the_row_explained_alone(report):
-    rows = report.indicators
+    rows = report._indicators
     columns = [c for c in EXPLAINED if c in rows]
     alone = [explain(dict(zip(columns, values)), report.ruleset)
              for values in zip(*(rows[c].to_numpy(dtype=object) for c in columns))]
@@ -67,7 +69,7 @@ def test_each_templated_explanation_equals_the_row_explained_alone(report):
 
 def test_a_project_without_indicators_keeps_its_place(report):
     ids = [p["id"] for p in report.to_json()["projects"]]
-    assert ids[3] == "EMPTY" and len(ids) == len(set(ids)) == len(report.projects)
+    assert ids[3] == "EMPTY" and len(ids) == len(set(ids)) == len(report._projects)
     assert report.to_json()["projects"][3]["indicators"] == []
 
 
@@ -75,7 +77,9 @@ def test_projects_that_have_no_indicators_at_all_are_written(tmp_path):
     targets = {"projects": [{"id": "A", "name": "甲", "indicators": []}, {"id": "B", "name": "乙", "indicators": []}]}
     data = score(targets).to_json()
     assert [p["id"] for p in data["projects"]] == ["A", "B"]
-    assert score(targets).to_csv().splitlines()[0].startswith("project_id,")
+    buffer = io.StringIO()
+    write(score(targets), "csv", buffer)
+    assert buffer.getvalue().splitlines()[0].startswith("project_id,")
 
 
 @pytest.mark.parametrize("safe", [False, True])
@@ -110,7 +114,7 @@ def test_csv_of_texts_given_as_pieces_equals_the_csv_of_the_joined_texts(safe):
 
 def test_bulk_work_restores_the_garbage_collector(tmp_path):
     assert gc.isenabled()
-    score(GOLDEN / "targets.json", GOLDEN / "actuals.json").write_json(io.StringIO())
+    write_json(score(GOLDEN / "targets.json", GOLDEN / "actuals.json"), io.StringIO())
     assert gc.isenabled()
     gc.disable()
     try:
@@ -127,9 +131,10 @@ def test_bulk_work_restores_the_garbage_collector(tmp_path):
 
 def test_json_report_is_valid_json_with_one_object_per_indicator(report):
     buffer = io.StringIO()
-    report.write_json(buffer)
+    write_json(report, buffer)
     data = json.loads(buffer.getvalue())
-    assert sum(len(p["indicators"]) for p in data["projects"]) == len(report.indicators)
+    assert buffer.getvalue() == json.dumps(report.to_json(), ensure_ascii=False) + "\n"
+    assert sum(len(p["indicators"]) for p in data["projects"]) == len(report._indicators)
 
 
 def test_generated_json_report_holds_each_row_and_subtotal_as_written_alone():
@@ -144,14 +149,15 @@ def test_generated_json_report_holds_each_row_and_subtotal_as_written_alone():
     targets.insert(2, {"id": "EMPTY", "name": "无指标", "indicators": []})
     report = score(targets, actuals)
     buffer = io.StringIO()
-    report.write_json(buffer)
+    write_json(report, buffer)
     text = buffer.getvalue()
     data = json.loads(text)
     assert text == json.dumps(data, ensure_ascii=False) + "\n"
-    rows = report.indicators
+    assert data == report.to_json()          # the column writer and the row-by-row values agree
+    rows = report._indicators
     columns = [c for c in EXPLAINED if c in rows]
     by_project = {p: group for p, group in rows.groupby("project", sort=False)}
-    for (_, project), written in zip(report.projects.iterrows(), data["projects"], strict=True):
+    for (_, project), written in zip(report._projects.iterrows(), data["projects"], strict=True):
         assert (written["id"], written["name"], written["grade"]) == (project["id"], project["name"], project["grade"])
         assert written["total"] == round(project["total"], 2)
         for key in ("initial", "adjusted"):
@@ -219,4 +225,4 @@ def test_a_sentence_cannot_depend_on_a_number_its_template_leaves_open(report, m
 
     monkeypatch.setattr(explanations, "explain", branching)
     with pytest.raises(TypeError, match="weight"):
-        explanations.explanations(report.indicators, report.ruleset)
+        explanations.explanations(report._indicators, report.ruleset)

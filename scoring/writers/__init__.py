@@ -1,0 +1,75 @@
+"""The writers: a ScoreReport → a file or a stream, in one of ``FORMATS``.
+
+    write(report, "json", "result.json")      # a path: written whole or not at all
+    write(report, "table", sys.stdout)        # a text stream, for the text formats
+
+Writers sit above the report: they take a ScoreReport (never its JSON), and the report imports none
+of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from scoring.errors import InputError, ScoringError
+from scoring.report import ScoreReport
+from scoring.writers.files import write_whole
+
+TEXT_FORMATS = ("table", "json", "csv")
+FORMATS = (*TEXT_FORMATS, "xlsx", "parquet")
+
+
+def write(report: ScoreReport, form: str, out: str | Path | TextIO, *, spreadsheet_safe: bool = False) -> None:
+    """Write ``report`` as ``form`` to the path or text stream ``out``. ``spreadsheet_safe`` (CSV)
+    prefixes text that a spreadsheet would run as a formula with an apostrophe."""
+    if form not in FORMATS:
+        raise InputError(f"未知的输出格式「{form}」，可选：{'、'.join(FORMATS)} / unknown format")
+    if form in TEXT_FORMATS:
+        write_text = _text_writer(form, spreadsheet_safe)
+        if isinstance(out, (str, Path)):
+            write_whole(Path(out), lambda temporary: _to_file(temporary, report, write_text))
+        else:
+            write_text(report, out)
+        return
+    if not isinstance(out, (str, Path)):
+        raise ScoringError(f"{form} 格式需要 -o FILE / the {form} format needs -o FILE")
+    if form == "xlsx":
+        from scoring.writers.xlsx import write_workbook      # openpyxl is loaded only for workbooks
+
+        write_workbook(report, Path(out))
+    else:
+        _write_parquet(report, Path(out))
+
+
+def format_for(path: str | Path | None, default: str = "table") -> str:
+    """The format a file's suffix names (``.xlsx`` → xlsx), else ``default``."""
+    suffix = Path(path).suffix.lower().lstrip(".") if path else ""
+    return suffix if suffix in FORMATS and suffix != "table" else default
+
+
+def _text_writer(form: str, spreadsheet_safe: bool):
+    if form == "json":
+        from scoring.writers.jsonreport import write_json
+
+        return write_json
+    if form == "csv":
+        from scoring.writers.csvreport import write_report
+
+        return lambda report, out: write_report(report, out, spreadsheet_safe)
+    from scoring.writers.table import write_table
+
+    return write_table
+
+
+def _to_file(path: Path, report: ScoreReport, write_text) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        write_text(report, out)
+
+
+def _write_parquet(report: ScoreReport, path: Path) -> None:
+    frame = report.to_dataframe()
+    try:
+        write_whole(path, lambda temporary: frame.to_parquet(temporary, index=False))
+    except ImportError:
+        raise ScoringError("写 Parquet 需要 pyarrow：pip install pyarrow / the parquet format needs pyarrow") from None

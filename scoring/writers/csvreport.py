@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 
 from scoring._columnar.distinct import Coded, objects
+from scoring._columnar.bulk import bulk
 from scoring.explanations import Sentences
 from scoring._columnar.pieces import Piece, column, write_rows
+from scoring.report import ScoreReport
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -77,3 +79,9 @@ def _special(text: str) -> bool:
 
 def _doubled(text: str) -> str:
     return text.replace('"', '""')
+
+
+@bulk
+def write_report(report: ScoreReport, out, spreadsheet_safe: bool = False) -> None:
+    """The CSV of a report: one row per indicator, the columns of ``ScoreReport.to_dataframe``."""
+    write_csv(report.columns(report.sentences()), out, spreadsheet_safe)

@@ -1,8 +1,9 @@
-"""The JSON report (``score --format json``, docs/outputs.md), written from the scored frames.
+"""The JSON report (``score --format json``, docs/outputs.md), written from a report's scored frames.
 
 Indicator objects are not built one by one: each column's distinct values are encoded once and rows
-are joined from the pieces (scoring/_columnar/pieces.py). Explanations come as templates with their numbers
-filled in per row (scoring/explanations.py), escaped for JSON once per template.
+are joined from the pieces (scoring/_columnar/pieces.py). Explanations come as templates with their
+numbers filled in per row, escaped for JSON once per template. ``ScoreReport.to_json`` builds the same
+data row by row, and the tests hold the two to each other.
 """
 
 from __future__ import annotations
@@ -15,19 +16,21 @@ from json.encoder import encode_basestring
 import numpy as np
 import pandas as pd
 
+from scoring._columnar.bulk import bulk
 from scoring._columnar.distinct import factorize
-from scoring.explanations import explanations
 from scoring._columnar.pieces import Piece, column, encoded, joined, write_rows
+from scoring.report import ScoreReport
 
 _dumps = partial(json.dumps, ensure_ascii=False)
 
 
-def write_json(report, out) -> None:
+@bulk
+def write_json(report: ScoreReport, out) -> None:
     """Write ``report`` as JSON to the text stream ``out``, never holding the whole text in memory."""
     out.write('{"ruleset": ' + _dumps(report.ruleset_json()) + ', "projects": [')
-    rows, projects = report.indicators, report.projects
+    rows, projects = report._indicators, report._projects
     factorized = _Factorized(rows)
-    heads, tails = _project_texts(report, factorized)
+    heads, tails = _project_texts(report)
     opening = np.where(np.arange(len(projects)) > 0, ", ", "") + heads      # ", " between projects
     # Each project's rows in table order: its first row opens the project, its last closes it, and
     # a project without rows is written whole after the one before it.
@@ -54,12 +57,11 @@ def write_json(report, out) -> None:
 def _indicator_columns(report, factorized) -> list:
     """The pieces of every indicator's JSON object, in the order of the contract: literal texts, and
     arrays with one encoded value per row."""
-    rows = report.indicators
+    rows = report._indicators
     status = rows["status"].to_numpy(dtype=object)
     points = np.where(status == "scored", rows["score"].to_numpy(dtype=float),
                       np.where(status == "not_applicable", math.nan, 0.0))
-    sentences = explanations(rows, report.ruleset, escape=lambda text: encode_basestring(text)[1:-1],
-                             factorize=factorized).pieces
+    sentences = report.sentences(escape=lambda text: encode_basestring(text)[1:-1], factorize=factorized).pieces
     fields = [("id", _json), ("level1", _json), ("level2", _json), ("name", _json), ("target", _json),
               ("actual", _json), ("reason", _text), ("weight", _json), ("score", points),
               ("computed_score", _json), ("status", _json), ("method", _json), ("tier", _text)]
@@ -110,54 +112,35 @@ def _money(value) -> str:
     return _json(value if value is None else round(float(value), 2))
 
 
-def _project_texts(report, factorized) -> tuple[np.ndarray, np.ndarray]:
+def _project_texts(report: ScoreReport) -> tuple[np.ndarray, np.ndarray]:
     """Per project, its JSON before its indicators (up to ``"indicators": [``) and after them."""
-    p = report.projects
-    explained = [_budget_explanation(*values) for values in zip(
-        *(p[c].to_numpy(dtype=float) for c in ("budget_rate", "budget_executed", "budget_denominator",
-                                               "budget_weight", "budget_score")))]
+    p, b = report._projects, report.budget()
     budget = _json_objects([
-        ("initial", column(p["budget_initial"], _json)), ("adjusted", column(p["budget_adjusted"], _json)),
-        ("executed", column(p["budget_executed"], _json)), ("unit", column(p["budget_unit"], _json)),
-        ("rate", column(p["budget_rate"], lambda rate: _json(rate if rate is None else round(rate, 6)))),
-        ("weight", column(p["budget_weight"], _money)), ("score", column(p["budget_score"], _money)),
-        ("explanation", column(explained, _json)),
+        ("initial", column(b["initial"], _json)), ("adjusted", column(b["adjusted"], _json)),
+        ("executed", column(b["executed"], _json)), ("unit", column(b["unit"], _json)),
+        ("rate", column(b["rate"], lambda rate: _json(rate if rate is None else round(rate, 6)))),
+        ("weight", column(b["weight"], _money)), ("score", column(b["score"], _money)),
+        ("explanation", column(b["explanation"], _json)),
     ])
     heads = _json_objects([
         ("id", column(p["id"], _json)), ("name", column(p["name"], _json)), ("total", column(p["total"], _money)),
         ("max", "100.0"), ("grade", column(p["grade"], _json)), ("points", column(p["points"], _money)),
         ("points_max", column(p["points_max"], _money)), ("budget", budget),
-        ("levels", "[" + _levels(report.indicators, p["project"], factorized) + "]"),
+        ("levels", "[" + _levels(*report._levels, len(p)) + "]"),
     ], close=', "indicators": [')
     return heads, joined(['], "issues": ', column(p["issues"], _issues), "}"])
 
 
-def _levels(rows: pd.DataFrame, projects: pd.Series, factorized) -> np.ndarray:
-    """Per project, its 一级指标 in table order with their 二级指标, weights and points added (the JSON
+def _levels(one: pd.DataFrame, two: pd.DataFrame, projects: int) -> np.ndarray:
+    """Per project, its 一级指标 in table order with their 二级指标, weights and points (the JSON
     list's items)."""
-    level1, level1_names = factorized("level1")
-    level2, level2_names = factorized("level2")
-    project = pd.Index(projects).get_indexer(rows["project"])
-    first, first_rows = _groups(project * (len(level1_names) + 1) + level1 + 1)
-    second, second_rows = _groups((project * (len(level1_names) + 1) + level1 + 1) * (len(level2_names) + 1)
-                                  + level2 + 1)
-    weight, points = rows["weight"].to_numpy(dtype=float), rows["score"].to_numpy(dtype=float)
-    level2_texts = _json_objects([
-        ("level2", encoded(level2[second_rows], level2_names, _json)),
-        ("weight", column(np.bincount(second, weight), _money)),
-        ("score", column(np.bincount(second, points), _money))])
+    level2_texts = _json_objects([("level2", column(two["level2"], _json)),
+                                  ("weight", column(two["weight"], _money)), ("score", column(two["score"], _money))])
     level1_texts = _json_objects([
-        ("level1", encoded(level1[first_rows], level1_names, _json)),
-        ("weight", column(np.bincount(first, weight), _money)),
-        ("score", column(np.bincount(first, points), _money)),
-        ("level2", "[" + _joined(level2_texts, first[second_rows], len(first_rows)) + "]")])
-    return _joined(level1_texts, project[first_rows], len(projects))
-
-
-def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's group (numbered in order of first appearance) and each group's first row."""
-    codes, _ = pd.factorize(keys)
-    return codes, np.unique(codes, return_index=True)[1]
+        ("level1", column(one["level1"], _json)), ("weight", column(one["weight"], _money)),
+        ("score", column(one["score"], _money)),
+        ("level2", "[" + _joined(level2_texts, two["parent"].to_numpy(), len(one)) + "]")])
+    return _joined(level1_texts, one["project"].to_numpy(), projects)
 
 
 def _json_objects(fields: list[tuple[str, Piece]], close: str = "}") -> np.ndarray:
@@ -174,12 +157,3 @@ def _joined(texts: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
     bounds = np.searchsorted(owner[order], np.arange(count + 1))
     ordered = texts[order].tolist()
     return np.array([", ".join(ordered[a:b]) for a, b in zip(bounds[:-1], bounds[1:])], dtype=object)
-
-
-def _budget_explanation(rate: float, executed: float, denominator: float, weight: float, points: float) -> str:
-    if math.isnan(rate):
-        return "缺少全年执行数或预算数：0 分"
-    capped = "（超过 100% 按 100% 计）" if rate > 1 else ""
-    return (f"执行率 {executed:,.2f} / {denominator:,.2f} = {rate * 100:.2f}%{capped}："
-            f"{weight:g} × {min(rate, 1) * 100:.2f}% = {points:.2f} 分")
-

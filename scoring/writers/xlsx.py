@@ -18,6 +18,8 @@ from openpyxl.utils import get_column_letter
 
 from scoring.codes import Status
 from scoring.errors import display_width
+from scoring.report import ScoreReport
+from scoring.scores import ProjectScore
 from scoring.writers.files import write_whole
 
 _FORMULA_START = ("=", "+", "-", "@")
@@ -42,16 +44,17 @@ def put(sheet, row: int, column: int, value: Any, number_format: str | None = No
     return cell
 
 
-def write_workbook(data: dict, path: Path) -> None:
-    """A scored report's JSON (ScoreReport.to_json) → a workbook: a summary and one 自评表 per project."""
+def write_workbook(report: ScoreReport, path: Path) -> None:
+    """A scored report → a workbook: a summary and one 自评表 per project."""
     book = Workbook()
     summary = book.active
     summary.title = "汇总"
-    _summary(summary, data)
+    projects = report.project_scores()
+    _summary(summary, projects, report.ruleset.name)
     used = {"汇总"}
-    for project in data["projects"]:
-        title = _sheet_title(project["name"] or project["id"] or "项目", used)
-        _project_sheet(book.create_sheet(title), project, data["ruleset"])
+    for project in projects:
+        title = _sheet_title(project.name or project.id or "项目", used)
+        _project_sheet(book.create_sheet(title), project, report.ruleset.name)
     _save(book, path)
 
 
@@ -64,18 +67,18 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def _summary(sheet, data: dict) -> None:
+def _summary(sheet, projects: tuple[ProjectScore, ...], ruleset: str) -> None:
     heads = ["项目编号", "项目名称", "总分", "等级", "预算执行得分", "指标得分", "需关注", "问题"]
     sheet.append([])
-    put(sheet, 1, 1, f"绩效自评汇总（规则集 {data['ruleset']['name']}）").font = Font(bold=True, size=13)
+    put(sheet, 1, 1, f"绩效自评汇总（规则集 {ruleset}）").font = Font(bold=True, size=13)
     for c, head in enumerate(heads, 1):
         cell = put(sheet, 2, c, head)
         cell.fill, cell.font, cell.alignment = _HEAD, Font(bold=True), _CENTER
-    for r, project in enumerate(data["projects"], 3):
-        flagged = sum(1 for i in project["indicators"] if i["flags"] or i["issues"])
-        issues = "；".join(f"{i['code']}" for i in project["issues"])
-        values = [project["id"], project["name"], project["total"], project["grade"], project["budget"]["score"],
-                  round(sum(i["score"] or 0 for i in project["indicators"]), 2), flagged, issues]
+    for r, project in enumerate(projects, 3):
+        flagged = sum(1 for i in project.indicators if i.flags or i.issues)
+        issues = "；".join(str(i.code) for i in project.issues)
+        values = [project.id, project.name, project.total, project.grade, project.budget.score,
+                  round(sum(i.score or 0 for i in project.indicators), 2), flagged, issues]
         for c, value in enumerate(values, 1):
             put(sheet, r, c, value, "0.00" if c in (3, 5, 6) else None)
     _fit(sheet, {2: 40, 8: 50})
@@ -83,32 +86,32 @@ def _summary(sheet, data: dict) -> None:
     _landscape(sheet)
 
 
-def _project_sheet(sheet, project: dict, ruleset: dict) -> None:
+def _project_sheet(sheet, project: ProjectScore, ruleset: str) -> None:
     width = 11
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     put(sheet, 1, 1, "项目支出绩效自评表").font = Font(bold=True, size=14)
     sheet.cell(1, 1).alignment = _CENTER
     put(sheet, 2, 1, "项目名称")
-    put(sheet, 2, 2, project["name"])
+    put(sheet, 2, 2, project.name)
     sheet.merge_cells(start_row=2, start_column=2, end_row=2, end_column=width)
     put(sheet, 3, 1, "项目编号")
-    put(sheet, 3, 2, project["id"])
+    put(sheet, 3, 2, project.id)
     put(sheet, 3, 4, "规则集")
-    put(sheet, 3, 5, ruleset["name"])
-    budget = project["budget"]
+    put(sheet, 3, 5, ruleset)
+    budget = project.budget
     heads = ["", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
     for c, head in enumerate(heads, 1):
         cell = put(sheet, 4, c, head)
         cell.fill, cell.font, cell.alignment = _HEAD, Font(bold=True), _CENTER
-    put(sheet, 4, 1, f"项目资金（{budget['unit']}）")
+    put(sheet, 4, 1, f"项目资金（{budget.unit}）")
     put(sheet, 5, 1, "")
     put(sheet, 5, 2, "年度资金总额")
     for column, key in ((3, "initial"), (4, "adjusted"), (5, "executed")):
-        put(sheet, 5, column, budget[key], "#,##0.00")
-    put(sheet, 5, 6, budget["weight"], "0.00")
-    put(sheet, 5, 7, budget["rate"], "0.00%")
-    put(sheet, 5, 8, budget["score"], "0.00")
-    put(sheet, 5, 9, budget["explanation"])
+        put(sheet, 5, column, getattr(budget, key), "#,##0.00")
+    put(sheet, 5, 6, budget.weight, "0.00")
+    put(sheet, 5, 7, None if budget.rate is None else round(budget.rate, 6), "0.00%")
+    put(sheet, 5, 8, budget.score, "0.00")
+    put(sheet, 5, 9, budget.explanation)
     sheet.merge_cells(start_row=5, start_column=9, end_row=5, end_column=width)
     grid = ["", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "状态",
             "说明（计分依据、需关注事项）", "偏差原因分析及改进措施"]
@@ -117,44 +120,45 @@ def _project_sheet(sheet, project: dict, ruleset: dict) -> None:
         cell = put(sheet, top, c, head)
         cell.fill, cell.font, cell.alignment = _HEAD, Font(bold=True), _CENTER
     first = top + 1
-    for r, item in enumerate(project["indicators"], first):
+    indicators = project.indicators
+    for r, item in enumerate(indicators, first):
         put(sheet, r, 1, "绩效指标")
-        put(sheet, r, 2, item["level1"])
-        put(sheet, r, 3, item["level2"])
-        put(sheet, r, 4, item["name"])
-        put(sheet, r, 5, item["target"])
-        put(sheet, r, 6, item["actual"])
-        put(sheet, r, 7, item["weight"], "0.00")
-        put(sheet, r, 8, item["score"], "0.00")
-        put(sheet, r, 9, Status(item["status"]).label)
-        notes = [item["explanation"], *(i["message"].splitlines()[0] for i in item["issues"])]
+        put(sheet, r, 2, item.level1)
+        put(sheet, r, 3, item.level2)
+        put(sheet, r, 4, item.name)
+        put(sheet, r, 5, item.target)
+        put(sheet, r, 6, item.actual)
+        put(sheet, r, 7, item.weight, "0.00")
+        put(sheet, r, 8, item.score, "0.00")
+        put(sheet, r, 9, Status(item.status).label)
+        notes = [item.explanation, *(i.message.splitlines()[0] for i in item.issues)]
         put(sheet, r, 10, "\n".join(notes))
-        put(sheet, r, 11, item["reason"])
-        if item["flags"] or item["issues"]:
-            codes = ", ".join([*item["flags"], *(i["code"] for i in item["issues"])])
+        put(sheet, r, 11, item.reason)
+        if item.flags or item.issues:
+            codes = ", ".join([*map(str, item.flags), *(str(i.code) for i in item.issues)])
             sheet.cell(r, 8).comment = Comment(f"需关注：{codes}", "scoring")
-    last = first + len(project["indicators"]) - 1
+    last = first + len(indicators) - 1
     _merge_runs(sheet, first, last, 1, lambda i: "绩效指标")
-    _merge_runs(sheet, first, last, 2, lambda i: project["indicators"][i]["level1"])
-    _merge_runs(sheet, first, last, 3, lambda i: (project["indicators"][i]["level1"], project["indicators"][i]["level2"]))
+    _merge_runs(sheet, first, last, 2, lambda i: indicators[i].level1)
+    _merge_runs(sheet, first, last, 3, lambda i: (indicators[i].level1, indicators[i].level2))
     r = last + 1
-    for level in project["levels"]:
-        put(sheet, r, 2, f"小计：{level['level1']}")
+    for level in project.levels:
+        put(sheet, r, 2, f"小计：{level.name}")
         sheet.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
-        put(sheet, r, 7, level["weight"], "0.00")
-        put(sheet, r, 8, level["score"], "0.00")
+        put(sheet, r, 7, level.weight, "0.00")
+        put(sheet, r, 8, level.score, "0.00")
         r += 1
     put(sheet, r, 1, "总分")
     sheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
     put(sheet, r, 7, 100.0, "0.00")
-    put(sheet, r, 8, project["total"], "0.00").font = Font(bold=True)
-    put(sheet, r, 9, f"等级：{project['grade']}")
-    if project["points_max"] < 100:
-        put(sheet, r, 10, f"含不适用指标：得分 {project['points']:.2f} / {project['points_max']:.2f}，折算为百分制")
-    for issue in project["issues"]:
+    put(sheet, r, 8, project.total, "0.00").font = Font(bold=True)
+    put(sheet, r, 9, f"等级：{project.grade}")
+    if project.points_max < 100:
+        put(sheet, r, 10, f"含不适用指标：得分 {project.points:.2f} / {project.points_max:.2f}，折算为百分制")
+    for issue in project.issues:
         r += 1
         put(sheet, r, 1, "问题")
-        put(sheet, r, 2, f"[{issue['code']}] {issue['message']}")
+        put(sheet, r, 2, f"[{issue.code}] {issue.message}")
         sheet.merge_cells(start_row=r, start_column=2, end_row=r, end_column=width)
     _fit(sheet, {1: 14, 2: 14, 3: 16, 4: 34, 5: 16, 6: 16, 10: 60, 11: 40})
     sheet.freeze_panes = sheet.cell(first, 1)
