@@ -37,6 +37,7 @@ _SCHEMA: dict = {
     "methods": {">=": _METHOD, ">": _METHOD, "<=": _METHOD, "<": _METHOD, "=": _METHOD,
                 "range": _METHOD, "date": _METHOD},
     "no_comparator": {"assumed": _OP, "adverse": _OP, "adverse_words": _TEXTS},
+    "nothing_happened": {"words": _TEXTS},
     "over_achievement": {"ratio": _NUMBER, "deduction": _NUMBER},
     "negative_actual": {"floor": _NUMBER},
     "not_applicable": {"words": _TEXTS},
@@ -45,9 +46,9 @@ _SCHEMA: dict = {
     "grades": [{"grade": _TEXT, "min": _NUMBER}],
 }
 _REQUIRED = {"": ("schema", "name", "total", "weights", "families", "methods", "no_comparator",
-                  "over_achievement", "negative_actual", "not_applicable", "qualitative", "grades"),
+                  "nothing_happened", "over_achievement", "negative_actual", "not_applicable", "qualitative", "grades"),
              "total": ("budget", "indicators"), "families.*": ("level1",), "no_comparator": ("assumed", "adverse"),
-             "over_achievement": ("ratio",), "not_applicable": ("words",), "qualitative[]": ("tier", "band", "points"),
+             "over_achievement": ("ratio",), "not_applicable": ("words",), "nothing_happened": ("words",), "qualitative[]": ("tier", "band", "points"),
              "grades[]": ("grade", "min")}
 # Which methods may serve which key: a comparator's method needs a target value, a range's its bounds.
 _METHODS_FOR = {"range": ("range",), "date": ("deadline",)}
@@ -92,6 +93,7 @@ class Ruleset:
     assumed_op: Op
     adverse_op: Op
     adverse_words: tuple[str, ...]
+    nothing_words: tuple[str, ...]            # 无, 未发生 …: words that report that nothing happened
     over_ratio: Decimal
     over_deduction: Decimal
     negative_floor: Decimal
@@ -280,6 +282,7 @@ def _build(data: dict, source: str) -> Ruleset:
         methods=tuple(sorted((key, Method(name)) for key, name in data["methods"].items())),
         assumed_op=Op(no_comparator["assumed"]), adverse_op=Op(no_comparator["adverse"]),
         adverse_words=tuple(no_comparator.get("adverse_words", ())),
+        nothing_words=tuple(data["nothing_happened"]["words"]),
         over_ratio=d(str(data["over_achievement"]["ratio"])),
         over_deduction=d(str(data["over_achievement"].get("deduction", 0))),
         negative_floor=d(str(data["negative_actual"].get("floor", 0))),

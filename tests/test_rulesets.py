@@ -96,3 +96,15 @@ def test_rulesets_never_run_code(tmp_path):
                            '[methods]\n">=" = "__import__(\'os\').system(\'echo hi\')"\n')
     with pytest.raises(RulesetError, match="未知的方法"):
         load_ruleset(path)
+
+
+def test_the_words_that_say_nothing_happened_are_the_rulesets(tmp_path):
+    from scoring import score
+
+    data = {"id": "p", "name": "x", "indicators": [
+        {"id": "1", "level1": "产出指标", "name": "安全事故", "target": "=0(次)", "actual": "未曾发生"}]}
+    assert score(data).to_json()["projects"][0]["indicators"][0]["score"] == 0.0      # 未… read as a tier
+    path = write(tmp_path, 'schema = 1\nname = "mine"\nbase = "national-2020"\n'
+                           '[nothing_happened]\nwords = ["未曾发生", "无"]\n')
+    row = score(data, ruleset=path).to_json()["projects"][0]["indicators"][0]
+    assert (row["status"], row["score"], row["flags"]) == ("scored", row["weight"], ["qualitative_actual"])

@@ -16,13 +16,17 @@ from scoring.rulesets import Ruleset
 
 
 def says_none(word: str | None, ruleset: Ruleset, adverse: bool = False) -> bool:
-    """无, 零, 未发生, 没有发生安全事故: words that report that nothing happened (with ``adverse``:
-    nothing of an adverse event the ruleset names)."""
-    if not word:
-        return False
+    """无, 零, 未发生, 没有发生安全事故: words that report that nothing happened (the ruleset's
+    ``nothing_happened``), alone or before an adverse event; with ``adverse``, before an adverse event
+    the ruleset names."""
+    return bool(word) and _nothing_happened(ruleset, adverse).fullmatch(word) is not None
+
+
+@lru_cache(maxsize=64)
+def _nothing_happened(ruleset: Ruleset, adverse: bool) -> re.Pattern:
     events = "|".join(map(re.escape, ruleset.adverse_words)) or "$^"
     tail = f".*(?:{events}).*" if adverse else f"(?:.*(?:{events}).*)?"
-    return bool(re.fullmatch(rf"(?:无|零|没有|未发生|没有发生|未出现|没有出现|无重大){tail}", word))
+    return re.compile(rf"(?:{'|'.join(map(re.escape, ruleset.nothing_words)) or '$^'}){tail}")
 
 
 @lru_cache(maxsize=1 << 14)

@@ -4,20 +4,31 @@ units (units.py), labels, notes, comparators written after the value, deadlines 
 from __future__ import annotations
 
 import re
+import tomllib
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 
 from scoring import numbers, units
 from scoring.errors import ErrorCode, ExpressionError, UnknownUnitError
 from scoring.model import Deadline, Kind, Op, Reading
 from scoring.parse.syntax import OPS, Amount, OpNode, Part, Phrase, Token, Words
 
-# What may follow a date for it to be a deadline: 前 / 以后 …, then what happens by then.
-_DEADLINE_WORDS = re.compile(
-    r"(?:(?P<before>前|以前|之前|内|之内|底|末|底前|末前)|(?P<after>后|以后|之后|起))?"
-    r"(?:完成|结束|截止|完工|办结|验收|上线|交付|到位|启动|开始|实施)?")
 _LABEL_TRIM = " :：\t"
 _WITHIN = re.compile(r"之?内")
+
+
+@cache
+def _deadline_words() -> re.Pattern:
+    """What may follow a date for it to be a deadline (grammar/words.toml): a side, then an event."""
+    words = tomllib.loads(resources.files("scoring.grammar").joinpath("words.toml").read_text(encoding="utf-8"))
+    deadline = words["deadline"]
+
+    def either(names: list[str]) -> str:
+        return "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+
+    return re.compile(rf"(?:(?P<before>{either(deadline['before'])})|(?P<after>{either(deadline['after'])}))?"
+                      rf"(?:{either(deadline['events'])})?")
 
 
 def built(text: str, cls: type[Reading], parts: tuple[Part, ...]) -> Reading:
@@ -201,7 +212,7 @@ class Builder:
             else:
                 suffix = item
         word = self.words(suffix)
-        deadline_word = _DEADLINE_WORDS.fullmatch(word or "")
+        deadline_word = _deadline_words().fullmatch(word or "")
         text = self.span(part.start, part.end)
         if deadline_word is None:
             if op is None:
