@@ -26,7 +26,8 @@ from typing import Iterable, TextIO
 from scoring.api import PERIODS, score
 from scoring.errors import ExpressionError, ScoringError
 from scoring import readers, writers
-from scoring.readers.declarations import import_files, template
+from scoring.readers.declarations import import_files
+from scoring.template import template
 from scoring.writers.files import write_text
 from scoring.model import Kind, Reading
 from scoring.parse import parse_actual, parse_target

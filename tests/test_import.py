@@ -10,7 +10,8 @@ from conftest import ROOT
 from scoring import InputError, Kind, parse_target, score
 from scoring.cli import main
 from scoring.readers import read
-from scoring.readers.declarations import import_files, import_text, template
+from scoring.readers.declarations import import_files, import_text
+from scoring.template import template
 
 SEEDS = Path(os.environ.get("SCORING_SEEDS", ROOT.parent / "shared" / "seeds"))
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents live beside the repository, "
@@ -203,3 +204,22 @@ def test_import_command_reports_errors_without_traceback(tmp_path, capsys):
     path.write_bytes(b"\xff\xfe\xfa not text")
     assert main(["import", str(path)]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_every_shipped_layout_names_a_shipped_ruleset_and_known_levels():
+    from scoring.readers.layouts import layouts
+    from scoring.rulesets import load_ruleset
+
+    found = layouts()
+    assert {layout.name for layout in found} == {"jiangsu-department-2025", "shanghai-2020", "shanghai-2026"}
+    for layout in found:
+        ruleset = load_ruleset(layout.ruleset)
+        assert layout.markers and all(ruleset.family_of(level1) for level1 in layout.levels), layout.name
+
+
+def test_a_layout_delta_merges_over_its_base_and_replaces_what_it_says():
+    from scoring.readers.layouts import load_layout
+
+    national, shanghai, older = (load_layout(n) for n in ("national", "shanghai-2026", "shanghai-2020"))
+    assert shanghai.levels == national.levels and shanghai.project_label == national.project_label
+    assert "成本指标" not in older.levels and older.ruleset == "shanghai-2020"

@@ -2,7 +2,7 @@
 
 The text is what comes out of a PDF or a web page: tab-separated cells, where merged cells leave the
 一级/二级指标 out of continuation rows, page breaks repeat a row or split a cell, rows shift a column,
-and names are wrapped with spaces. Four layout families are known (``LAYOUTS``). Rows are read by
+and names are wrapped with spaces. The layout families are data (vocabularies/layouts, layouts.py). Rows are read by
 what their cells mean, not where they stand: the last cells are the target values, the cell before
 them the 三级指标, and the first- and second-level names are recognised from each layout's
 vocabulary, so a shifted or missing level is put back where it belongs. Every repair is listed with
@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scoring.columns import Frames
 from scoring.errors import InputError
+from scoring.readers.layouts import Layout, layouts
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _WRAP_SPACE = re.compile(rf"(?<=[{_CJK}（）()、“”《》])\s+(?=[{_CJK}（）()、“”《》])")
@@ -27,47 +27,6 @@ _YEAR = re.compile(r"^\(?(20\d\d)年度\)?$")
 _DECLARED_BY = re.compile(r"申报单位名称[:：]\s*(\S+)")
 _TITLE = re.compile(r"绩效目标(申报)?表|^\(?20\d\d年度\)?$|^\(20\d\d年度\)")
 
-
-@dataclass(frozen=True)
-class Layout:
-    """One family of declaration tables: how to recognise it, its levels, and its rules."""
-
-    name: str
-    title: str
-    markers: tuple[str, ...]                       # all must appear in the text
-    project_label: str                             # the cell that starts a project
-    value_headers: tuple[str, ...]                 # header cells of the target column(s)
-    levels: dict[str, tuple[str, ...]]             # 一级指标 → its known 二级指标
-    ruleset: str
-    kind: str = "project"
-    work_columns: bool = False                     # 重点工作 / 对应项目 columns (部门整体)
-
-
-LAYOUTS = (
-    Layout("jiangsu-department-2025", "江苏省部门整体预算绩效目标申报表",
-           ("部门整体预算绩效目标申报表",), "单位名称", ("半年指标值", "全年指标值"),
-           {"决策": ("计划制定", "目标设定", "预算编制"),
-            "过程": ("预算执行", "预算管理", "资产管理", "项目管理", "人员管理", "机构建设"),
-            "履职": ("血液采集制备", "血液质量管理", "血液储存运输", "环保及消毒", "血站后勤保障",
-                   "物资物料采购", "业务培训、工作考察", "献血者服务", "无偿献血宣传招募", "输血科研"),
-            "效益": ("社会效益", "经济效益", "生态效益", "可持续发展"),
-            "满意度": ("服务对象满意度",)},
-           "jiangsu-department-2025", kind="department", work_columns=True),
-    Layout("shanghai-2020", "上海市财政项目支出绩效目标表（2020）",
-           ("财政项目支出绩效目标表", "一级目标"), "项目名称：", ("指标目标值",),
-           {"投入与管理": ("投入管理", "财务管理", "实施管理", "资产管理"),
-            "产出目标": ("数量", "质量", "时效", "成本"),
-            "效果目标": ("经济效益", "社会效益", "生态效益", "环境效益", "满意度", "可持续影响"),
-            "影响力目标": ("长效管理", "人力资源", "配套设施", "信息共享", "档案管理")},
-           "shanghai-2020"),
-    Layout("shanghai-2026", "上海市财政项目支出绩效目标申报表",
-           ("财政项目支出绩效目标申报表", "年度(/项目)指标值"), "项目名称", ("年度(/项目)指标值",),
-           {"成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
-            "产出指标": ("数量指标", "质量指标", "时效指标"),
-            "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
-            "满意度指标": ("服务对象满意度指标",)},
-           "national-2020"),
-)
 
 # Header labels (as written, without colons or spaces) → targets.json keys.
 _HEADER = {"项目名称": "name", "项目性质": "nature", "项目类别": "category", "主管部门": "department",
@@ -129,7 +88,8 @@ def read_text(path: Path) -> str:
 
 
 def detect(text: str, file: str) -> Layout:
-    for layout in LAYOUTS:
+    """The first layout whose markers all appear in ``text`` (vocabularies/layouts)."""
+    for layout in layouts():
         if all(marker in text.replace(" ", "") for marker in layout.markers):
             return layout
     raise InputError("不是已知的绩效目标申报表：没有找到「一级指标 … 指标值」表头 / not a declaration table", file)
@@ -459,20 +419,3 @@ def _amount(text: str) -> float | None:
         return float(cleaned)
     except ValueError:
         return None
-
-
-def template(inputs: Frames) -> dict:
-    """The actuals skeleton of what targets.json says: ids, names and targets for reference, empty
-    actuals."""
-    projects = []
-    for project in inputs.projects.itertuples():
-        rows = inputs.indicators[inputs.indicators["project"] == project.project]
-        projects.append({
-            "id": project.id, "name": project.name,
-            "budget": {"executed": None, "unit": project.budget_unit},
-            "indicators": [{"id": row.id if row.id is not None else str(row.position + 1),
-                            "level1": row.level1, "level2": row.level2, "name": row.name,
-                            "target": row.target, "actual": None, "reason": None, "score": None}
-                           for row in rows.itertuples()],
-        })
-    return {"projects": projects}
