@@ -2,20 +2,19 @@
 ``实际 92% < 目标 ≥95%：5.00 × 92 / 95 = 4.84 分``, which a person can check by hand.
 
 A sentence depends on the row's reading, status and share, and on three numbers that differ from row
-to row: its weight, score and computed score. ``explain`` writes one sentence. ``explanations``
-writes the sentence of each distinct rest once, as a template whose numbers are slots, and fills the
-slots for every row with array operations: a million rows share some tens of thousands of templates.
+to row: its weight, score and computed score. ``explain`` writes one sentence, readably; it is the
+definition. ``explanations`` gives every row's sentence through the templates of
+scoring/_columnar/templates.py (each distinct rest written once by ``explain``, its numbers filled in
+per row), which the tests hold to ``explain`` row by row.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
-import numpy as np
 import pandas as pd
 
-from scoring._columnar import distinct
+from scoring._columnar.templates import Sentences, templated
 from scoring.codes import Flag, Method, Status
 from scoring.model import Op
 from scoring.rulesets import Ruleset
@@ -98,120 +97,14 @@ def _numeric(row: dict, w: float) -> str:
             f"{computed:.2f} 分")
 
 
-@dataclass(frozen=True)
-class Sentences:
-    """Every row's sentence as pieces: the row's text is the concatenation of its text in each piece."""
-
-    pieces: tuple[distinct.Coded, ...]
-
-    def texts(self) -> list[str]:
-        if not self.pieces:
-            return []
-        return list(map("".join, zip(*(piece.texts().tolist() for piece in self.pieces))))
-
-
 def explanations(frame: pd.DataFrame, ruleset: Ruleset, escape=None, factorize=None) -> Sentences:
-    """The sentence of every row of a scored frame.
+    """The sentence of every row of a scored frame, as pieces (``.texts()`` joins them).
 
     ``escape`` (e.g. for JSON) is applied to the text around the numbers, once per template.
     ``factorize(column)`` gives a column's codes and distinct values, for a caller that shares them.
     """
     columns = [c for c in EXPLAINED if c in frame]
-    factorize = factorize or (lambda name: distinct.factorize(frame[name]))
     deciding = [c for c in columns if c not in SLOTS]
     if "outcome" in frame:        # the engine's code for what a row's target and actual alone decide
         deciding = ["outcome", *(c for c in deciding if c in ENGINE_REVISES)]
-    codes, first = _distinct_rows([factorize(c) for c in deciding], len(frame))
-    samples = {c: frame[c].to_numpy()[first].tolist() for c in columns}
-    literals, slots, by_hand = [], [], []
-    for t in range(len(first)):
-        template = _template({c: samples[c][t] for c in columns}, ruleset)
-        if template is None:          # the mark occurs in the row's own text: its rows are explained one by one
-            by_hand.append(t)
-            template = ([""], [])
-        literals.append(template[0])
-        slots.append(template[1])
-    width = max((len(s) for s in slots), default=0)
-    escaped = escape or (lambda text: text)
-    texts = np.empty((len(literals), width + 1), dtype=object)
-    texts[:] = ""
-    numbers: dict[tuple[str, str], int] = {}
-    slot_table = np.full((len(slots), width), -1, dtype=np.int64)      # -1: no number
-    for t, (pieces, used) in enumerate(zip(literals, slots)):
-        texts[t, :len(pieces)] = [escaped(piece) for piece in pieces]
-        for k, name_spec in enumerate(used):
-            slot_table[t, k] = numbers.setdefault(name_spec, len(numbers))
-    number_codes = np.empty((len(numbers) + 1, len(frame)), dtype=np.int64)
-    number_texts: list[str] = []
-    for (name, spec), k in numbers.items():
-        row_codes, table = _formatted(frame[name].to_numpy(dtype=float), spec)
-        number_codes[k] = row_codes + len(number_texts)
-        number_texts += table
-    number_codes[-1] = len(number_texts)          # no number
-    numbers_table = np.array([*number_texts, ""], dtype=object)
-    rows = np.arange(len(frame))
-    first_codes, first_texts = codes, texts[:, 0]
-    if by_hand:
-        first_codes, first_texts = codes.copy(), list(first_texts)
-        for row in np.flatnonzero(np.isin(codes, by_hand)):
-            values = {c: frame[c].to_numpy()[row:row + 1].tolist()[0] for c in columns}
-            first_codes[row] = len(first_texts)
-            first_texts.append(escaped(explain(values, ruleset)))
-        first_texts = np.array(first_texts, dtype=object)
-    pieces = [distinct.Coded(first_codes, first_texts)]
-    for k in range(width):
-        pieces += [distinct.Coded(number_codes[slot_table[codes, k], rows], numbers_table),
-                   distinct.Coded(codes, texts[:, k + 1])]
-    return Sentences(tuple(pieces))
-
-
-_MARK = "\x00\x01slot\x01\x00"
-
-
-class _Slot:
-    """A row's number left open in a template: formatting it records the format and leaves a mark."""
-
-    def __init__(self, name: str, used: list) -> None:
-        self.name, self.used = name, used
-
-    def __format__(self, spec: str) -> str:
-        self.used.append((self.name, spec))
-        return _MARK
-
-    def _misused(self, *_) -> None:
-        raise TypeError(f"explain() may only format {self.name!r}: a template leaves it open (SLOTS), "
-                        "so a sentence cannot depend on its value")
-
-    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __bool__ = __float__ = __int__ = _misused
-    __str__ = __repr__ = _misused
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _misused
-    __neg__ = __abs__ = __round__ = _misused
-    __hash__ = None
-
-
-def _template(values: dict, ruleset: Ruleset) -> tuple[list[str], list[tuple[str, str]]] | None:
-    """(the text around the numbers, which number goes in each gap and its format); None when the
-    row's own text holds the mark."""
-    used: list[tuple[str, str]] = []
-    text = explain({**values, **{name: _Slot(name, used) for name in SLOTS if name in values}}, ruleset)
-    literals = text.split(_MARK)
-    return (literals, used) if len(literals) == len(used) + 1 else None
-
-
-def _distinct_rows(factorized: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """A code per row for its combination of values (codes of -1, missing values, included), in order of
-    first appearance, and the first row of each combination."""
-    key, size = np.zeros(n, dtype=np.int64), 1
-    for codes, uniques in factorized:
-        if size * (len(uniques) + 1) >= 2 ** 62:          # renumber the combinations so far before they overflow
-            key, seen = pd.factorize(key)
-            size = len(seen)
-        key, size = key * (len(uniques) + 1) + codes + 1, size * (len(uniques) + 1)
-    key, _ = pd.factorize(key)
-    return key, np.flatnonzero(~pd.Series(key).duplicated().to_numpy())
-
-
-def _formatted(values: np.ndarray, spec: str) -> tuple[np.ndarray, list[str]]:
-    """Each value's code into the texts of the distinct values, formatted."""
-    codes, uniques = distinct.factorize(values, use_na_sentinel=False)
-    return codes, [format(u, spec) for u in uniques]
+    return templated(frame, columns, deciding, SLOTS, lambda row: explain(row, ruleset), escape, factorize)

@@ -1,0 +1,1 @@
+"""Private columnar machinery (gc pausing, factorizing, text pieces, templated texts); see README.md."""
