@@ -64,15 +64,15 @@ def _row_findings(row: dict, project: str) -> list[Finding]:
     if has_score and found > weight + TOLERANCE / 2:
         add("score_above_weight", f"得分 {found:.2f} 超过分值 {weight:.2f}", weight, found)
     if row["status"] == Status.NOT_SCORED:
-        reasons = "；".join(message.splitlines()[0] for _, message in row["issues"])
+        reasons = "；".join(issue.message.splitlines()[0] for issue in row["issues"])
         add("cannot_recompute", f"无法按规则重算：{reasons}", None, found if has_score else None)
     elif row["status"] == Status.SCORED and has_score and Flag.OVERRIDE in row["flags"]:
         if abs(found - row["computed_score"]) > TOLERANCE:
             add("score_mismatch", f"按规则应得 {row['computed_score']:.2f} 分，表中为 {found:.2f} 分："
                                   f"{row['explanation'].split('；采用评价人得分')[0]}", row["computed_score"], found)
-    for code, message in row["issues"]:
-        if code == IssueCode.SCORE_OUT_OF_BAND:
-            add(code, message, row["tier"], found)
+    for issue in row["issues"]:
+        if issue.code == IssueCode.SCORE_OUT_OF_BAND:
+            add(issue.code, issue.message, row["tier"], found)
     earned = found if has_score else row["score"]
     below = earned == earned and earned < weight - TOLERANCE / 2 and row["status"] == Status.SCORED
     if (below or Flag.OVER_ACHIEVEMENT in row["flags"]) and not (row["reason"] or "").strip():

@@ -8,6 +8,7 @@ frame's column compares equal to the plain codes (``status == "scored"``).
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class _Labelled(StrEnum):
@@ -85,3 +86,22 @@ INDICATOR_ISSUES = (IssueCode.MISSING_ACTUAL, IssueCode.MISSING_TARGET, IssueCod
 PROJECT_ISSUES = (IssueCode.UNKNOWN_LEVEL1, IssueCode.WEIGHTS_OVERSHOOT, IssueCode.WEIGHTS_TOTAL,
                   IssueCode.MISSING_BUDGET, IssueCode.NEGATIVE_BUDGET, IssueCode.MISSING_PROJECT_ACTUALS,
                   IssueCode.NOTHING_AT_STAKE)
+
+
+class Issue(NamedTuple):
+    """One issue of an indicator or a project: its code and Chinese message; for a target or an actual
+    that cannot be read, also the expression's error code (scoring.ErrorCode), the 1-based column it
+    names and the near spellings of an unknown unit."""
+
+    code: IssueCode
+    message: str
+    error_code: str | None = None
+    column: int | None = None
+    suggestions: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        """The JSON of the issue (docs/outputs.md): the expression's fields only where there is one."""
+        data = {"code": str(self.code), "message": self.message}
+        if self.error_code is not None:
+            data |= {"error_code": str(self.error_code), "column": self.column, "suggestions": list(self.suggestions)}
+        return data

@@ -42,7 +42,7 @@ def explain(row: dict, ruleset: Ruleset) -> str:
     if status == Status.NOT_APPLICABLE:
         return f"实际「{actual}」：不适用，不计分，项目得分按 100 分折算"
     if status == Status.NOT_SCORED or (row["share"] != row["share"]):
-        reasons = "；".join(message.splitlines()[0] for _, message in row["issues"]) or "无法评分"
+        reasons = "；".join(issue.message.splitlines()[0] for issue in row["issues"]) or "无法评分"
         return f"未评分：{reasons}"
     if method == Method.MISSING:
         return f"未填写实际完成值：0 分（分值 {w:.2f}）"

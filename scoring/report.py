@@ -19,8 +19,7 @@ from scoring._columnar.distinct import factorize, objects
 from scoring.codes import Status
 from scoring.explanations import Sentences, explanations
 from scoring.rulesets import Ruleset
-from scoring.scores import (BudgetScore, IndicatorScore, Issue, LevelScore, ProjectScore, budget_explanation,
-                            money, optional)
+from scoring.scores import BudgetScore, IndicatorScore, LevelScore, ProjectScore, budget_explanation, money, optional
 
 DATAFRAME_COLUMNS = ("project_id", "project_name", "indicator_id", "level1", "level2", "name", "target", "actual",
                      "weight", "score", "status", "method", "flags", "issues", "explanation")
@@ -64,7 +63,7 @@ class ScoreReport:
             "name": frame["name"], "target": frame["target"], "actual": frame["actual"],
             "weight": frame["weight"], "score": frame["score"].where(frame["status"] != Status.NOT_APPLICABLE),
             "status": frame["status"], "method": frame["method"], "flags": _per_distinct(frame["flags"], ",".join),
-            "issues": _per_distinct(frame["issues"], lambda issues: ",".join(code for code, _ in issues)),
+            "issues": _per_distinct(frame["issues"], _codes),
             "explanation": explained,
         }
         return {name: values[name] for name in DATAFRAME_COLUMNS}
@@ -75,7 +74,7 @@ class ScoreReport:
         return pd.DataFrame({"project_id": p["id"], "project_name": p["name"], "total": p["total"],
                              "grade": p["grade"], "budget_score": p["budget_score"],
                              "indicator_score": p["indicator_score"],
-                             "issues": _per_distinct(p["issues"], lambda issues: ",".join(code for code, _ in issues))})
+                             "issues": _per_distinct(p["issues"], _codes)})
 
     def levels(self, by: str = "level1") -> pd.DataFrame:
         """Weights and points added per project and 一级指标 (``by="level2"``: and 二级指标), in table
@@ -157,7 +156,7 @@ class ScoreReport:
                                    optional(budget["executed"]), budget["unit"], optional(budget["rate"]),
                                    money(budget["weight"]), money(budget["score"]), budget["explanation"]),
                 levels=tuple(levels.get(k, ())), indicators=tuple(indicators[bounds[k]:bounds[k + 1]]),
-                issues=tuple(Issue(code, message) for code, message in project["issues"])))
+                issues=tuple(project["issues"])))
         return tuple(out)
 
     def _indicator_scores(self) -> list[IndicatorScore]:
@@ -176,7 +175,7 @@ class ScoreReport:
                 score=row["score"] if status == Status.SCORED else (None if status == Status.NOT_APPLICABLE else 0.0),
                 computed_score=row["computed_score"], status=status, method=row["method"],
                 tier=row["tier"] if isinstance(row["tier"], str) else None, explanation=explanation,
-                flags=tuple(row["flags"]), issues=tuple(Issue(code, message) for code, message in row["issues"])))
+                flags=tuple(row["flags"]), issues=tuple(row["issues"])))
         return out
 
     def ruleset_json(self) -> dict:
@@ -195,6 +194,10 @@ def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _cents(values: np.ndarray) -> np.ndarray:
     return np.array([round(float(v), 2) for v in values.tolist()], dtype=float)
+
+
+def _codes(issues) -> str:
+    return ",".join(issue.code for issue in issues)
 
 
 def _per_distinct(column: pd.Series, text) -> np.ndarray:

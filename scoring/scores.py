@@ -10,16 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Issue:
-    """Why an indicator or a project needs a person's attention: a stable code and a Chinese message."""
-
-    code: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message}
+from scoring.codes import Issue
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ OUTPUTS = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
 
 def _documented(heading: str) -> dict[str, str]:
     """code → label, from the table under the line of docs/outputs.md that starts with ``heading``."""
-    block = re.search(rf"^{re.escape(heading)}.*?\n\n((?:\|.*\n)+)", OUTPUTS, re.M)
+    block = re.search(rf"^{re.escape(heading)}[^|]*?\n\n((?:\|.*\n)+)", OUTPUTS, re.M)
     assert block, f"docs/outputs.md has no table under {heading!r}"
     rows = re.findall(r"^\| `([a-z_0-9]+)` \| ([^|]+?) \|", block.group(1), re.M)
     return dict(rows)

@@ -51,13 +51,35 @@ def test_a_run_loads_no_ruleset_and_the_hint_comes_from_the_caller(monkeypatch):
     monkeypatch.setattr(scoring.rulesets, "available", refused)
     scored = engine.score(inputs.projects, inputs.indicators, ruleset, "year", {"决策": ("my-rules",)})
     (issues,) = scored.projects["issues"]
-    unknown = [message for code, message in issues if code == "unknown_level1"]
+    unknown = [issue.message for issue in issues if issue.code == "unknown_level1"]
     assert unknown and "my-rules" in unknown[0]
     bare = engine.score(inputs.projects, inputs.indicators, ruleset)
-    assert "认识它的规则集" not in dict(bare.projects["issues"][0])["unknown_level1"]
+    assert all("认识它的规则集" not in issue.message for issue in bare.projects["issues"][0])
 
 
 def test_the_cli_names_the_shipped_rulesets_that_know_an_unknown_level():
     issues = score(TARGETS, ACTUALS).to_json()["projects"][0]["issues"]
     (message,) = [i["message"] for i in issues if i["code"] == "unknown_level1"]
     assert "jiangsu-department-2025" in message
+
+
+@pytest.mark.parametrize("field, text, code, column, suggestions", [
+    ("target", "≥95.00(%", "unexpected_character", 7, []),
+    ("target", "≥5.00(公里每)", "unknown_unit", 7, ["公里", "平方公里"]),
+    ("actual", "9５%%", "unexpected_token", 4, []),
+])
+def test_a_text_that_cannot_be_read_is_an_issue_with_its_error_code_and_column(field, text, code, column,
+                                                                                suggestions):
+    indicator = {"id": "1", "level1": "产出指标", "name": "n", "target": "≥95.00(%)", "actual": "96%", field: text}
+    row = score({"id": "p", "name": "x", "indicators": [indicator]}).to_json()["projects"][0]["indicators"][0]
+    (issue,) = row["issues"]
+    assert issue["code"] == f"bad_{field}" and (issue["error_code"], issue["column"]) == (code, column)
+    assert f"第 {column} 列" in issue["message"] and "^" in issue["message"]       # the message stays
+    assert issue["suggestions"] == suggestions
+
+
+def test_other_issues_have_no_expression_fields():
+    indicator = {"id": "1", "level1": "产出指标", "name": "n", "target": "≥95.00(%)"}
+    (issue,) = score({"id": "p", "name": "x", "indicators": [indicator]}).to_json()["projects"][0]["indicators"][0][
+        "issues"]
+    assert issue == {"code": "missing_actual", "message": "未填写实际完成值 / no actual"}

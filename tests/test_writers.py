@@ -183,7 +183,7 @@ def test_generated_json_report_holds_each_row_and_subtotal_as_written_alone():
                 "tier": row["tier"] if isinstance(row["tier"], str) else None,
                 "explanation": explain({c: row[c] for c in columns}, report.ruleset),
                 "flags": list(row["flags"]),
-                "issues": [{"code": code, "message": message} for code, message in row["issues"]]}
+                "issues": [issue.as_dict() for issue in row["issues"]]}
     assert json.dumps(data["projects"][1]["budget"]["initial"]) == "-0.0"
 
 

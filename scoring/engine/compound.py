@@ -63,8 +63,8 @@ def apply(result: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, memo: Memo
     for o, members in grouped.items():
         merged = tuple(dict.fromkeys(f for k in members for f in part_flags[k]))
         flags[o] = merged + ((Flag.OVERRIDE,) if given[o] == given[o] else ())
-        issues[o] = issues[o] + tuple((code, f"{targets[k]}：{message}") for k in members
-                                      for code, message in part_issues[k])
+        issues[o] = issues[o] + tuple(issue._replace(message=f"{targets[k]}：{issue.message}") for k in members
+                                      for issue in part_issues[k])
         part_lists[o] = tuple((targets[k], actuals[k], share[k], status[k]) for k in members)
     result["status"] = pd.Series(statuses, index=result.index, dtype=object)
     result["share"] = shares

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from scoring import units
-from scoring.codes import Flag, IssueCode, Method, Status
+from scoring.codes import Flag, Issue, IssueCode, Method, Status
 from scoring._columnar.distinct import objects
 from scoring.engine.qualitative import says_none, tier_of
 from scoring.engine.readings import Memo, texts
@@ -78,7 +78,7 @@ def assign(rows: pd.DataFrame, ruleset: Ruleset, memo: Memo) -> pd.DataFrame:
     unknown = pd.isna(rows["family"].to_numpy(dtype=object))
     if unknown.any():
         columns["status"][unknown], columns["method"][unknown], row_method[unknown] = Status.NOT_SCORED, Method.NONE, -1
-        columns["issues"][unknown] = objects([((IssueCode.UNKNOWN_LEVEL1, f"规则集 {ruleset.name} 不认识一级指标「{name}」"),)
+        columns["issues"][unknown] = objects([(Issue(IssueCode.UNKNOWN_LEVEL1, f"规则集 {ruleset.name} 不认识一级指标「{name}」"),)
                                               for name in rows["level1"].to_numpy(dtype=object)[unknown]])
     evaluator = out["evaluator_score"].notna().to_numpy() & (columns["status"] == Status.SCORED) & np.isin(
         row_method, [k for k, name in enumerate(methods) if name not in (Method.QUALITATIVE, Method.COMPOUND)])
@@ -135,22 +135,22 @@ def _evaluate(target_text: str | None, actual_text: str | None, adverse: bool, r
               memo: Memo) -> Outcome:
     """Everything about a row that its target and actual decide (not its weight)."""
     if target_text is None:
-        return Outcome(Status.NOT_SCORED, issues=((IssueCode.MISSING_TARGET, "缺少指标值 / no target"),))
+        return Outcome(Status.NOT_SCORED, issues=(Issue(IssueCode.MISSING_TARGET, "缺少指标值 / no target"),))
     target = memo.target(target_text)
     if target.error is not None:
-        return Outcome(Status.NOT_SCORED, issues=((IssueCode.BAD_TARGET, f"指标值无法解读：{target.error}"),))
+        return Outcome(Status.NOT_SCORED, issues=(target.issue(IssueCode.BAD_TARGET, "指标值"),))
     t = target.reading
     if actual_text is not None and _not_applicable(actual_text, ruleset):
         return Outcome(Status.NOT_APPLICABLE, Method.NOT_APPLICABLE, unit=t.unit)
     if actual_text is None:
         return Outcome(method=Method.MISSING, unit=t.unit,
-                       issues=((IssueCode.MISSING_ACTUAL, "未填写实际完成值 / no actual"),))
+                       issues=(Issue(IssueCode.MISSING_ACTUAL, "未填写实际完成值 / no actual"),))
     if t.kind is Kind.COMPOUND:
         return Outcome(method=Method.COMPOUND)
     actual = memo.actual(actual_text)
     if actual.error is not None:
         return Outcome(Status.NOT_SCORED, unit=t.unit,
-                       issues=((IssueCode.BAD_ACTUAL, f"实际完成值无法解读：{actual.error}"),))
+                       issues=(actual.issue(IssueCode.BAD_ACTUAL, "实际完成值"),))
     r = _as_date(actual.reading) if t.kind is Kind.DATE else actual.reading
     flags = []
     if t.kind is Kind.QUANTITY and t.value == 0 and r.kind is Kind.QUALITATIVE and says_none(r.word, ruleset):
@@ -162,7 +162,7 @@ def _evaluate(target_text: str | None, actual_text: str | None, adverse: bool, r
         return Outcome(method=ruleset.method("date"), on_time=_on_time(r, t), unit=t.unit, flags=tuple(flags))
     if t.kind in _NUMERIC and r.kind is not Kind.QUALITATIVE:
         return Outcome(Status.NOT_SCORED, unit=t.unit,
-                       issues=((IssueCode.BAD_ACTUAL, "实际完成值应为数值 / the actual should be a number"),))
+                       issues=(Issue(IssueCode.BAD_ACTUAL, "实际完成值应为数值 / the actual should be a number"),))
     tier, by_prefix = tier_of(actual_text.strip(), t.word or t.reference or "", t.text, ruleset)
     flags = [*(() if t.kind in _WORDS else (Flag.QUALITATIVE_ACTUAL,)), *((Flag.TIER_BY_PREFIX,) if by_prefix else ())]
     return Outcome(method=Method.QUALITATIVE, tier=tier, unit=t.unit, flags=tuple(flags))
@@ -218,7 +218,7 @@ def _against(t: Reading, unit: str, adverse: bool, flags: tuple, ruleset: Rulese
     comparison = _comparison(unit, t.unit)
     if isinstance(comparison, str):
         mismatch = Outcome(Status.NOT_SCORED, unit=t.unit, flags=tuple(flags),
-                           issues=((IssueCode.UNIT_MISMATCH, comparison),))
+                           issues=(Issue(IssueCode.UNIT_MISMATCH, comparison),))
         return _Against(mismatch, None, None)
     flags += ((Flag.ASSUMED_UNIT,) if comparison.assumed_unit else ()) + (
         (Flag.CLASSIFIER_CHANGE,) if comparison.classifier_change else ())

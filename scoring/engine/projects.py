@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from scoring import numbers
-from scoring.codes import IssueCode, Status
+from scoring.codes import Issue, IssueCode, Status
 from scoring._columnar.distinct import objects
 from scoring.engine.points import half_up
 from scoring.rulesets import Ruleset
@@ -79,26 +79,26 @@ def _project_issues(out, rows, ruleset, weight_issues, budget_points, level1_own
     for issue in weight_issues:
         family = next((f.title for f in ruleset.families if f.key == issue["family"]), None)
         where = f"「{family}」" if family and ruleset.weights_by == "family" else ""
-        issues[issue["project"]].append((issue["code"], f"{where}{issue['message']}"))
+        issues[issue["project"]].append(Issue(issue["code"], f"{where}{issue['message']}"))
     unknown = rows.loc[rows["family"].isna(), ["project", "level1"]].drop_duplicates()
     for project, level1 in zip(unknown["project"], unknown["level1"]):
         knowing = level1_owners.get(level1, ())
         hint = f"；认识它的规则集：{'、'.join(knowing)}" if knowing else ""
-        issues[project].append((IssueCode.UNKNOWN_LEVEL1, f"规则集 {ruleset.name} 不认识一级指标「{level1}」{hint}"
+        issues[project].append(Issue(IssueCode.UNKNOWN_LEVEL1, f"规则集 {ruleset.name} 不认识一级指标「{level1}」{hint}"
                                                   " / unknown first-level name"))
     for project, at_stake in zip(out["project"], out["points_max"]):
         if at_stake <= 0:
-            issues[project].append((IssueCode.NOTHING_AT_STAKE, "所有分值都不适用，无法折算总分 / nothing left to score"))
+            issues[project].append(Issue(IssueCode.NOTHING_AT_STAKE, "所有分值都不适用，无法折算总分 / nothing left to score"))
     for project, executed in zip(out["project"], out["budget_executed"]):
         if executed < 0:
-            issues[project].append((IssueCode.NEGATIVE_BUDGET, f"全年执行数为负（{executed:,.2f}），按 0 计 / negative execution"))
+            issues[project].append(Issue(IssueCode.NEGATIVE_BUDGET, f"全年执行数为负（{executed:,.2f}），按 0 计 / negative execution"))
     for project, rate, has_actuals, total_weight in zip(out["project"], out["budget_rate"], out["has_actuals"],
                                                         out["indicator_weight"]):
         if math.isnan(rate):
-            issues[project].append((IssueCode.MISSING_BUDGET, "缺少全年执行数或预算数，预算执行率按 0 分计 / no budget execution"))
+            issues[project].append(Issue(IssueCode.MISSING_BUDGET, "缺少全年执行数或预算数，预算执行率按 0 分计 / no budget execution"))
         if not has_actuals:
-            issues[project].append((IssueCode.MISSING_PROJECT_ACTUALS, "实际完成值文件中没有这个项目 / no actuals for this project"))
+            issues[project].append(Issue(IssueCode.MISSING_PROJECT_ACTUALS, "实际完成值文件中没有这个项目 / no actuals for this project"))
         if abs(budget_points + total_weight - 100.0) > 0.005:
-            issues[project].append((IssueCode.WEIGHTS_TOTAL, f"分值合计 {budget_points + total_weight:.2f}，不是 100"
+            issues[project].append(Issue(IssueCode.WEIGHTS_TOTAL, f"分值合计 {budget_points + total_weight:.2f}，不是 100"
                                                      " / weights do not add up to 100"))
     return [tuple(issues[p]) for p in out["project"]]

@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from scoring.codes import Flag, IssueCode, Method, Status
+from scoring.codes import Flag, Issue, IssueCode, Method, Status
 from scoring.rulesets import Ruleset
 
 
@@ -83,7 +83,7 @@ def apply(out: pd.DataFrame, ruleset: Ruleset) -> None:
             tier = tiers[i] = next((t.name for t in ruleset.tiers if _in_band(ratio, t, top)), None)
         if tier not in bands:
             status[i], share[i] = Status.NOT_SCORED, 0.0
-            issues[i] += ((IssueCode.TIER_UNKNOWN, "无法判断达成档次，请填写「达成」「部分达成」或「未达成」，或给出得分"
+            issues[i] += (Issue(IssueCode.TIER_UNKNOWN, "无法判断达成档次，请填写「达成」「部分达成」或「未达成」，或给出得分"
                                                    " / tell the tier"),)
             continue
         band = bands[tier]
@@ -93,7 +93,7 @@ def apply(out: pd.DataFrame, ruleset: Ruleset) -> None:
                 share[i] = float(ratio)
                 flags[i] += (Flag.EVALUATOR_SCORE,)
             else:
-                issues[i] += ((IssueCode.SCORE_OUT_OF_BAND, f"评价人得分 {given:g} 不在「{tier}」档次区间"
+                issues[i] += (Issue(IssueCode.SCORE_OUT_OF_BAND, f"评价人得分 {given:g} 不在「{tier}」档次区间"
                                                             f" {float(band.low) * 100:g}%–{float(band.high) * 100:g}% 内"
                                                             " / outside the band"),)
     out["share"] = share

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from scoring.codes import Issue, IssueCode
 from scoring.errors import ErrorCode, ExpressionError
 from scoring.model import Reading
 from scoring.parse import parse_actual, parse_target
@@ -22,6 +23,11 @@ class Read:
     error: str | None = None
     code: ErrorCode | None = None
     column: int | None = None
+    suggestions: tuple[str, ...] = ()
+
+    def issue(self, code: IssueCode, what: str) -> Issue:
+        """The issue of a row whose text has no reading: ``what`` names the text (指标值, 实际完成值)."""
+        return Issue(code, f"{what}无法解读：{self.error}", self.code, self.column, self.suggestions)
 
 
 class Memo:
@@ -44,7 +50,7 @@ class Memo:
         try:
             read = Read(reader(text))
         except ExpressionError as error:
-            read = Read(None, str(error), error.code, error.column)
+            read = Read(None, str(error), error.code, error.column, getattr(error, "suggestions", ()))
         memo[text] = read
         return read
 

@@ -105,7 +105,7 @@ def _list(flags) -> str:
 
 
 def _issues(issues) -> str:
-    return _json(None if issues is None else [{"code": code, "message": message} for code, message in issues])
+    return _json(None if issues is None else [issue.as_dict() for issue in issues])
 
 
 def _money(value) -> str:
