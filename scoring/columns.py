@@ -12,7 +12,9 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 LEVELS = ("document", "project", "budget", "indicator")
@@ -27,6 +29,16 @@ PROJECT_FRAME = {"project": "int64", "id": "object", "name": "object", "kind": "
                  "budget_unit": "object", "has_actuals": "bool"}
 INDICATOR_COLUMNS = list(INDICATOR_FRAME)
 PROJECT_COLUMNS = list(PROJECT_FRAME)
+# The engine's scored frames: its input's columns and what the stages add (``parts``: compound targets'
+# parts, only when there are some).
+SCORED_FRAME = {**INDICATOR_FRAME, "family": "object", "outcome": "int64", "a": "float64", "b": "float64",
+                "low": "float64", "high": "float64", "strict": "bool", "on_time": "bool", "status": "object",
+                "method": "object", "op": "object", "tier": "object", "unit": "object", "flags": "object",
+                "issues": "object", "share": "float64", "computed_score": "float64", "score": "float64"}
+SCORED_PROJECT_FRAME = {**PROJECT_FRAME, "budget_denominator": "float64", "budget_rate": "float64",
+                        "budget_weight": "float64", "budget_score": "float64", "indicator_score": "float64",
+                        "indicator_weight": "float64", "na_weight": "float64", "points": "float64",
+                        "points_max": "float64", "total": "float64", "grade": "object", "issues": "object"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,19 @@ class Frames:
     projects: pd.DataFrame
     indicators: pd.DataFrame
     ruleset: str | None
+
+
+def frame(values: Mapping, spec: Mapping[str, str]) -> pd.DataFrame:
+    """A frame of the columns of ``spec`` in its order, each of its declared dtype. Text stays Python
+    objects with None for missing (not a string dtype with NaN); a scalar fills its column."""
+    n = next((len(v) for v in values.values() if v is not None and not np.isscalar(v)), 0)
+    data = {}
+    for name, dtype in spec.items():
+        value = values[name]
+        if value is None or np.isscalar(value):
+            value = np.full(n, value, dtype=object)
+        data[name] = pd.Series(value, dtype=dtype)
+    return pd.DataFrame(data)
 
 
 @dataclass(frozen=True)

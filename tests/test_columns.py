@@ -105,3 +105,33 @@ def test_json_accepts_every_alias_of_every_key(level, key, name):
 def test_a_misspelt_key_is_refused_with_the_nearest_name():
     with pytest.raises(InputError, match="是否指「实际完成值」"):
         read({"id": "p", "name": "x", "indicators": [{"level1": "产出指标", "name": "n", "实际完成直": "1"}]})
+
+
+def _dtypes(frame) -> dict[str, str]:
+    return {name: str(dtype) for name, dtype in frame.dtypes.items()}
+
+
+@pytest.mark.parametrize("form", ["json", "csv", "frame"])
+def test_every_reader_gives_the_declared_frames_and_the_engine_the_declared_scored_frames(form, tmp_path):
+    import pandas as pd
+
+    from scoring import engine, load_ruleset
+
+    row = {"project_id": "P", "project_name": "项目", "level1": "产出指标", "name": "完成率",
+           "target": "≥95%|使用率 100%误差率 ≤1%", "actual": "96%", "budget_initial": 10, "budget_executed": 9}
+    rows = [dict(row, target=target, indicator_id=str(k)) for k, target in enumerate(row["target"].split("|"))]
+    if form == "json":
+        source = {"id": "P", "name": "项目", "budget": {"initial": 10, "executed": 9}, "indicators": [
+            {"id": r["indicator_id"], "level1": r["level1"], "name": r["name"], "target": r["target"],
+             "actual": r["actual"]} for r in rows]}
+    elif form == "csv":
+        source = tmp_path / "rows.csv"
+        pd.DataFrame(rows).to_csv(source, index=False)
+    else:
+        source = pd.DataFrame(rows)
+    frames = read(source)
+    assert _dtypes(frames.indicators) == columns.INDICATOR_FRAME
+    assert _dtypes(frames.projects) == columns.PROJECT_FRAME
+    scored = engine.score(frames.projects, frames.indicators, load_ruleset())
+    assert _dtypes(scored.indicators) == {**columns.SCORED_FRAME, "parts": "object"}   # a compound target
+    assert _dtypes(scored.projects) == columns.SCORED_PROJECT_FRAME

@@ -17,7 +17,7 @@ import pandas as pd
 from scoring._columnar.bulk import bulk
 from scoring._columnar.distinct import factorize, objects
 from scoring.errors import InputError
-from scoring.columns import INDICATOR_COLUMNS, PROJECT_COLUMNS, Frames, column_of, label
+from scoring.columns import INDICATOR_FRAME, PROJECT_FRAME, Frames, column_of, frame, label
 
 _TEXT = ("project_id", "project_name", "indicator_id", "level1", "level2", "name", "target", "half_year_target",
          "actual", "reason", "budget_unit")
@@ -101,12 +101,12 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
     indicator_id = column["indicator_id"].copy()
     unnumbered = pd.isna(indicator_id)
     indicator_id[unnumbered] = [str(p + 1) for p in position[unnumbered].tolist()]
-    indicators = _object_frame({
+    indicators = frame({
         "project": codes, "position": position, "id": indicator_id,
         "level1": column["level1"], "level2": objects([v or "" for v in column["level2"]]), "name": column["name"],
         "target": column["target"], "half_year_target": column["half_year_target"], "weight": column["weight"],
         "actual": column["actual"], "reason": column["reason"], "evaluator_score": column["score"],
-    }, INDICATOR_COLUMNS)
+    }, INDICATOR_FRAME)
     if (np.diff(codes) < 0).any():                # a project's rows are apart: bring them together
         indicators = indicators.iloc[np.argsort(codes, kind="stable")].reset_index(drop=True)
     for key in ("level1", "name"):
@@ -115,25 +115,14 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
             raise InputError(f"第 {row + 1} 个指标缺少 {key}（{label(key)}） / missing", file)
     first = np.unique(codes, return_index=True)[1]
     has_actuals = pd.Series(~pd.isna(column["actual"])).groupby(codes).any().to_numpy()
-    projects = _object_frame({
+    projects = frame({
         "project": np.arange(len(ids)), "id": objects(list(ids)), "name": column["project_name"][first],
         "kind": None, "year": None, "unit": None, "department": None,
         "budget_initial": column["budget_initial"][first], "budget_adjusted": column["budget_adjusted"][first],
         "budget_executed": column["budget_executed"][first], "budget_half_year": column["budget_half_year"][first],
         "budget_unit": objects([u or "元" for u in column["budget_unit"][first]]), "has_actuals": has_actuals,
-    }, PROJECT_COLUMNS)
+    }, PROJECT_FRAME)
     return Frames(projects, indicators, None)
-
-
-def _object_frame(columns: dict, order: list[str]) -> pd.DataFrame:
-    """Text stays Python objects with None for missing; numbers, flags and positions keep their types."""
-    n = len(next(iter(columns.values())))
-    data = {}
-    for name in order:
-        value = columns[name]
-        array = np.asarray(value) if not np.isscalar(value) and value is not None else np.full(n, value, dtype=object)
-        data[name] = pd.Series(array, dtype=array.dtype if array.dtype != object else object)
-    return pd.DataFrame(data)
 
 
 def _text_column(series: pd.Series, key: str, file: str) -> np.ndarray:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from scoring._columnar.bulk import bulk
-from scoring.columns import PROJECT_COLUMNS, Frames
+from scoring.columns import INDICATOR_FRAME, PROJECT_COLUMNS, PROJECT_FRAME, Frames, frame
 from scoring.errors import InputError
 from scoring.readers.actuals import match_actuals
 from scoring.readers.jsonvalues import (BUDGET, PROJECT, Given, Items, canonical, item_columns, json_path,
@@ -90,11 +90,10 @@ def read_inputs(targets: tuple[Any, str], actuals: tuple[Any, str] | None) -> Fr
         items.checked(partial(_target_columns, items))          # an earlier project's indicator first
         raise
     columns = items.checked(partial(_target_columns, items))
-    project_frame = _frame(projects, PROJECT_COLUMNS, ("year",))
+    project_frame = frame({c: [p[c] for p in projects] for c in PROJECT_COLUMNS}, PROJECT_FRAME)
     project_frame["has_actuals"] = np.bincount(items.owner[np.not_equal(columns["actual"], None)],
                                                minlength=len(projects)) > 0
-    indicator_frame = _columns_frame({"project": items.owner, "position": items.position, **columns},
-                                     ("project", "position"))
+    indicator_frame = frame({"project": items.owner, "position": items.position, **columns}, INDICATOR_FRAME)
     if actuals is not None:
         match_actuals(actuals, project_frame, indicator_frame)
     return Frames(project_frame, indicator_frame, ruleset)
@@ -121,33 +120,6 @@ def _no_duplicate_ids(ids: list, owner: np.ndarray, file: str, where) -> None:
         first = int(np.flatnonzero(keys == keys[k])[0])
         raise InputError(f"指标 id「{ids[k]}」重复，另见 {json_path(where(first))} / duplicate id", file,
                          json_path(where(k, "id")))
-
-
-def _columns_frame(columns: dict[str, list], integers: tuple[str, ...]) -> pd.DataFrame:
-    """A frame from lists of values; text stays Python objects with None for missing."""
-    data = {}
-    for name, values in columns.items():
-        if name in integers:
-            data[name] = pd.Series(values, dtype="int64")
-        elif name in ("weight", "evaluator_score"):
-            data[name] = pd.Series(values, dtype=float)
-        else:
-            data[name] = pd.Series(values, dtype=object)
-    return pd.DataFrame(data)
-
-
-def _frame(records: list[dict], columns: list[str], integers: tuple[str, ...]) -> pd.DataFrame:
-    """Text columns stay Python objects with None for missing (not a string dtype with NaN)."""
-    frame = pd.DataFrame(records, columns=columns, dtype=object)
-    for column in columns:
-        values = frame[column]
-        if column in integers and column != "year":
-            frame[column] = values.astype("int64")
-        elif column.startswith("budget_") and column != "budget_unit" or column in ("weight", "evaluator_score"):
-            frame[column] = values.astype(float)
-        elif column == "has_actuals":
-            frame[column] = values.astype(bool)
-    return frame
 
 
 def _budget(raw: Any, file: str, path: str) -> dict:
