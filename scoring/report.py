@@ -97,12 +97,12 @@ class ScoreReport:
         first, first_rows = _groups(key)
         second, second_rows = _groups(key * (len(level2_names) + 1) + level2 + 1)
         weight, points = rows["weight"].to_numpy(dtype=float), rows["score"].to_numpy(dtype=float)
-        one = pd.DataFrame({"project": project[first_rows], "level1": rows["level1"].to_numpy(dtype=object)[first_rows],
+        one = pd.DataFrame({"project": project[first_rows], "level1": _texts(rows["level1"], first_rows),
                             "weight": _cents(np.bincount(first, weight, len(first_rows))),
                             "score": _cents(np.bincount(first, points, len(first_rows)))})
         two = pd.DataFrame({"project": project[second_rows], "parent": first[second_rows],
-                            "level1": rows["level1"].to_numpy(dtype=object)[second_rows],
-                            "level2": rows["level2"].to_numpy(dtype=object)[second_rows],
+                            "level1": _texts(rows["level1"], second_rows),
+                            "level2": _texts(rows["level2"], second_rows),
                             "weight": _cents(np.bincount(second, weight, len(second_rows))),
                             "score": _cents(np.bincount(second, points, len(second_rows)))})
         return one, two
@@ -116,7 +116,8 @@ class ScoreReport:
                                                    "budget_weight", "budget_score")))]
         return pd.DataFrame({"project_id": p["id"], "initial": p["budget_initial"], "adjusted": p["budget_adjusted"],
                              "executed": p["budget_executed"], "unit": p["budget_unit"], "rate": p["budget_rate"],
-                             "weight": p["budget_weight"], "score": p["budget_score"], "explanation": explained})
+                             "weight": p["budget_weight"], "score": p["budget_score"],
+                             "explanation": pd.Series(explained, index=p.index, dtype=object)})
 
     @property
     def has_issues(self) -> bool:
@@ -184,6 +185,11 @@ class ScoreReport:
     def to_json(self) -> dict:
         """The JSON contract of ``score --format json`` (docs/outputs.md), as Python data."""
         return {"ruleset": self.ruleset_json(), "projects": [p.as_dict() for p in self.project_scores()]}
+
+
+def _texts(column: pd.Series, rows: np.ndarray) -> pd.Series:
+    """The texts of ``rows``, kept as the scored frame's objects (not copied into a string array)."""
+    return pd.Series(column.to_numpy(dtype=object)[rows], dtype=object)
 
 
 def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
