@@ -57,6 +57,7 @@ class Flag(_Labelled):
     EVALUATOR_SCORE = "evaluator_score", "采用评价人在档次区间内的得分"
     QUALITATIVE_ACTUAL = "qualitative_actual", "数值指标以文字填报，按档次评分"
     TIER_BY_PREFIX = "tier_by_prefix", "仅凭开头的字（基本…、未…）判断档次"
+    PERCENT_ACTUAL = "percent_actual", "文字指标以百分比填报，按 ≥100% 计"
 
 
 class IssueCode(_Labelled):

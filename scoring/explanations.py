@@ -81,7 +81,8 @@ def _numeric(row: dict, w: float) -> str:
         if low <= b <= high:
             return f"{got} 在 {goal} 内：满分 {w:.2f} 分"
         if b < low:
-            return f"{got} 低于 {goal}：{w:.2f} × {_num(b)} / {_num(low)} = {computed:.2f} 分"
+            ratio = f"{_num(low)} / {_num(b)}" if low < 0 else f"{_num(b)} / {_num(low)}"
+            return f"{got} 低于 {goal}：{w:.2f} × {ratio} = {computed:.2f} 分"
         return f"{got} 高于 {goal}：{w:.2f} × {_num(high)} / {_num(b)} = {computed:.2f} 分"
     if row["share"] >= 1:
         return f"{got} 达到 {goal}：满分 {w:.2f} 分"

@@ -63,12 +63,13 @@ def exact_or_more(x: Measures) -> np.ndarray:
 
 
 def within_range(x: Measures) -> np.ndarray:
-    """Range [L, H]: inside gives w; below gives w × B / L; above gives w × H / B.
+    """Range [L, H]: inside gives w; below gives w × B / L (L < 0: w × L / B); above gives w × H / B.
 
-    Example: w = 5, [80 %, 90 %], B = 72 % → 5 × 72 / 80 = 4.50; B = 95 % → 5 × 90 / 95 = 4.74.
+    Example: w = 5, [80 %, 90 %], B = 72 % → 5 × 72 / 80 = 4.50; B = 95 % → 5 × 90 / 95 = 4.74;
+    ±10 % is [−10 %, 10 %], so B = −12.5 % → 5 × −10 / −12.5 = 4.00, as B = 12.5 % gives.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
-        below = np.where(x.low > 0, x.b / x.low, 0.0)
+        below = np.where(x.low > 0, x.b / x.low, np.where(x.low < 0, x.low / x.b, 0.0))
         above = np.where(x.b > 0, x.high / x.b, 0.0)
         return np.where(x.b < x.low, below, np.where(x.b > x.high, above, 1.0))
 

@@ -36,7 +36,7 @@ _SCHEMA: dict = {
     "families": {"*": {"title": _TEXT, "weight": _NUMBER, "level1": _TEXTS}},
     "methods": {">=": _METHOD, ">": _METHOD, "<=": _METHOD, "<": _METHOD, "=": _METHOD,
                 "range": _METHOD, "date": _METHOD},
-    "no_comparator": {"assumed": _OP, "adverse": _OP, "adverse_words": _TEXTS},
+    "no_comparator": {"assumed": _OP, "adverse": _OP, "adverse_words": _TEXTS, "adverse_rates": _TEXTS},
     "nothing_happened": {"words": _TEXTS},
     "over_achievement": {"ratio": _NUMBER, "deduction": _NUMBER},
     "negative_actual": {"floor": _NUMBER},
@@ -93,6 +93,7 @@ class Ruleset:
     assumed_op: Op
     adverse_op: Op
     adverse_words: tuple[str, ...]
+    adverse_rates: tuple[str, ...]            # 受害率, 发生率 …: rates of which less is better
     nothing_words: tuple[str, ...]            # 无, 未发生 …: words that report that nothing happened
     over_ratio: Decimal
     over_deduction: Decimal
@@ -282,6 +283,7 @@ def _build(data: dict, source: str) -> Ruleset:
         methods=tuple(sorted((key, Method(name)) for key, name in data["methods"].items())),
         assumed_op=Op(no_comparator["assumed"]), adverse_op=Op(no_comparator["adverse"]),
         adverse_words=tuple(no_comparator.get("adverse_words", ())),
+        adverse_rates=tuple(no_comparator.get("adverse_rates", ())),
         nothing_words=tuple(data["nothing_happened"]["words"]),
         over_ratio=d(str(data["over_achievement"]["ratio"])),
         over_deduction=d(str(data["over_achievement"].get("deduction", 0))),

@@ -179,7 +179,7 @@ def with_multiplier(unit: str, other: str) -> str:
     ``<50万`` in a row of money means 50万元. Any other unit is returned unchanged.
     """
     ureg = registry()
-    if unit not in ureg._prefixes or lookup(other) is None or "/" in other or "*" in other:
+    if not unit or unit not in ureg._prefixes or lookup(other) is None or "/" in other or "*" in other:
         return unit
     readings = ureg.parse_unit_name(_pint_expression(other))
     if not readings:

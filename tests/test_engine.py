@@ -83,3 +83,52 @@ def test_other_issues_have_no_expression_fields():
     (issue,) = score({"id": "p", "name": "x", "indicators": [indicator]}).to_json()["projects"][0]["indicators"][0][
         "issues"]
     assert issue == {"code": "missing_actual", "message": "未填写实际完成值 / no actual"}
+
+
+@pytest.mark.parametrize("actual, target, tier, by_prefix", [
+    ("全天候", "全天候可用", "达成", False),             # a shortened form of the target's words
+    ("可用", "全天候可用", "达成", False),
+    ("优", "优良中低差", "达成", False),                 # a grade of a scale target
+    ("中", "优良中低差", "部分达成", False),
+    ("差", "优良中低差", "未达成", False),
+    ("实际在规定时间内完成", "11月底前", "达成", False),
+    ("未在规定时间内完成", "11月底前", "未达成", True),   # a phrase of a higher tier after 未… is 未…'s
+    ("基本按时完成", "按时完成", "部分达成", True),
+    ("基本完成", "按时完成", "部分达成", False),
+    ("未", "全天候可用", "未达成", True),                # one character is not a shortened form
+    ("天", "全天候可用", None, False),
+])
+def test_tier_of_reads_the_words_evaluators_write(actual, target, tier, by_prefix):
+    from scoring.engine.qualitative import tier_of
+
+    assert tier_of(actual, target, target, load_ruleset("national-2020")) == (tier, by_prefix)
+
+
+@pytest.mark.parametrize("actual, counted", [
+    ("无上访", True), ("未发生上访", True), ("尚未发生", True), ("无", True),
+    ("没有完成", False),       # the words after 没有 tell a tier
+    ("无法统计", False),       # 无法 is a negation, not 无
+    ("上访", False),
+])
+def test_nothing_happened_before_the_thing_counted(actual, counted):
+    from scoring.engine.qualitative import says_none
+
+    assert says_none(actual, load_ruleset("national-2020"), counted=True) is counted
+
+
+@pytest.mark.parametrize("target, actual, points, flags", [
+    ("小于5次", "无上访", 10.0, ["qualitative_actual", "assumed_unit"]),   # none happened, against a cap
+    ("≥5次", "无上访", 0.0, ["qualitative_actual"]),                      # not against a floor
+    ("0.9%", "0%", 10.0, ["assumed_op"]),                                 # an adverse rate: ≤ assumed
+    ("95%", "0%", 0.0, ["assumed_op"]),                                   # a rate of which more is better
+    ("=6万元", "6", 10.0, ["assumed_unit"]),                               # a bare actual in the target's 万元
+    ("按时限完成", "90%", 9.0, ["percent_actual"]),
+    ("±10%", "12.5%", 8.0, []),
+    ("±10%", "-12.5%", 8.0, []),
+])
+def test_provincial_forms_score_as_evaluators_score_them(target, actual, points, flags):
+    name = "森林火灾受害率" if target == "0.9%" else "群众上访" if "次" in target else "完成情况"
+    data = {"id": "p", "name": "x", "indicators": [
+        {"id": "1", "level1": "产出指标", "name": name, "target": target, "weight": 10, "actual": actual}]}
+    row = score(data).to_json()["projects"][0]["indicators"][0]
+    assert (row["score"], row["flags"]) == (points, flags)

@@ -102,9 +102,9 @@ def test_the_words_that_say_nothing_happened_are_the_rulesets(tmp_path):
     from scoring import score
 
     data = {"id": "p", "name": "x", "indicators": [
-        {"id": "1", "level1": "产出指标", "name": "安全事故", "target": "=0(次)", "actual": "未曾发生"}]}
+        {"id": "1", "level1": "产出指标", "name": "安全事故", "target": "=0(次)", "actual": "未见发生"}]}
     assert score(data).to_json()["projects"][0]["indicators"][0]["score"] == 0.0      # 未… read as a tier
     path = write(tmp_path, 'schema = 1\nname = "mine"\nbase = "national-2020"\n'
-                           '[nothing_happened]\nwords = ["未曾发生", "无"]\n')
+                           '[nothing_happened]\nwords = ["未见发生", "无"]\n')
     row = score(data, ruleset=path).to_json()["projects"][0]["indicators"][0]
     assert (row["status"], row["score"], row["flags"][0]) == ("scored", row["weight"], "qualitative_actual")

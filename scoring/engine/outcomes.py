@@ -11,7 +11,7 @@ import math
 import re
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -26,7 +26,7 @@ from scoring.engine.readings import Memo, texts
 from scoring.errors import UnitMismatchError
 from scoring.methods import METHODS, Measures
 from scoring.model import Kind, Op, Reading
-from scoring.parse import parse_actual
+from scoring.parse import parse_actual, parse_target
 from scoring.rulesets import Ruleset
 
 _NUMERIC = (Kind.QUANTITY, Kind.RANGE)
@@ -153,9 +153,12 @@ def _evaluate(target_text: str | None, actual_text: str | None, adverse: bool, r
                        issues=(actual.issue(IssueCode.BAD_ACTUAL, "实际完成值"),))
     r = _as_date(actual.reading) if t.kind is Kind.DATE else actual.reading
     flags = []
-    if t.kind is Kind.QUANTITY and t.value == 0 and r.kind is Kind.QUALITATIVE and says_none(r.word, ruleset):
-        r = parse_actual("0")                     # 无, 未发生, 没有发生事故: a count of zero
+    if t.kind is Kind.QUANTITY and r.kind is Kind.QUALITATIVE and (t.value == 0 or t.op in (Op.LE, Op.LT)) \
+            and says_none(r.word, ruleset, counted=True):
+        r = parse_actual("0")                     # 无, 未发生, 无上访 against a zero or a cap: a count of zero
         flags.append(Flag.QUALITATIVE_ACTUAL)
+    if t.kind is Kind.QUALITATIVE and r.kind is Kind.QUANTITY and r.unit == "%":
+        return _valued(_against(_complete(), r.unit, False, (Flag.PERCENT_ACTUAL,), ruleset), r.value)
     if t.kind in _NUMERIC and r.kind is Kind.QUANTITY:
         return _valued(_against(t, r.unit, adverse, tuple(flags), ruleset), r.value)
     if t.kind is Kind.DATE and r.kind is Kind.DATE:
@@ -168,6 +171,12 @@ def _evaluate(target_text: str | None, actual_text: str | None, adverse: bool, r
     return Outcome(method=Method.QUALITATIVE, tier=tier, unit=t.unit, flags=tuple(flags))
 
 
+@cache
+def _complete() -> Reading:
+    """What a qualitative target asks of an actual written as a percentage (按时限完成 against 100%)."""
+    return parse_target("≥100%")
+
+
 def _as_date(reading: Reading) -> Reading:
     """``8月`` reported against a deadline is the month, not eight months."""
     if reading.kind is Kind.QUANTITY and reading.unit == "月" and reading.value == reading.value.to_integral_value() \
@@ -177,23 +186,25 @@ def _as_date(reading: Reading) -> Reading:
 
 
 def _adverse(rows: pd.DataFrame, target_codes: np.ndarray, readings: list, ruleset: Ruleset) -> np.ndarray:
-    """Rows whose name or target label names an adverse event (事故, 差错, 投诉 …), among the rows whose
-    target is a bare zero (``做到0投诉``, ``事故及差错 0``): the comparator assumed for those is all the
-    flag decides. ``readings``: each distinct target's reading (None: none), coded by ``target_codes``."""
+    """Rows whose target has no comparator and whose name or target label says that less is better:
+    a bare zero naming an adverse event (``做到0投诉``, ``事故及差错 0``: adverse_words), or any bare
+    target naming an adverse rate (``森林火灾受害率 0.9%``: adverse_rates). The comparator assumed for
+    those is all the flag decides. ``readings``: each distinct target's reading (None: none), coded by
+    ``target_codes``."""
     adverse = np.zeros(len(rows), dtype=np.int64)
-    if not ruleset.adverse_words:
-        return adverse
-    pattern = re.compile("|".join(map(re.escape, ruleset.adverse_words)))
-    bare_zero = np.array([r is not None and r.kind is Kind.QUANTITY and r.op is None and r.value == 0
-                          for r in readings], dtype=bool)[target_codes]
-    if not bare_zero.any():
-        return adverse
-    labelled = np.array([r is not None and bool(pattern.search("".join(filter(None, (r.label, r.note)))))
-                         for r in readings], dtype=bool)
-    names = rows["name"].to_numpy(dtype=object)[bare_zero]
-    name_codes, distinct_names = pd.factorize(names)
-    named = np.array([isinstance(v, str) and bool(pattern.search(v)) for v in distinct_names] + [False], dtype=bool)
-    adverse[bare_zero] = labelled[target_codes[bare_zero]] | named[name_codes]
+    bare = [r is not None and r.kind is Kind.QUANTITY and r.op is None for r in readings]
+    zero = [b and r.value == 0 for b, r in zip(bare, readings)]
+    for words, among in ((ruleset.adverse_words, zero), (ruleset.adverse_rates, bare)):
+        chosen = np.array(among, dtype=bool)[target_codes] & (adverse == 0)
+        if not words or not chosen.any():
+            continue
+        pattern = re.compile("|".join(map(re.escape, words)))
+        labelled = np.array([r is not None and bool(pattern.search("".join(filter(None, (r.label, r.note)))))
+                             for r in readings], dtype=bool)
+        names = rows["name"].to_numpy(dtype=object)[chosen]
+        name_codes, distinct_names = pd.factorize(names)
+        named = np.array([isinstance(v, str) and bool(pattern.search(v)) for v in distinct_names] + [False], dtype=bool)
+        adverse[chosen] = labelled[target_codes[chosen]] | named[name_codes]
     return adverse
 
 
@@ -213,7 +224,7 @@ def _against(t: Reading, unit: str, adverse: bool, flags: tuple, ruleset: Rulese
     flags = list(flags)
     op = t.op
     if t.kind is Kind.QUANTITY and op is None:
-        op = ruleset.adverse_op if (t.value == 0 and adverse) else ruleset.assumed_op
+        op = ruleset.adverse_op if adverse else ruleset.assumed_op
         flags.append(Flag.ASSUMED_OP)
     comparison = _comparison(unit, t.unit)
     if isinstance(comparison, str):

@@ -15,18 +15,35 @@ from scoring.codes import Flag, Issue, IssueCode, Method, Status
 from scoring.rulesets import Ruleset
 
 
-def says_none(word: str | None, ruleset: Ruleset, adverse: bool = False) -> bool:
+def says_none(word: str | None, ruleset: Ruleset, adverse: bool = False, counted: bool = False) -> bool:
     """无, 零, 未发生, 没有发生安全事故: words that report that nothing happened (the ruleset's
     ``nothing_happened``), alone or before an adverse event; with ``adverse``, before an adverse event
-    the ruleset names."""
-    return bool(word) and _nothing_happened(ruleset, adverse).fullmatch(word) is not None
+    the ruleset names; with ``counted``, also before the thing a target counts (无上访), unless those
+    words tell a tier themselves (没有完成) or the text opens with a longer negation (无法统计)."""
+    if not word:
+        return False
+    if _nothing_happened(ruleset, adverse).fullmatch(word) is not None:
+        return True
+    opening = _nothing_happened(ruleset, False).match(word) if counted else None
+    if opening is None or opening.end() == len(word):
+        return False
+    head = word[:opening.end()]
+    negations = (p for tier in _lower_tiers(ruleset) for p in tier.prefixes)
+    if any(len(p) > len(head) and word.startswith(p) for p in negations):
+        return False
+    return tier_of(word[opening.end():], "", "", ruleset)[0] is None
 
 
 @lru_cache(maxsize=64)
 def _nothing_happened(ruleset: Ruleset, adverse: bool) -> re.Pattern:
     events = "|".join(map(re.escape, ruleset.adverse_words)) or "$^"
     tail = f".*(?:{events}).*" if adverse else f"(?:.*(?:{events}).*)?"
-    return re.compile(rf"(?:{'|'.join(map(re.escape, ruleset.nothing_words)) or '$^'}){tail}")
+    nothing = "|".join(map(re.escape, sorted(ruleset.nothing_words, key=len, reverse=True))) or "$^"
+    return re.compile(rf"(?:{nothing}){tail}")
+
+
+def _lower_tiers(ruleset: Ruleset) -> list:
+    return sorted(ruleset.tiers, key=lambda t: t.low)[:-1]
 
 
 @lru_cache(maxsize=1 << 14)
@@ -34,8 +51,10 @@ def tier_of(actual: str, target_word: str, target_text: str, ruleset: Ruleset) -
     """The qualitative tier an actual's words put it in (None when it cannot be told), and whether
     only a prefix (基本…, 未…) told it.
 
-    Whole words first, then phrases contained (negative tiers first: 未完成 before 完成), then the
-    target's own words, then prefixes.
+    Whole words first; then phrases contained, lowest tier first (未完成 before 完成), no higher than
+    the tier of a prefix the actual opens with (基本按时完成 is not 按时完成); then, with no such
+    prefix, the target's own words in the actual (不断提升 for 提升) or the actual a shortened form
+    of them (全天候 for 全天候可用); then the prefix.
     """
     tiers = sorted(ruleset.tiers, key=lambda t: t.low)
     top = tiers[-1].name
@@ -46,14 +65,18 @@ def tier_of(actual: str, target_word: str, target_text: str, ruleset: Ruleset) -
     for tier in tiers:
         if actual in tier.words:
             return tier.name, False
+    lead = next((tier for tier in tiers[:-1] if actual.startswith(tier.prefixes)), None)
     for tier in tiers:
+        if lead is not None and tier.low > lead.low:
+            break
         if any(phrase in actual for phrase in tier.contains):
             return tier.name, False
-    if target_word and target_word in actual and not actual.startswith(tuple(p for t in tiers[:-1] for p in t.prefixes)):
+    if lead is not None:
+        return lead.name, True
+    if target_word and (target_word in actual or (len(actual) > 1 and actual in target_word)):
         return top, False
-    for tier in tiers:
-        if actual.startswith(tier.prefixes):
-            return tier.name, True
+    if tiers[-1].prefixes and actual.startswith(tiers[-1].prefixes):
+        return top, True
     return None, False
 
 

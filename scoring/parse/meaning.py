@@ -19,14 +19,24 @@ _WITHIN = re.compile(r"之?内")
 
 
 @cache
+def _words() -> dict:
+    return tomllib.loads(resources.files("scoring.grammar").joinpath("words.toml").read_text(encoding="utf-8"))
+
+
+def _either(names: list[str]) -> str:
+    return "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+
+
+@cache
+def _approximately() -> re.Pattern:
+    """An "about" word between a number and its unit (200余人, 3个多月; grammar/words.toml)."""
+    return re.compile(_either(_words()["approximately"]["between"]))
+
+
+@cache
 def _deadline_words() -> re.Pattern:
     """What may follow a date for it to be a deadline (grammar/words.toml): a side, then an event."""
-    words = tomllib.loads(resources.files("scoring.grammar").joinpath("words.toml").read_text(encoding="utf-8"))
-    deadline = words["deadline"]
-
-    def either(names: list[str]) -> str:
-        return "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
-
+    deadline, either = _words()["deadline"], _either
     return re.compile(rf"(?:(?P<before>{either(deadline['before'])})|(?P<after>{either(deadline['after'])}))?"
                       rf"(?:{either(deadline['events'])})?")
 
@@ -142,6 +152,11 @@ class Builder:
             return "%", ""
         run = self.token(token)
         known, rest = units.split_known(run)
+        about = _approximately().match(rest)
+        if about:                     # 200余人, 1.5万余人: the unit stands after the word
+            closer, after = units.split_known(known + rest[about.end():])
+            if len(closer) > len(known):
+                known, rest = closer, f"{about.group()} {after}"
         rest = rest.strip()
         if _unit_like(rest) or (not known and _unit_like(run)):
             bad = run.strip()
@@ -172,6 +187,15 @@ class Builder:
         return self.cls(text=self.span(part.start, part.end), kind=Kind.RANGE, low=low, high=high,
                         unit=high_unit or low_unit, label=self.words(label),
                         note=_joined([*low_notes, *high_notes, self.words(note)]))
+
+    # tolerance: words? ± amount phrase?
+    def tolerance(self, part: Part) -> Reading:
+        label = next((i for i in part.items if isinstance(i, Words)), None)
+        amount = next(i for i in part.items if isinstance(i, Amount))
+        note = next((i for i in part.items if isinstance(i, Phrase)), None)
+        value, unit, notes, _ = self.amount(amount)
+        return self.cls(text=self.span(part.start, part.end), kind=Kind.RANGE, low=-abs(value), high=abs(value),
+                        unit=unit, label=self.words(label), note=_joined([*notes, self.words(note)]))
 
     # relative: words? op phrase
     def relative(self, part: Part) -> Reading:

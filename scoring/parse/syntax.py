@@ -31,7 +31,7 @@ _EXPECTED = {
     "GE": "比较符", "LE": "比较符", "EQ": "比较符", "GT": "比较符", "LT": "比较符",
     "GE_WORD": "比较词", "LE_WORD": "比较词", "GT_WORD": "比较词", "LT_WORD": "比较词",
     "GE_AFTER": "以上/以下", "LE_AFTER": "以上/以下", "_PERCENT_OF": "百分之",
-    "_RANGE_SEP": "范围符号", "_SEP": "分隔符", "DOLLAR": "$", "$END": "结尾",
+    "_RANGE_SEP": "范围符号", "_PLUS_MINUS": "±", "_SEP": "分隔符", "DOLLAR": "$", "$END": "结尾",
 }
 
 
@@ -136,6 +136,9 @@ class Syntax(Transformer):
 
     def range(self, items: list) -> Part:
         return self._part("range", tuple(items))
+
+    def tolerance(self, items: list) -> Part:
+        return self._part("tolerance", tuple(items))
 
     def relative(self, items: list) -> Part:
         return self._part("relative", tuple(items))
