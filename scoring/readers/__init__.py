@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from scoring._columnar.bulk import bulk
 from scoring.columns import Frames
 from scoring.errors import InputError
 from scoring.readers import flat, jsonfiles
@@ -23,8 +24,10 @@ FLAT_SUFFIXES = (".csv", ".parquet")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
+@bulk
 def read(targets: Source, actuals: Source | None = None) -> Frames:
-    """The frames of the inputs, whatever form they come in (see the module docstring)."""
+    """The frames of the inputs, whatever form they come in (see the module docstring); the files are
+    loaded with the cyclic collector paused, as the frames are built."""
     if isinstance(targets, pd.DataFrame) or _suffix(targets) in FLAT_SUFFIXES:
         if actuals is not None:
             raise InputError("一行一个指标的表格已含实际完成值，不再需要 actuals 文件 / a flat table holds the actuals")
