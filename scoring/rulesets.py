@@ -41,6 +41,7 @@ _SCHEMA: dict = {
     "over_achievement": {"ratio": _NUMBER, "deduction": _NUMBER},
     "negative_actual": {"floor": _NUMBER},
     "not_applicable": {"words": _TEXTS},
+    "blank": {"words": _TEXTS},
     "qualitative": [{"tier": _TEXT, "band": ("pair", None), "points": _NUMBER,
                      "words": _TEXTS, "prefixes": _TEXTS, "contains": _TEXTS}],
     "grades": [{"grade": _TEXT, "min": _NUMBER}],
@@ -99,6 +100,7 @@ class Ruleset:
     over_deduction: Decimal
     negative_floor: Decimal
     not_applicable_words: tuple[str, ...]
+    blank_words: tuple[str, ...]              # /, —: a cell holding only one of these is empty
     tiers: tuple[Tier, ...]
     grades: tuple[tuple[str, Decimal], ...]
 
@@ -289,6 +291,7 @@ def _build(data: dict, source: str) -> Ruleset:
         over_deduction=d(str(data["over_achievement"].get("deduction", 0))),
         negative_floor=d(str(data["negative_actual"].get("floor", 0))),
         not_applicable_words=tuple(data["not_applicable"]["words"]),
+        blank_words=tuple(data.get("blank", {}).get("words", ())),
         tiers=tuple(Tier(t["tier"], d(str(t["band"][0])), d(str(t["band"][1])), d(str(t["points"])),
                          tuple(t.get("words", ())), tuple(t.get("prefixes", ())), tuple(t.get("contains", ())))
                     for t in data["qualitative"]),

@@ -19,8 +19,12 @@ import pint
 
 from scoring.errors import UnitMismatchError
 
+# Half-width forms, and the traditional forms of unit characters as tables converted to traditional
+# print them (個, 萬元, 小時).
 _SPELLING = str.maketrans({"％": "%", "／": "/", "＊": "*", "×": "*", "·": "*", "•": "*", "（": "(", "）": ")",
-                           "㎡": "平方米", "㎞": "公里", "㎏": "千克"})
+                           "㎡": "平方米", "㎞": "公里", "㎏": "千克",
+                           **dict(zip("個時萬億項條場張臺噸畝戶處間棟輛種類門節課學週號樓頁冊組隊盞雙對車",
+                                      "个时万亿项条场张台吨亩户处间栋辆种类门节课学周号楼页册组队盏双对车"))})
 _SUPERSCRIPTS = (("km²", "平方公里"), ("m²", "平方米"), ("m³", "立方米"))
 _PERCENT_FORMS = ("\\%", "百分比", "百分率", "percent")
 _CLASSIFIER_GROUP = "classifier"

@@ -56,8 +56,8 @@ class Outcome(NamedTuple):
 def assign(rows: pd.DataFrame, ruleset: Ruleset, memo: Memo) -> pd.DataFrame:
     """``rows`` with each row's outcome columns and its share. Each distinct (target, actual, adverse)
     is evaluated once; the column ``outcome`` codes it."""
-    target_codes, target_values = texts(rows["target"])
-    actual_codes, actual_values = texts(rows["actual"])
+    target_codes, target_values = texts(rows["target"], ruleset.blank_words)
+    actual_codes, actual_values = texts(rows["actual"], ruleset.blank_words)
     targets = [memo.target(text).reading if text is not None else None for text in target_values]
     adverse = _adverse(rows, target_codes, targets, ruleset)
     keys = (target_codes.astype(np.int64) * len(actual_values) + actual_codes) * 2 + adverse

@@ -55,7 +55,8 @@ class Memo:
         return read
 
 
-def texts(column: pd.Series) -> tuple[np.ndarray, list]:
-    """Codes of a text column into its distinct texts, None (missing, or not text) first."""
+def texts(column: pd.Series, blanks: tuple[str, ...] = ()) -> tuple[np.ndarray, list]:
+    """Codes of a text column into its distinct texts, None (missing, not text, or one of ``blanks``:
+    the ruleset's marks of an empty cell) first."""
     codes, uniques = pd.factorize(column.to_numpy(dtype=object))
-    return codes + 1, [None] + [value if isinstance(value, str) else None for value in uniques]
+    return codes + 1, [None] + [value if isinstance(value, str) and value not in blanks else None for value in uniques]

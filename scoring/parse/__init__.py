@@ -41,7 +41,9 @@ def _checked(text: str) -> str:
 # Every terminal treats all digits alike, so texts that differ only in their digits (≥95.00(%) and
 # ≥98.50(%)) have the same syntax: it is parsed once per shape, and the builder reads the digits
 # from the text itself by position.
-_SHAPE = str.maketrans("123456789１２３４５６７８９", "000000000０００００００００")
+# A text's shape, which the grammar parses: its digits made 0, and the traditional forms of the
+# comparator words' characters (不低於, 超過, 以內) made simplified, one character for one.
+_SHAPE = str.maketrans("123456789１２３４５６７８９於過內", "000000000０００００００００于过内")
 
 
 @lru_cache(maxsize=1 << 16)

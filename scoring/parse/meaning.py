@@ -78,17 +78,17 @@ class Builder:
     def part(self, part: Part) -> Reading:
         return getattr(self, part.rule)(part)
 
-    # chain: words? op? amount (words op? amount)* phrase?
+    # chain: words? (op words?)? amount (words? op? amount)* phrase?
     def chain(self, part: Part) -> Reading:
-        pieces, label, op, start, note = [], None, None, part.start, None
+        pieces, label, op, start, note = [], None, None, None, None
         for item in part.items:
             if isinstance(item, Words):
-                label, start = item, item.start
+                label, start = item, (item.start if start is None else start)   # 至少全年完成2次: after op
             elif isinstance(item, OpNode):
-                op, start = item, (start if label else item.start)
+                op, start = item, (item.start if start is None else start)
             elif isinstance(item, Amount):
-                pieces.append((start, item, label, op))
-                label, op = None, None
+                pieces.append((item.start if start is None else start, item, label, op))
+                label, op, start = None, None, None
             else:
                 note = item
         built = []
