@@ -132,3 +132,14 @@ def test_provincial_forms_score_as_evaluators_score_them(target, actual, points,
         {"id": "1", "level1": "产出指标", "name": name, "target": target, "weight": 10, "actual": actual}]}
     row = score(data).to_json()["projects"][0]["indicators"][0]
     assert (row["score"], row["flags"]) == (points, flags)
+
+
+@pytest.mark.parametrize("target, actual, issue", [
+    ("/", "10次", "missing_target"), ("——", "10次", "missing_target"),
+    ("≥5次", "/", "missing_actual"), ("≥5次", "-", "missing_actual"), ("≥5次", "—", "missing_actual"),
+])
+def test_a_blank_mark_is_an_empty_cell(target, actual, issue):
+    data = {"id": "p", "name": "x", "indicators": [
+        {"id": "1", "level1": "产出指标", "name": "n", "target": target, "weight": 10, "actual": actual}]}
+    row = score(data).to_json()["projects"][0]["indicators"][0]
+    assert ([i["code"] for i in row["issues"]], row["score"], row["actual"]) == ([issue], 0.0, actual)
