@@ -184,8 +184,14 @@ class Builder:
             raise ExpressionError(self.text, low_node.start + 1, ErrorCode.RANGE_ORDER,
                                   f"范围下限 {low} 大于上限 {high} / range bounds out of order",
                                   "由小到大的范围")
+        unit = high_unit or low_unit
+        if unit == "月" and 1 <= low < high <= 12 and low == int(low) and high == int(high):
+            # 1-12月: the months of a year, done by the last of them (a duration is 3-6个月)
+            return self.cls(text=self.span(part.start, part.end), kind=Kind.DATE, op=Op.LE,
+                            deadline=Deadline(None, int(high), None), label=self.words(label),
+                            word=_joined([*low_notes, *high_notes, self.words(note)]))
         return self.cls(text=self.span(part.start, part.end), kind=Kind.RANGE, low=low, high=high,
-                        unit=high_unit or low_unit, label=self.words(label),
+                        unit=unit, label=self.words(label),
                         note=_joined([*low_notes, *high_notes, self.words(note)]))
 
     # tolerance: words? ± amount phrase?
