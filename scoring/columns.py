@@ -22,7 +22,8 @@ LEVELS = ("document", "project", "budget", "indicator")
 # The engine's input frames: column → dtype ("object" columns hold Python text with None for missing).
 INDICATOR_FRAME = {"project": "int64", "position": "int64", "id": "object", "level1": "object", "level2": "object",
                    "name": "object", "target": "object", "half_year_target": "object", "weight": "float64",
-                   "actual": "object", "reason": "object", "evaluator_score": "float64"}
+                   "actual": "object", "reason": "object", "evaluator_score": "float64",
+                   "level_points": "float64"}                 # its 一级指标's points, where the project gives them
 PROJECT_FRAME = {"project": "int64", "id": "object", "name": "object", "kind": "object", "year": "object",
                  "unit": "object", "department": "object", "budget_initial": "float64",
                  "budget_adjusted": "float64", "budget_executed": "float64", "budget_half_year": "float64",

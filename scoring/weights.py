@@ -4,7 +4,9 @@ Explicit weights are used as given. The rest of a family's weight is shared equa
 indicators of that family without one; the remainder cents go one each to the first of them in table
 order (50 over 7: 7.15, 7.15, 7.14, 7.14, 7.14, 7.14, 7.14), so a project that meets every target
 scores exactly 100. A family a project lacks gives its weight to the families present, in proportion
-(largest remainders first, ties in table order). Overshooting weights and totals that are not 100 are
+(largest remainders first, ties in table order). A project that gives its levels' points
+(``level_points``: 产出指标(60分)) shares each level's points over that level's indicators instead, and
+its other families share what is left. Overshooting weights and totals that are not 100 are
 reported, never rescaled.
 """
 
@@ -59,12 +61,22 @@ def assign(indicators: pd.DataFrame, ruleset: Ruleset) -> tuple[np.ndarray, list
     family_codes, family_keys = pd.factorize(family[known])
     project = indicators["project"].to_numpy(dtype=np.int64)[known]
     group = project * len(family_keys) + family_codes if by_family else project   # whom the weight is shared by
+    points = indicators["level_points"].to_numpy(dtype=float)[known]
+    given_points = ~np.isnan(points)
+    if given_points.any():                     # a level with its points given is a group of its own
+        level_codes, level_names = pd.factorize(indicators["level1"].to_numpy(dtype=object)[known])
+        group = np.where(given_points, -1 - (project * len(level_names) + level_codes), group)
     group_codes, _ = pd.factorize(group)
     first = np.unique(group_codes, return_index=True)[1]
-    families = pd.DataFrame({"project": project[first], "group": np.arange(len(first)), "total": total,
-                             "share": [family_weight[family_keys[c]] for c in family_codes[first]] if by_family
-                             else 1.0})
-    families["cents"] = split_cents(families, "project", "total", "share")
+    fixed = np.floor(points[first] * 100 + 0.5 + 1e-9)              # a level's points, in cents
+    is_fixed = ~np.isnan(fixed)
+    fixed = np.where(is_fixed, fixed, 0).astype(np.int64)
+    families = pd.DataFrame({"project": project[first], "group": np.arange(len(first)),
+                             "share": np.where(is_fixed, 0.0, [family_weight[family_keys[c]] for c in family_codes[first]]
+                                               if by_family else 1.0)})
+    left = total - pd.Series(fixed).groupby(families["project"].to_numpy()).transform("sum").to_numpy()
+    families["total"] = np.maximum(left, 0)
+    families["cents"] = np.where(is_fixed, fixed, split_cents(families, "project", "total", "share"))
 
     explicit = np.floor(indicators["weight"].to_numpy(dtype=float)[known] * 100 + 0.5 + 1e-9)   # half-up to cents
     has_weight = ~np.isnan(explicit)

@@ -87,7 +87,7 @@ def _document(level, key, value):
 def test_json_accepts_every_alias_of_every_key(level, key, name):
     flat = next(c.column for c in columns.table() if (c.level, c.key) == (level, key)) if any(
         (c.level, c.key) == (level, key) and c.column for c in columns.table()) else None
-    sample = {"indicators": None, "budget": None, "projects": None, "schema": None}
+    sample = {"indicators": None, "budget": None, "projects": None, "schema": None, "level_points": {"产出指标": 60}}
     value = VALUES[flat][0] if flat else sample.get(key, "文字")
     document = _document(level, key, value)
     holder = (document if level == "document" else document["projects"][0] if level in ("project", "budget")
@@ -100,6 +100,8 @@ def test_json_accepts_every_alias_of_every_key(level, key, name):
     frames = read(document)
     if flat:
         _arrived(frames, flat)
+    if key == "level_points":
+        assert frames.indicators["level_points"].tolist() == [60.0]
 
 
 def test_a_misspelt_key_is_refused_with_the_nearest_name():

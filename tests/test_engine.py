@@ -143,3 +143,23 @@ def test_a_blank_mark_is_an_empty_cell(target, actual, issue):
         {"id": "1", "level1": "产出指标", "name": "n", "target": target, "weight": 10, "actual": actual}]}
     row = score(data).to_json()["projects"][0]["indicators"][0]
     assert ([i["code"] for i in row["issues"]], row["score"], row["actual"]) == ([issue], 0.0, actual)
+
+
+def test_section_points_are_shared_by_their_level_and_the_rest_by_the_others():
+    levels = ["产出指标"] * 7 + ["效益指标"] * 3 + ["满意度指标"] * 2
+    data = {"id": "p", "name": "x", "level_points": {"产出指标": 60, "效益指标": 10},
+            "budget": {"adjusted": 100, "executed": 100},
+            "indicators": [{"id": str(i), "level1": level, "name": f"n{i}", "target": "≥1次", "actual": "1次"}
+                           for i, level in enumerate(levels)]}
+    project = score(data).to_json()["projects"][0]
+    assert [i["weight"] for i in project["indicators"]] == [8.58] + [8.57] * 6 + [3.34, 3.33, 3.33, 10.0, 10.0]
+    assert (project["total"], project["issues"]) == (100.0, [])
+
+
+def test_section_points_of_a_level_the_project_lacks_are_refused_by_name():
+    from scoring import InputError
+
+    data = {"id": "p", "name": "x", "一级指标分值": {"产出": 60},
+            "indicators": [{"id": "1", "level1": "产出指标", "name": "n", "target": "≥1次"}]}
+    with pytest.raises(InputError, match=r"level_points\.产出.*不是这个项目的一级指标"):
+        score(data)

@@ -63,7 +63,7 @@ def read_inputs(targets: tuple[Any, str], actuals: tuple[Any, str] | None) -> Fr
     """
     target_data, target_file = targets
     ruleset, target_projects = projects_of(target_data, target_file)
-    projects, items = [], Items(target_file)
+    projects, items, level_points = [], Items(target_file), {}
     seen_ids: dict[str, str] = {}
     try:
         for p_index, (p_path, raw) in enumerate(target_projects):
@@ -78,6 +78,9 @@ def read_inputs(targets: tuple[Any, str], actuals: tuple[Any, str] | None) -> Fr
                                  target_file, p_path)
             seen_ids[key] = p_path
             budget = _budget(project.get("budget"), target_file, f"{p_path}.budget")
+            if project.get("level_points") is not None:
+                level_points[p_index] = (p_path, _level_points(project["level_points"], target_file,
+                                                               f"{p_path}.level_points"))
             projects.append({"project": p_index, "id": project_id, "name": name, "kind": project.get("kind"),
                              "year": project.get("year"), "unit": project.get("unit"),
                              "department": project.get("department"), **budget, "has_actuals": False})
@@ -93,10 +96,42 @@ def read_inputs(targets: tuple[Any, str], actuals: tuple[Any, str] | None) -> Fr
     project_frame = frame({c: [p[c] for p in projects] for c in PROJECT_COLUMNS}, PROJECT_FRAME)
     project_frame["has_actuals"] = np.bincount(items.owner[np.not_equal(columns["actual"], None)],
                                                minlength=len(projects)) > 0
-    indicator_frame = frame({"project": items.owner, "position": items.position, **columns}, INDICATOR_FRAME)
+    indicator_frame = frame({"project": items.owner, "position": items.position, **columns,
+                             "level_points": _points_of_levels(level_points, items.owner, columns["level1"],
+                                                               target_file)}, INDICATOR_FRAME)
     if actuals is not None:
         match_actuals(actuals, project_frame, indicator_frame)
     return Frames(project_frame, indicator_frame, ruleset)
+
+
+def _level_points(raw: Any, file: str, path: str) -> dict[str, float]:
+    """A project's ``level_points``: 一级指标 name → its points (产出指标(60分))."""
+    if not isinstance(raw, dict):
+        raise InputError("应为一级指标到分值的对象，如 {\"产出指标\": 60} / expected an object of points", file, path)
+    points = {}
+    for name, value in raw.items():
+        where = f"{path}.{name}"
+        points[name.strip()] = number(value, file, where)
+        if not 0 <= points[name.strip()] <= 100:
+            raise InputError(f"一级指标分值应在 0 到 100 之间，而不是 {value} / expected points from 0 to 100", file, where)
+    return points
+
+
+def _points_of_levels(level_points: dict[int, tuple[str, dict]], owner: np.ndarray, level1: np.ndarray,
+                      file: str) -> np.ndarray | float:
+    """Each indicator's 一级指标 points from its project's ``level_points`` (NaN: none given);
+    ``owner`` (each indicator's project, in project order) and ``level1`` are the indicator columns."""
+    if not level_points:
+        return np.nan
+    points = np.full(len(owner), np.nan)
+    for project, (path, given) in level_points.items():
+        rows = slice(*np.searchsorted(owner, [project, project + 1]))
+        names = level1[rows].tolist()
+        for name in (n for n in given if n not in set(names)):
+            raise InputError(f"「{name}」不是这个项目的一级指标 / not a first-level indicator of the project",
+                             file, f"{path}.level_points.{name}")
+        points[rows] = [given.get(name, np.nan) for name in names]
+    return points
 
 
 def _target_columns(items: Items, count: int) -> dict[str, np.ndarray]:
