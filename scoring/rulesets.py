@@ -207,14 +207,31 @@ def _merged(name_or_path: str, seen: tuple[str, ...], relative_to: Path | None =
     return merged, source
 
 
+# Arrays of tables that merge element by element, by the key that names an element.
+_NAMED_BY = {"qualitative": "tier", "grades": "grade"}
+
+
 def _merge(base: dict, delta: dict, replace: set[str]) -> dict:
+    """A delta over its base: tables key by key; the arrays of ``_NAMED_BY`` element by element, by
+    name (a tier given again changes only the keys it gives; a new one is added); other values, and
+    whatever ``replace`` names, replace the base's."""
     merged = dict(base)
     for key, value in delta.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict) and key not in replace:
+        if key in replace:
+            merged[key] = value
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
             merged[key] = _merge(base[key], value, set())
+        elif key in _NAMED_BY and _named_tables(value, key) and _named_tables(base.get(key), key):
+            name = _NAMED_BY[key]
+            changes = {item[name]: item for item in value}
+            merged[key] = [{**item, **changes.pop(item[name], {})} for item in base[key]] + list(changes.values())
         else:
             merged[key] = value
     return merged
+
+
+def _named_tables(value, key: str) -> bool:
+    return isinstance(value, list) and all(isinstance(item, dict) and _NAMED_BY[key] in item for item in value)
 
 
 # ---- validation -----------------------------------------------------------------------------------
@@ -329,7 +346,7 @@ def _check_meaning(data: dict) -> list[tuple[str, str]]:
     if abs(data["total"]["budget"] + data["total"]["indicators"] - 100) > 1e-9:
         problems.append(("total", "budget 与 indicators 之和应为 100 / the two parts add up to 100"))
     for name in data.get("replace", []):
-        if not isinstance(_SCHEMA.get(name), dict):
+        if not isinstance(_SCHEMA.get(name), dict) and name not in _NAMED_BY:
             problems.append(("replace", f"「{name}」不是可整体替换的表 / not a table of the ruleset"))
     if data["schema"] != SCHEMA_VERSION:
         problems.append(("schema", f"不支持的版本 {data['schema']}，应为 {SCHEMA_VERSION} / unsupported schema"))

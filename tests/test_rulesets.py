@@ -55,10 +55,9 @@ def test_delta_over_a_delta_by_relative_path(tmp_path):
     ('[over_achievment]\nratio = 1.2\n', "over_achievment", "over_achievement"),
     ('[methods]\n">=" = "proportionel"\n', "methods.>=", "proportional"),
     ('[weights]\nby = "everything"\n', "weights.by", "family"),
-    ('[[qualitative]]\ntier = "达成"\nband = [0.7, 1.0]\npoints = 1.0\n'
+    ('replace = ["qualitative"]\n[[qualitative]]\ntier = "达成"\nband = [0.7, 1.0]\npoints = 1.0\n'
      '[[qualitative]]\ntier = "未达成"\nband = [0.0, 0.6]\npoints = 0.0\n', "qualitative", "空档"),
-    ('[[qualitative]]\ntier = "达成"\nband = [0.5, 1.0]\npoints = 1.0\n'
-     '[[qualitative]]\ntier = "未达成"\nband = [0.0, 0.6]\npoints = 0.0\n', "qualitative", "重叠"),
+    ('[[qualitative]]\ntier = "达成"\nband = [0.5, 1.0]\n', "qualitative", "重叠"),
     ('[families.output]\nweight = 60\n', "families", "不等于"),
     ('[families.satisfaction]\nlevel1 = ["产出指标"]\n', "families.satisfaction.level1", "已属于"),
     ('[over_achievement]\nratio = "1.3"\n', "over_achievement.ratio", "非负数"),
@@ -108,3 +107,22 @@ def test_the_words_that_say_nothing_happened_are_the_rulesets(tmp_path):
                            '[nothing_happened]\nwords = ["未见发生", "无"]\n')
     row = score(data, ruleset=path).to_json()["projects"][0]["indicators"][0]
     assert (row["status"], row["score"], row["flags"][0]) == ("scored", row["weight"], "qualitative_actual")
+
+
+def test_a_delta_changes_a_tier_by_its_name_and_keeps_its_words(tmp_path):
+    path = write(tmp_path, 'schema = 1\nname = "bands"\nbase = "national-2020"\n'
+                           '[[qualitative]]\ntier = "部分达成"\nband = [0.5, 0.8]\npoints = 0.65\n'
+                           '[[qualitative]]\ntier = "未达成"\nband = [0.0, 0.5]\n')
+    mine, national = load_ruleset(path), load_ruleset("national-2020")
+    bands = {t.name: (t.low, t.high, t.points) for t in mine.tiers}
+    assert bands["部分达成"] == (Decimal("0.5"), Decimal("0.8"), Decimal("0.65"))
+    assert bands["未达成"] == (Decimal("0.0"), Decimal("0.5"), Decimal("0"))
+    assert [t.words for t in mine.tiers] == [t.words for t in national.tiers]
+
+
+def test_hubei_scores_the_budget_out_of_20_and_the_indicators_out_of_80():
+    hubei = load_ruleset("hubei")
+    assert (hubei.budget_points, hubei.indicator_points) == (20, 80)
+    assert [(t.name, t.low, t.high) for t in hubei.tiers] == [
+        ("达成", Decimal("0.8"), Decimal("1.0")), ("部分达成", Decimal("0.5"), Decimal("0.8")),
+        ("未达成", Decimal("0.0"), Decimal("0.5"))]
