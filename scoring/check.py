@@ -20,9 +20,22 @@ from scoring.api import scored_frames
 from scoring.codes import Flag, IssueCode, Status
 from scoring.explanations import explanations
 from scoring.readers.xlsx import read_workbook
-from scoring.rulesets import Ruleset
+from scoring.rulesets import Ruleset, available
 
 TOLERANCE = 0.01
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How well a ruleset explains a filled table: of the ``rows`` with a printed 得分, how many it
+    scores as printed (``agreeing``)."""
+
+    ruleset: str
+    agreeing: int
+    rows: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -41,16 +54,49 @@ class Finding:
 def check(path: Path, ruleset: str | Path | Ruleset | None = None) -> list[Finding]:
     data = read_workbook(path, keep_scores=True)
     printed = data.pop("x-printed")
+    return findings(data, printed, ruleset)
+
+
+def fits(path: Path, rulesets: list[str] | None = None) -> tuple[list[Fit], list[tuple[str, str]]]:
+    """Each shipped ruleset (or each of ``rulesets``) by how many printed row scores it gives, best
+    first, and the rows none of them gives, as (project, 三级指标): the evaluator's own departures."""
+    data = read_workbook(path, keep_scores=True)
+    data.pop("x-printed")
+    found, explained, rows = [], None, None
+    for name in rulesets or available():
+        _, scored = scored_frames(data, None, name)
+        rows = scored.indicators
+        agreeing = _agreeing(rows)
+        explained = agreeing if explained is None else explained | agreeing
+        found.append(Fit(name, int(agreeing.sum()), int(rows["evaluator_score"].notna().sum())))
+    found.sort(key=lambda fit: -fit.agreeing)
+    if rows is None:
+        return found, []
+    names = scored.projects.set_index("project")["name"]
+    left = rows[rows["evaluator_score"].notna().to_numpy() & ~explained]
+    return found, [(names[p], name) for p, name in zip(left["project"], left["name"])]
+
+
+def _agreeing(rows: pd.DataFrame) -> np.ndarray:
+    """Rows whose printed 得分 the ruleset gives: as it computes them, or inside a qualitative tier's band."""
+    printed, computed = rows["evaluator_score"].to_numpy(dtype=float), rows["computed_score"].to_numpy(dtype=float)
+    in_band = np.array([Flag.EVALUATOR_SCORE in flags for flags in rows["flags"]], dtype=bool)
+    scored = rows["status"].to_numpy(dtype=object) == Status.SCORED
+    return scored & ~np.isnan(printed) & ((np.abs(printed - computed) <= TOLERANCE) | in_band)
+
+
+def findings(data: dict, printed: dict, ruleset: str | Path | Ruleset | None = None) -> list[Finding]:
+    """The findings of a filled table read as ``read_workbook(..., keep_scores=True)`` gives it."""
     ruleset, scored = scored_frames(data, None, ruleset)
-    findings: list[Finding] = []
+    out: list[Finding] = []
     rows = scored.indicators.assign(explanation=explanations(scored.indicators, ruleset).texts())
     projects = scored.projects.set_index("project")
     for row in rows.to_dict("records"):
-        findings += _row_findings(row, projects.at[row["project"], "name"])
+        out += _row_findings(row, projects.at[row["project"], "name"])
     for project in scored.projects.to_dict("records"):
         group = rows[rows["project"] == project["project"]]
-        findings += _project_findings(project, group, printed.get(project["id"], {}), ruleset)
-    return findings
+        out += _project_findings(project, group, printed.get(project["id"], {}), ruleset)
+    return out
 
 
 def _row_findings(row: dict, project: str) -> list[Finding]:

@@ -187,9 +187,10 @@ def _score_command(args: argparse.Namespace) -> int:
 
 
 def _check_command(args: argparse.Namespace) -> int:
-    from scoring.check import check
+    from scoring.check import check, fits
 
     findings = check(Path(args.workbook), ruleset=args.ruleset)
+    ranked, unexplained = fits(Path(args.workbook))
     form = _format(args)
     if form == "xlsx":
         if not args.output:
@@ -198,12 +199,16 @@ def _check_command(args: argparse.Namespace) -> int:
 
         write_findings([f.as_dict() for f in findings], Path(args.output))
     elif form == "json":
-        _emit(json.dumps({"findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2) + "\n",
-              args.output)
+        _emit(json.dumps({"findings": [f.as_dict() for f in findings], "rulesets": [f.as_dict() for f in ranked],
+                          "unexplained": [{"project": p, "indicator": i} for p, i in unexplained]},
+                         ensure_ascii=False, indent=2) + "\n", args.output)
     else:
         lines = [f"[{f.code}] {f.project}" + (f" / {f.indicator}" if f.indicator else "") + f"：{f.message}"
-                 for f in findings]
-        _emit("\n".join(lines or ["未发现与规则不符之处。"]) + "\n", args.output)
+                 for f in findings] or ["未发现与规则不符之处。"]
+        if ranked and ranked[0].rows:
+            lines.append("各规则集与表中得分相符的行：" + "；".join(f"{f.ruleset} {f.agreeing}/{f.rows}" for f in ranked))
+            lines += [f"没有规则集能解释的得分（评价人自定）：{p} / {i}" for p, i in unexplained]
+        _emit("\n".join(lines) + "\n", args.output)
     return 1 if findings else 0
 
 

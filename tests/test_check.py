@@ -82,3 +82,24 @@ def test_fasp_ruleset_recomputes_differently(tmp_path):
     assert check(path) == []                                  # national: 50 × 8 / 10 = 40
     (finding,) = check(path, ruleset="fasp")                  # fasp: 50 × (1 − 2 / 8) = 37.5
     assert (finding.code, finding.expected, finding.found) == ("score_mismatch", 37.5, 40.0)
+
+
+def test_check_names_the_ruleset_the_table_follows_best(tmp_path, capsys):
+    from scoring.check import Fit, fits
+
+    # 16.5 of 30 for 基本符合 is inside hubei's 部分达成 band (50–80%), outside the national one (60–80%)
+    path = filled(tmp_path, [*GOOD[:2], replace(GOOD[2], score=16.5), GOOD[3]])
+    ranked, unexplained = fits(path, ["national-2020", "hubei"])
+    assert (ranked, unexplained) == ([Fit("hubei", 4, 4), Fit("national-2020", 3, 4)], [])
+    main(["check", str(path), "--format", "json"])
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["rulesets"][0] == {"ruleset": "hubei", "agreeing": 4, "rows": 4}
+
+
+def test_rows_no_ruleset_explains_are_the_evaluators_own(tmp_path, capsys):
+    from scoring.check import fits
+
+    path = filled(tmp_path, [GOOD[0], replace(GOOD[1], score=20.0), *GOOD[2:]])
+    assert fits(path)[1] == [("信息化建设项目", "软件开发完成率")]
+    main(["check", str(path)])
+    assert "没有规则集能解释的得分（评价人自定）：信息化建设项目 / 软件开发完成率" in capsys.readouterr().out
