@@ -204,3 +204,48 @@ def test_a_number_too_large_for_a_float_is_an_input_error():
     with pytest.raises(InputError) as caught:
         score(targets)
     assert caught.value.path == "$.projects[0].indicators[0].level1"
+
+
+_SECTIONS = ["产出指标(60分)"] * 7 + ["效益指标（10分）"] * 3 + ["满意度指标(10分)"] * 2
+_SECTION_WEIGHTS = [8.58] + [8.57] * 6 + [3.34, 3.33, 3.33, 5.0, 5.0]
+
+
+def test_points_printed_in_a_level_cell_are_its_section_points_in_json_and_csv(tmp_path):
+    from scoring import score
+    from scoring.readers import read
+
+    data = {"id": "p", "name": "x", "indicators": [
+        {"id": str(i), "level1": level, "name": f"n{i}", "target": "≥1次", "actual": "1次"}
+        for i, level in enumerate(_SECTIONS)]}
+    rows = score(data, ruleset="hubei").to_json()["projects"][0]["indicators"]
+    assert [(r["level1"], r["weight"]) for r in rows][6:8] == [("产出指标", 8.57), ("效益指标", 3.34)]
+    assert [r["weight"] for r in rows] == _SECTION_WEIGHTS
+    path = tmp_path / "rows.csv"
+    path.write_text("project,level1,name,target,actual\n" + "".join(
+        f"p,{level},n{i},≥1次,1次\n" for i, level in enumerate(_SECTIONS)), encoding="utf-8")
+    frames = read(path)
+    assert frames.indicators["level1"].tolist()[-1] == "满意度指标"
+    assert frames.indicators["level_points"].tolist() == [60.0] * 7 + [10.0] * 5
+
+
+def test_points_printed_in_an_official_workbook_level_cell(tmp_path):
+    import openpyxl
+
+    from scoring import score
+    from test_xlsx import official_sheet
+
+    rows = [(level, "数量指标", f"指标{i}", "≥1次", "1次", None, None, None) for i, level in enumerate(_SECTIONS)]
+    book = openpyxl.Workbook()
+    official_sheet(book.active, "分段计分项目", rows, budget_score=0)
+    book.save(tmp_path / "自评表.xlsx")
+    found = score(tmp_path / "自评表.xlsx", ruleset="hubei").to_json()["projects"][0]["indicators"]
+    assert [r["weight"] for r in found] == _SECTION_WEIGHTS
+
+
+def test_points_given_as_level_points_win_over_the_printed_ones():
+    from scoring.readers import read
+
+    frames = read({"id": "p", "name": "x", "level_points": {"产出指标": 50}, "indicators": [
+        {"id": "1", "level1": "产出指标(60分)", "name": "n", "target": "≥1次"},
+        {"id": "2", "level1": "效益指标(20分)", "name": "m", "target": "≥1次"}]})
+    assert frames.indicators["level_points"].tolist() == [50.0, 20.0]

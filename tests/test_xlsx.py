@@ -39,7 +39,7 @@ def official_sheet(sheet, name, rows, budget=(100.0, 100.0, 95.0), printed_total
         previous = (level1, level2)
     last = sheet.max_row
     sheet.merge_cells(start_row=first, start_column=1, end_row=last, end_column=1)
-    total = sum(r[6] for r in rows) + budget_score
+    total = sum(r[6] or 0 for r in rows) + budget_score
     sheet.append(["总分", None, None, None, None, None, 100, printed_total if printed_total is not None else total])
 
 

@@ -16,8 +16,9 @@ import pandas as pd
 
 from scoring._columnar.bulk import bulk
 from scoring._columnar.distinct import factorize, objects
-from scoring.errors import InputError
 from scoring.columns import INDICATOR_FRAME, PROJECT_FRAME, Frames, column_of, frame, label
+from scoring.errors import InputError
+from scoring.readers.sections import split_points
 
 _TEXT = ("project_id", "project_name", "indicator_id", "level1", "level2", "name", "target", "half_year_target",
          "actual", "reason", "budget_unit")
@@ -96,6 +97,7 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         column["project_id"] = column["project_name"]
     if any(v is None for v in column["project_id"]):
         raise InputError("project_id 不能为空 / every row needs its project", file)
+    column["level1"], printed_points = split_points(column["level1"])
     codes, ids = pd.factorize(column["project_id"], sort=False)
     position = pd.Series(codes).groupby(codes).cumcount().to_numpy()
     indicator_id = column["indicator_id"].copy()
@@ -106,7 +108,7 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         "level1": column["level1"], "level2": objects([v or "" for v in column["level2"]]), "name": column["name"],
         "target": column["target"], "half_year_target": column["half_year_target"], "weight": column["weight"],
         "actual": column["actual"], "reason": column["reason"], "evaluator_score": column["score"],
-        "level_points": np.nan,
+        "level_points": printed_points,
     }, INDICATOR_FRAME)
     if (np.diff(codes) < 0).any():                # a project's rows are apart: bring them together
         indicators = indicators.iloc[np.argsort(codes, kind="stable")].reset_index(drop=True)

@@ -21,6 +21,7 @@ from scoring._columnar.bulk import bulk
 from scoring.columns import INDICATOR_FRAME, PROJECT_COLUMNS, PROJECT_FRAME, Frames, frame
 from scoring.errors import InputError
 from scoring.readers.actuals import match_actuals
+from scoring.readers.sections import split_points
 from scoring.readers.jsonvalues import (BUDGET, PROJECT, Given, Items, canonical, item_columns, json_path,
                                          number, projects_of, text)
 
@@ -93,12 +94,13 @@ def read_inputs(targets: tuple[Any, str], actuals: tuple[Any, str] | None) -> Fr
         items.checked(partial(_target_columns, items))          # an earlier project's indicator first
         raise
     columns = items.checked(partial(_target_columns, items))
+    columns["level1"], printed_points = split_points(columns["level1"])
     project_frame = frame({c: [p[c] for p in projects] for c in PROJECT_COLUMNS}, PROJECT_FRAME)
     project_frame["has_actuals"] = np.bincount(items.owner[np.not_equal(columns["actual"], None)],
                                                minlength=len(projects)) > 0
     indicator_frame = frame({"project": items.owner, "position": items.position, **columns,
                              "level_points": _points_of_levels(level_points, items.owner, columns["level1"],
-                                                               target_file)}, INDICATOR_FRAME)
+                                                               target_file, printed_points)}, INDICATOR_FRAME)
     if actuals is not None:
         match_actuals(actuals, project_frame, indicator_frame)
     return Frames(project_frame, indicator_frame, ruleset)
@@ -118,19 +120,20 @@ def _level_points(raw: Any, file: str, path: str) -> dict[str, float]:
 
 
 def _points_of_levels(level_points: dict[int, tuple[str, dict]], owner: np.ndarray, level1: np.ndarray,
-                      file: str) -> np.ndarray | float:
-    """Each indicator's 一级指标 points from its project's ``level_points`` (NaN: none given);
-    ``owner`` (each indicator's project, in project order) and ``level1`` are the indicator columns."""
+                      file: str, printed: np.ndarray) -> np.ndarray:
+    """Each indicator's 一级指标 points from its project's ``level_points``, else as its 一级指标 cell
+    printed them (``printed``; NaN: neither); ``owner`` (each indicator's project, in project order)
+    and ``level1`` are the indicator columns."""
     if not level_points:
-        return np.nan
-    points = np.full(len(owner), np.nan)
+        return printed
+    points = printed.copy()
     for project, (path, given) in level_points.items():
         rows = slice(*np.searchsorted(owner, [project, project + 1]))
         names = level1[rows].tolist()
         for name in (n for n in given if n not in set(names)):
             raise InputError(f"「{name}」不是这个项目的一级指标 / not a first-level indicator of the project",
                              file, f"{path}.level_points.{name}")
-        points[rows] = [given.get(name, np.nan) for name in names]
+        points[rows] = [given.get(name, point) for name, point in zip(names, points[rows].tolist())]
     return points
 
 
