@@ -21,9 +21,9 @@ from scoring._columnar.bulk import bulk
 from scoring.columns import INDICATOR_FRAME, PROJECT_COLUMNS, PROJECT_FRAME, Frames, frame
 from scoring.errors import InputError
 from scoring.readers.actuals import match_actuals
-from scoring.readers.sections import split_points
 from scoring.readers.jsonvalues import (BUDGET, PROJECT, Given, Items, canonical, item_columns, json_path,
                                          number, projects_of, text)
+from scoring.readers.sections import split_points
 
 
 def load_json(source: str | Path | dict | list, role: str) -> tuple[Any, str]:
