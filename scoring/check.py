@@ -51,17 +51,24 @@ class Finding:
         return asdict(self)
 
 
-def check(path: Path, ruleset: str | Path | Ruleset | None = None) -> list[Finding]:
+def filled(path: Path) -> tuple[dict, dict]:
+    """A filled 自评表 read once: its data with the unit's own 得分, and what it prints per project
+    (the budget score and the 总分)."""
     data = read_workbook(path, keep_scores=True)
-    printed = data.pop("x-printed")
-    return findings(data, printed, ruleset)
+    return data, data.pop("x-printed")
+
+
+def check(path: Path, ruleset: str | Path | Ruleset | None = None) -> list[Finding]:
+    return findings(*filled(path), ruleset)
 
 
 def fits(path: Path, rulesets: list[str] | None = None) -> tuple[list[Fit], list[tuple[str, str]]]:
+    return ranked(filled(path)[0], rulesets)
+
+
+def ranked(data: dict, rulesets: list[str] | None = None) -> tuple[list[Fit], list[tuple[str, str]]]:
     """Each shipped ruleset (or each of ``rulesets``) by how many printed row scores it gives, best
     first, and the rows none of them gives, as (project, 三级指标): the evaluator's own departures."""
-    data = read_workbook(path, keep_scores=True)
-    data.pop("x-printed")
     found, explained, rows = [], None, None
     for name in rulesets or available():
         _, scored = scored_frames(data, None, name)

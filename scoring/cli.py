@@ -187,11 +187,12 @@ def _score_command(args: argparse.Namespace) -> int:
 
 
 def _check_command(args: argparse.Namespace) -> int:
-    from scoring.check import check, fits
+    from scoring.check import filled, findings as findings_of, ranked as ranked_by
 
-    findings = check(Path(args.workbook), ruleset=args.ruleset)
-    ranked, unexplained = fits(Path(args.workbook))
+    data, printed = filled(Path(args.workbook))
+    findings = findings_of(data, printed, args.ruleset)
     form = _format(args)
+    ranked, unexplained = ranked_by(data) if form != "xlsx" else ([], [])
     if form == "xlsx":
         if not args.output:
             raise ScoringError("xlsx 格式需要 -o FILE / the xlsx format needs -o FILE")

@@ -34,23 +34,28 @@ def test_every_cell_of_the_corpus_has_a_reviewed_reading():
     assert len(READINGS) == len(reviewed)
 
 
+def _reading(entry: dict) -> dict | None:
+    """The cell's reading today: None for a blank mark (the engine takes it as an empty cell)."""
+    if entry["text"] in _BLANKS:
+        return None
+    read = parse_target if entry["role"] == "target" else parse_actual
+    try:
+        return read(entry["text"]).as_dict()
+    except ExpressionError as error:
+        return {"text": entry["text"], "ok": False, "error": error.code.value}
+
+
 def test_at_least_99_percent_of_the_cells_read_right():
-    right = {(entry["role"], entry["text"]): entry["right"] for entry in READINGS}
+    """Right: read today as the review found right (a cell whose reading changed counts as wrong)."""
+    right = {(entry["role"], entry["text"]): entry["right"] and _reading(entry) == entry["reading"]
+             for entry in READINGS}
     cells = _cells()
     assert sum(right[cell] for cell in cells) / len(cells) >= 0.99
 
 
 @pytest.mark.parametrize("entry", READINGS, ids=[f"{e['role']}:{e['text']}" for e in READINGS])
 def test_cell_reads_as_reviewed(entry):
-    if entry["reading"] is None:                     # a blank mark: the engine takes it as an empty cell
-        assert entry["text"] in _BLANKS
-        return
-    read = parse_target if entry["role"] == "target" else parse_actual
-    try:
-        found = read(entry["text"]).as_dict()
-    except ExpressionError as error:
-        found = {"text": entry["text"], "ok": False, "error": error.code.value}
-    assert found == entry["reading"]
+    assert _reading(entry) == entry["reading"]
 
 
 def cell(row: dict) -> str:

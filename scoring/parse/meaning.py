@@ -36,9 +36,9 @@ def _approximately() -> re.Pattern:
 @cache
 def _deadline_words() -> re.Pattern:
     """What may follow a date for it to be a deadline (grammar/words.toml): a side, then an event."""
-    deadline, either = _words()["deadline"], _either
-    return re.compile(rf"(?:(?P<before>{either(deadline['before'])})|(?P<after>{either(deadline['after'])}))?"
-                      rf"(?:{either(deadline['events'])})?")
+    deadline = _words()["deadline"]
+    return re.compile(rf"(?:(?P<before>{_either(deadline['before'])})|(?P<after>{_either(deadline['after'])}))?"
+                      rf"(?:{_either(deadline['events'])})?")
 
 
 def built(text: str, cls: type[Reading], parts: tuple[Part, ...]) -> Reading:

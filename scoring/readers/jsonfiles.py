@@ -113,8 +113,8 @@ def _level_points(raw: Any, file: str, path: str) -> dict[str, float]:
     points = {}
     for name, value in raw.items():
         where = f"{path}.{name}"
-        points[name.strip()] = number(value, file, where)
-        if not 0 <= points[name.strip()] <= 100:
+        points[name.strip()] = given = number(value, file, where)
+        if not 0 <= given <= 100:
             raise InputError(f"一级指标分值应在 0 到 100 之间，而不是 {value} / expected points from 0 to 100", file, where)
     return points
 
@@ -130,9 +130,10 @@ def _points_of_levels(level_points: dict[int, tuple[str, dict]], owner: np.ndarr
     for project, (path, given) in level_points.items():
         rows = slice(*np.searchsorted(owner, [project, project + 1]))
         names = level1[rows].tolist()
-        for name in (n for n in given if n not in set(names)):
-            raise InputError(f"「{name}」不是这个项目的一级指标 / not a first-level indicator of the project",
-                             file, f"{path}.level_points.{name}")
+        unknown = [name for name in given if name not in set(names)]
+        if unknown:
+            raise InputError(f"「{unknown[0]}」不是这个项目的一级指标 / not a first-level indicator of the project",
+                             file, f"{path}.level_points.{unknown[0]}")
         points[rows] = [given.get(name, point) for name, point in zip(names, points[rows].tolist())]
     return points
 
