@@ -4,7 +4,8 @@ Explicit weights are used as given. The rest of a family's weight is shared equa
 indicators of that family without one; the remainder cents go one each to the first of them in table
 order (50 over 7: 7.15, 7.15, 7.14, 7.14, 7.14, 7.14, 7.14), so a project that meets every target
 scores exactly 100. A family a project lacks gives its weight to the families present, in proportion
-(largest remainders first, ties in table order). A project that gives its levels' points
+(largest remainders first, ties in table order). A project whose rows have no 一级指标 (a level-less
+部门整体 table) shares the indicator points over them as one group. A project that gives its levels' points
 (``level_points``: 产出指标(60分)) shares each level's points over that level's indicators instead, and
 its other families share what is left. Overshooting weights and totals that are not 100 are
 reported, never rescaled.
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.codes import IssueCode
+from scoring.engine.families import UNGROUPED
 from scoring.rulesets import Ruleset
 
 
@@ -71,9 +73,12 @@ def assign(indicators: pd.DataFrame, ruleset: Ruleset) -> tuple[np.ndarray, list
     fixed = np.floor(points[first] * 100 + 0.5 + 1e-9)              # a level's points, in cents
     is_fixed = ~np.isnan(fixed)
     fixed = np.where(is_fixed, fixed, 0).astype(np.int64)
+    share = np.array([family_weight.get(family_keys[c], 0.0) for c in family_codes[first]]) if by_family else 1.0
+    if by_family and UNGROUPED in set(family_keys):       # a level-less project shares all
+        alone = pd.Series(family_keys[family_codes[first]] == UNGROUPED).groupby(project[first]).transform("all")
+        share = np.where(alone.to_numpy(), 1.0, share)
     families = pd.DataFrame({"project": project[first], "group": np.arange(len(first)),
-                             "share": np.where(is_fixed, 0.0, [family_weight[family_keys[c]] for c in family_codes[first]]
-                                               if by_family else 1.0)})
+                             "share": np.where(is_fixed, 0.0, share)})
     left = total - pd.Series(fixed).groupby(families["project"].to_numpy()).transform("sum").to_numpy()
     families["total"] = np.maximum(left, 0)
     families["cents"] = np.where(is_fixed, fixed, split_cents(families, "project", "total", "share"))

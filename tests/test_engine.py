@@ -163,3 +163,25 @@ def test_section_points_of_a_level_the_project_lacks_are_refused_by_name():
             "indicators": [{"id": "1", "level1": "产出指标", "name": "n", "target": "≥1次"}]}
     with pytest.raises(InputError, match=r"level_points\.产出.*不是这个项目的一级指标"):
         score(data)
+
+
+def _level_less(levels: list[str], weights: list[float | None]):
+    data = {"id": "p", "name": "部门整体", "budget": {"adjusted": 100, "executed": 100},
+            "indicators": [{"id": str(i), "level1": "产出指标", "name": f"n{i}", "target": "≥1次", "actual": "1次",
+                            **({} if w is None else {"weight": w})} for i, w in enumerate(weights)]}
+    inputs = read(data)
+    inputs.indicators["level1"] = levels
+    return engine.score(inputs.projects, inputs.indicators, load_ruleset("national-2020"))
+
+
+def test_a_project_without_first_level_names_shares_the_indicator_points_over_its_rows():
+    scored = _level_less(["", "", "", ""], [30, None, None, None])
+    assert scored.indicators["weight"].tolist() == [30.0, 20.0, 20.0, 20.0]
+    assert scored.projects["total"].tolist() == [100.0] and not scored.projects["issues"][0]
+
+
+def test_a_row_without_a_first_level_name_among_rows_with_one_is_not_scored():
+    scored = _level_less(["产出指标", "", "效益指标", "满意度指标"], [None] * 4)
+    row = scored.indicators.iloc[1]
+    assert (row["status"], [i.code for i in row["issues"]]) == ("not_scored", ["unknown_level1"])
+    assert "缺少一级指标" in row["issues"][0].message

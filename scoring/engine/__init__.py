@@ -47,7 +47,7 @@ def score(project_frame: pd.DataFrame, indicators: pd.DataFrame, ruleset: Rulese
     rows = indicators.copy(deep=False)        # columns are replaced, never written in place
     if period == "H1":
         rows["target"] = rows["half_year_target"]
-    rows["family"] = families.assign(rows["level1"], ruleset)
+    rows["family"] = families.assign(rows, ruleset)
     cents, weight_issues = weights.assign(rows, ruleset)
     rows["weight"] = cents / 100.0
     memo = Memo()

@@ -21,6 +21,7 @@ import pandas as pd
 from scoring import units
 from scoring.codes import Flag, Issue, IssueCode, Method, Status
 from scoring._columnar.distinct import objects
+from scoring.engine import families
 from scoring.engine.qualitative import says_none, tier_of
 from scoring.engine.readings import Memo, texts
 from scoring.errors import UnitMismatchError
@@ -78,7 +79,7 @@ def assign(rows: pd.DataFrame, ruleset: Ruleset, memo: Memo) -> pd.DataFrame:
     unknown = pd.isna(rows["family"].to_numpy(dtype=object))
     if unknown.any():
         columns["status"][unknown], columns["method"][unknown], row_method[unknown] = Status.NOT_SCORED, Method.NONE, -1
-        columns["issues"][unknown] = objects([(Issue(IssueCode.UNKNOWN_LEVEL1, f"规则集 {ruleset.name} 不认识一级指标「{name}」"),)
+        columns["issues"][unknown] = objects([(Issue(IssueCode.UNKNOWN_LEVEL1, families.unknown(ruleset, name)),)
                                               for name in rows["level1"].to_numpy(dtype=object)[unknown]])
     evaluator = out["evaluator_score"].notna().to_numpy() & (columns["status"] == Status.SCORED) & np.isin(
         row_method, [k for k, name in enumerate(methods) if name not in (Method.QUALITATIVE, Method.COMPOUND)])

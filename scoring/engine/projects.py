@@ -14,6 +14,7 @@ import pandas as pd
 from scoring import numbers
 from scoring.codes import Issue, IssueCode, Status
 from scoring._columnar.distinct import objects
+from scoring.engine import families
 from scoring.engine.points import half_up
 from scoring.rulesets import Ruleset
 
@@ -84,8 +85,8 @@ def _project_issues(out, rows, ruleset, weight_issues, budget_points, level1_own
     for project, level1 in zip(unknown["project"], unknown["level1"]):
         knowing = level1_owners.get(level1, ())
         hint = f"；认识它的规则集：{'、'.join(knowing)}" if knowing else ""
-        issues[project].append(Issue(IssueCode.UNKNOWN_LEVEL1, f"规则集 {ruleset.name} 不认识一级指标「{level1}」{hint}"
-                                                  " / unknown first-level name"))
+        issues[project].append(Issue(IssueCode.UNKNOWN_LEVEL1, families.unknown(ruleset, level1, hint)
+                                                                     + " / unknown first-level name"))
     for project, at_stake in zip(out["project"], out["points_max"]):
         if at_stake <= 0:
             issues[project].append(Issue(IssueCode.NOTHING_AT_STAKE, "所有分值都不适用，无法折算总分 / nothing left to score"))
