@@ -37,6 +37,7 @@ class Method(_Labelled):
     LINEAR = "linear", "线性扣分"
     EXACT_OR_MORE = "exact_or_more", "等于目标（0 目标须为 0）"
     RANGE = "range", "区间"
+    RULE = "rule", "按规则集的门槛或分档"
     DEADLINE = "deadline", "期限"
     QUALITATIVE = "qualitative", "定性档次"
     COMPOUND = "compound", "复合指标，各部分平分"

@@ -35,7 +35,7 @@ PROJECT_COLUMNS = list(PROJECT_FRAME)
 SCORED_FRAME = {**INDICATOR_FRAME, "family": "object", "outcome": "int64", "a": "float64", "b": "float64",
                 "low": "float64", "high": "float64", "strict": "bool", "on_time": "bool", "status": "object",
                 "method": "object", "op": "object", "tier": "object", "unit": "object", "flags": "object",
-                "issues": "object", "share": "float64", "computed_score": "float64", "score": "float64"}
+                "issues": "object", "rule": "object", "share": "float64", "computed_score": "float64", "score": "float64"}
 SCORED_PROJECT_FRAME = {**PROJECT_FRAME, "budget_denominator": "float64", "budget_rate": "float64",
                         "budget_weight": "float64", "budget_score": "float64", "indicator_score": "float64",
                         "indicator_weight": "float64", "na_weight": "float64", "points": "float64",

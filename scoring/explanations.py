@@ -17,16 +17,17 @@ import pandas as pd
 from scoring._columnar.templates import Sentences, templated
 from scoring.codes import Flag, Method, Status
 from scoring.model import Op
-from scoring.rulesets import Ruleset
+from scoring.methods import completion
+from scoring.rulesets import STEP_TESTS, Rule, Ruleset
 
 OP_SIGNS = {Op.GE: "≥", Op.LE: "≤", Op.GT: ">", Op.LT: "<", Op.EQ: "="}
 EXPLAINED = ["weight", "score", "computed_score", "status", "method", "target", "actual", "issues", "flags",
-             "op", "tier", "share", "parts", "a", "b", "low", "high", "unit"]
+             "op", "tier", "share", "parts", "a", "b", "low", "high", "unit", "rule"]
 SLOTS = ("weight", "score", "computed_score")       # the numbers a template leaves open
 # what the engine may change in a row after evaluating its target and actual (evaluator scores,
 # unknown 一级指标, tiers, compound parts, over-achievement); the rest follows from its outcome.
 # Kept by hand: tests/test_writers.py explains every case's rows one by one against the templates.
-ENGINE_REVISES = ("status", "method", "issues", "flags", "tier", "share", "parts")
+ENGINE_REVISES = ("status", "method", "issues", "flags", "tier", "share", "parts", "rule")
 
 
 def _num(value: float) -> str:
@@ -60,6 +61,8 @@ def explain(row: dict, ruleset: Ruleset) -> str:
     elif method == Method.DEADLINE:
         sentence = (f"实际 {actual} 未晚于期限 {target}：{w:.2f} 分" if row["share"]
                     else f"实际 {actual} 晚于期限 {target}：0 分")
+    elif row.get("rule"):
+        sentence = _ruled(row, ruleset.rule(row["rule"]), w)
     else:
         sentence = _numeric(row, w)
     if Flag.OVERRIDE in row["flags"]:
@@ -69,11 +72,14 @@ def explain(row: dict, ruleset: Ruleset) -> str:
     return prefix + sentence
 
 
+def _got(row: dict) -> str:
+    written, converted = (row["actual"] or "").strip(), f"{_num(row['b'])}{row['unit']}"
+    return f"实际 {written}" if converted == written else f"实际 {written}（= {converted}）"
+
+
 def _numeric(row: dict, w: float) -> str:
     a, b, method = row["a"], row["b"], row["method"]
-    unit, written = row["unit"], (row["actual"] or "").strip()
-    converted = f"{_num(b)}{unit}"
-    got = f"实际 {written}" if converted == written else f"实际 {written}（= {converted}）"
+    got = _got(row)
     goal = f"目标 {row['target']}"
     computed = row["computed_score"]
     if method == Method.RANGE:
@@ -96,6 +102,32 @@ def _numeric(row: dict, w: float) -> str:
         return f"{got} > {goal}：{w:.2f} × {_num(a)} / {_num(b)} = {computed:.2f} 分"
     return (f"{got} > {goal}：{w:.2f} × (1 − ({_num(b)} − {_num(a)}) / {_num(a)}) = "
             f"{computed:.2f} 分")
+
+
+def _ruled(row: dict, rule: Rule, w: float) -> str:
+    """A row a rule ([[rules]]) applies to: the step its value reached, or what scored it below them."""
+    got, goal = _got(row), f"目标 {row['target']}"
+    if rule.on == "actual":
+        value, unit, scale, shown = row["b"], row["unit"], 1, f"{_num(row['b'])}{row['unit']}"
+    else:
+        value = float(completion(row["a"], row["b"], [row["op"]])[0])
+        unit, scale, shown = "%", 100, f"完成率 {_num(value * 100)}%"
+
+    def bound(step) -> str:
+        return f"{_num(float(step.bound) * scale)}{unit}"
+    step = rule.step(value)
+    if step is not None:
+        test = f"|{shown}| ≤ {bound(step)}" if step.test == "within" else f"{shown} {STEP_TESTS[step.test]} {bound(step)}"
+        return (f"{got}，{goal}；按「{rule.name}」{test}：{w:.2f} × {float(step.share) * 100:g}% = "
+                f"{row['computed_score']:.2f} 分")
+    if rule.otherwise == "method":
+        return f"未达到「{rule.name}」的任何一档，按原方法计分：{_numeric(row, w)}"
+    if rule.otherwise == "proportional":
+        first = rule.steps[0]
+        measured = f"{shown} " if rule.on == "completion" else ""
+        return (f"{got}，{goal}；{measured}未达到「{rule.name}」的 {bound(first)}：{w:.2f} × {_num(value * scale)} / "
+                f"{_num(float(first.bound) * scale)} = {row['computed_score']:.2f} 分")
+    return f"{got}，{goal}；未达到「{rule.name}」的任何一档：0 分"
 
 
 def explanations(frame: pd.DataFrame, ruleset: Ruleset, escape=None, factorize=None) -> Sentences:

@@ -14,6 +14,8 @@ from typing import Callable
 
 import numpy as np
 
+from scoring.model import Op
+
 
 @dataclass(frozen=True)
 class Measures:
@@ -80,6 +82,15 @@ def deadline(x: Measures) -> np.ndarray:
     Example: 9月前, done in 8月 → w; done in 10月 → 0.
     """
     return x.on_time.astype(float)
+
+
+def completion(a, b, op) -> np.ndarray:
+    """完成率: B / A for ≥, > and =; A / B for ≤ and < (NaN where it has no meaning)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    less = np.isin(np.asarray(op, dtype=object), [Op.LE, Op.LT])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(less, np.where(b > 0, a / b, np.where(b <= a, np.inf, np.nan)), np.where(a > 0, b / a, np.nan))
+    return value
 
 
 METHODS: dict[str, Callable[[Measures], np.ndarray]] = {

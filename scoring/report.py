@@ -111,7 +111,8 @@ class ScoreReport:
         """Budget execution per project: project_id, initial, adjusted, executed, unit, rate, weight,
         score, explanation."""
         p = self._projects
-        explained = [budget_explanation(*values) for values in zip(
+        title = self.ruleset.budget_title.removeprefix("预算")
+        explained = [budget_explanation(*values, title=title) for values in zip(
             *(p[c].to_numpy(dtype=float) for c in ("budget_rate", "budget_executed", "budget_denominator",
                                                    "budget_weight", "budget_score")))]
         return pd.DataFrame({"project_id": p["id"], "initial": p["budget_initial"], "adjusted": p["budget_adjusted"],

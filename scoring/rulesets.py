@@ -1,7 +1,7 @@
 """Rulesets: rulesets/*.toml (or a user's file) → a validated, frozen Ruleset.
 
 A ruleset is data. It is read with tomllib, merged over the ruleset it names as ``base``, and checked
-against ``_SCHEMA`` before anything uses it: unknown keys (with "did you mean"), values of the wrong
+against ruleset_checks before anything uses it: unknown keys (with "did you mean"), values of the wrong
 type, unknown method names, families that claim the same first-level name, and qualitative bands that
 overlap or leave gaps are all reported at once, with the file and the TOML key.
 """
@@ -16,44 +16,14 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
+from scoring import ruleset_checks
 from scoring.codes import Method
 from scoring.errors import RulesetError
-from scoring.methods import METHODS
 from scoring.model import Op
+from scoring.ruleset_checks import NAMED_BY, STEP_TESTS
 
 DEFAULT = "national-2020"
-SCHEMA_VERSION = 1
 _PACKAGE = "scoring.rulesets_data"
-
-# The shape of a ruleset file: nested dicts name tables, "*" any key; [spec] an array of spec.
-_NUMBER, _TEXT, _TEXTS = "number", "text", "texts"
-_OP = ("op", tuple(op.value for op in Op))
-_METHOD = ("method", tuple(sorted(METHODS)))
-_SCHEMA: dict = {
-    "schema": "int", "name": _TEXT, "title": _TEXT, "base": _TEXT, "replace": _TEXTS,
-    "total": {"budget": _NUMBER, "indicators": _NUMBER},
-    "weights": {"by": ("choice", ("family", "indicator")), "missing_family": ("choice", ("redistribute",))},
-    "families": {"*": {"title": _TEXT, "weight": _NUMBER, "level1": _TEXTS}},
-    "methods": {">=": _METHOD, ">": _METHOD, "<=": _METHOD, "<": _METHOD, "=": _METHOD,
-                "range": _METHOD, "date": _METHOD},
-    "no_comparator": {"assumed": _OP, "adverse": _OP, "adverse_words": _TEXTS, "adverse_rates": _TEXTS},
-    "nothing_happened": {"words": _TEXTS},
-    "over_achievement": {"ratio": _NUMBER, "deduction": _NUMBER},
-    "negative_actual": {"floor": _NUMBER},
-    "not_applicable": {"words": _TEXTS},
-    "blank": {"words": _TEXTS},
-    "qualitative": [{"tier": _TEXT, "band": ("pair", None), "points": _NUMBER,
-                     "words": _TEXTS, "prefixes": _TEXTS, "contains": _TEXTS}],
-    "grades": [{"grade": _TEXT, "min": _NUMBER}],
-}
-_REQUIRED = {"": ("schema", "name", "total", "weights", "families", "methods", "no_comparator",
-                  "nothing_happened", "over_achievement", "negative_actual", "not_applicable", "qualitative", "grades"),
-             "total": ("budget", "indicators"), "families.*": ("level1",), "no_comparator": ("assumed", "adverse"),
-             "over_achievement": ("ratio",), "not_applicable": ("words",), "nothing_happened": ("words",), "qualitative[]": ("tier", "band", "points"),
-             "grades[]": ("grade", "min")}
-# Which methods may serve which key: a comparator's method needs a target value, a range's its bounds.
-_METHODS_FOR = {"range": ("range",), "date": ("deadline",)}
-_COMPARATOR_METHODS = ("proportional", "ratio", "linear", "exact_or_more")
 
 
 @dataclass(frozen=True)
@@ -80,6 +50,47 @@ class Tier:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One step of a rule: the value passes ``test`` against ``bound`` (within: |value| ≤ bound) → ``share``."""
+
+    test: str                  # a key of STEP_TESTS
+    bound: Decimal
+    share: Decimal
+
+    def passes(self, value):
+        """Whether ``value`` (a number or an array) passes this step."""
+        bound = float(self.bound)
+        if self.test == "within":
+            return abs(value) <= bound
+        return {"at_least": value >= bound, "more_than": value > bound, "at_most": value <= bound,
+                "less_than": value < bound}[self.test]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A scoring rule for some indicators ([[rules]]): a threshold or steps in place of the method.
+
+    It applies to number targets whose 三级指标 name contains one of ``names`` (any, if none given), of
+    one of ``families`` (any, if none), and, when ``unit`` is given, whose target is in that unit. Its
+    value is the actual B (``on = "actual"``, in the target's unit) or the completion (``"completion"``:
+    B / A for ≥, > and =, A / B for ≤ and <). The first step the value passes gives the share of w;
+    below every step, ``otherwise``: nothing (``zero``), the ruleset's method (``method``), or
+    w × value / the first step's bound (``proportional``).
+    """
+
+    name: str
+    names: tuple[str, ...]
+    families: tuple[str, ...]
+    on: str
+    unit: str | None
+    steps: tuple[Step, ...]
+    otherwise: str
+
+    def step(self, value: float) -> Step | None:
+        return next((step for step in self.steps if step.passes(value)), None)
+
+
+@dataclass(frozen=True)
 class Ruleset:
     """Everything the scorer needs to know about one set of rules."""
 
@@ -88,6 +99,8 @@ class Ruleset:
     source: str
     budget_points: Decimal
     indicator_points: Decimal
+    budget_title: str                         # 预算执行率, or 支出进度
+    budget_denominators: tuple[str, ...]      # BUDGET_FIELDS the rate divides by, the first given
     weights_by: str
     families: tuple[Family, ...]
     methods: tuple[tuple[str, str], ...]
@@ -98,11 +111,13 @@ class Ruleset:
     nothing_words: tuple[str, ...]            # 无, 未发生 …: words that report that nothing happened
     over_ratio: Decimal
     over_deduction: Decimal
+    over_strict: bool                         # only B / A above the ratio (超过30%), not at it
     negative_floor: Decimal
     not_applicable_words: tuple[str, ...]
     blank_words: tuple[str, ...]              # /, —: a cell holding only one of these is empty
     tiers: tuple[Tier, ...]
     grades: tuple[tuple[str, Decimal], ...]
+    rules: tuple[Rule, ...] = ()
 
     def __hash__(self) -> int:   # one ruleset per (name, file): hashing it stays cheap in caches
         return hash((self.name, self.source))
@@ -121,6 +136,9 @@ class Ruleset:
 
     def tier(self, name: str) -> Tier:
         return next(tier for tier in self.tiers if tier.name == name)
+
+    def rule(self, name: str) -> Rule:
+        return next(rule for rule in self.rules if rule.name == name)
 
     def describe(self) -> dict:
         return {"name": self.name, "title": self.title, "source": self.source}
@@ -207,12 +225,10 @@ def _merged(name_or_path: str, seen: tuple[str, ...], relative_to: Path | None =
     return merged, source
 
 
-# Arrays of tables that merge element by element, by the key that names an element.
-_NAMED_BY = {"qualitative": "tier", "grades": "grade"}
 
 
 def _merge(base: dict, delta: dict, replace: set[str]) -> dict:
-    """A delta over its base: tables key by key; the arrays of ``_NAMED_BY`` element by element, by
+    """A delta over its base: tables key by key; the arrays of ``NAMED_BY`` element by element, by
     name (a tier given again changes only the keys it gives; a new one is added); other values, and
     whatever ``replace`` names, replace the base's."""
     merged = dict(base)
@@ -221,8 +237,8 @@ def _merge(base: dict, delta: dict, replace: set[str]) -> dict:
             merged[key] = value
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
             merged[key] = _merge(base[key], value, set())
-        elif key in _NAMED_BY and _named_tables(value, key) and _named_tables(base.get(key), key):
-            name = _NAMED_BY[key]
+        elif key in NAMED_BY and _named_tables(value, key) and _named_tables(base.get(key), key):
+            name = NAMED_BY[key]
             changes = {item[name]: item for item in value}
             merged[key] = [{**item, **changes.pop(item[name], {})} for item in base[key]] + list(changes.values())
         else:
@@ -231,73 +247,23 @@ def _merge(base: dict, delta: dict, replace: set[str]) -> dict:
 
 
 def _named_tables(value, key: str) -> bool:
-    return isinstance(value, list) and all(isinstance(item, dict) and _NAMED_BY[key] in item for item in value)
-
-
-# ---- validation -----------------------------------------------------------------------------------
-
-def _check(value, spec, key: str, problems: list[tuple[str, str]]) -> None:
-    if isinstance(spec, dict):
-        if not isinstance(value, dict):
-            problems.append((key, "应为表 / expected a table"))
-            return
-        for name, item in value.items():
-            inner = spec.get(name, spec.get("*"))
-            where = f"{key}.{name}" if key else name
-            if inner is None:
-                near = difflib.get_close_matches(name, [k for k in spec if k != "*"], n=1, cutoff=0.5)
-                hint = f"，是否指「{near[0]}」" if near else ""
-                problems.append((where, f"未知的键{hint} / unknown key"))
-            else:
-                _check(item, inner, where, problems)
-    elif isinstance(spec, list):
-        if not isinstance(value, list) or not value:
-            problems.append((key, "应为非空的表数组 / expected an array of tables"))
-            return
-        for index, item in enumerate(value):
-            _check(item, spec[0], f"{key}[{index}]", problems)
-    else:
-        message = _check_value(value, spec)
-        if message:
-            problems.append((key, message))
-
-
-def _check_value(value, spec) -> str | None:
-    kind, choices = spec if isinstance(spec, tuple) else (spec, None)
-    if kind == "int" and (not isinstance(value, int) or isinstance(value, bool)):
-        return "应为整数 / expected an integer"
-    if kind == _NUMBER and (not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0):
-        return "应为非负数 / expected a non-negative number"
-    if kind == _TEXT and not isinstance(value, str):
-        return "应为字符串 / expected a string"
-    if kind == _TEXTS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-        return "应为字符串数组 / expected an array of strings"
-    if kind == "pair" and not (isinstance(value, list) and len(value) == 2
-                               and all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in value)
-                               and value[0] < value[1]):
-        return "应为 [下限, 上限]，0 ≤ 下限 < 上限 ≤ 1 / expected [low, high] within [0, 1]"
-    if choices is not None and value not in choices:
-        near = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
-        hint = f"，是否指「{near[0]}」" if near else f"；可选：{'、'.join(choices)}"
-        return f"未知的{'方法' if kind == 'method' else '取值'}「{value}」{hint} / unknown {kind}"
-    return None
+    return isinstance(value, list) and all(isinstance(item, dict) and NAMED_BY[key] in item for item in value)
 
 
 def _build(data: dict, source: str) -> Ruleset:
-    problems: list[tuple[str, str]] = []
-    _check(data, _SCHEMA, "", problems)
-    problems += _missing(data)
-    if not problems:
-        problems += _check_meaning(data)
+    problems = ruleset_checks.problems(data)
     if problems:
         raise RulesetError(source, problems)
     d = Decimal
     families = tuple(Family(key, spec.get("title", key), None if "weight" not in spec else d(str(spec["weight"])),
                             tuple(spec["level1"])) for key, spec in data["families"].items())
     no_comparator = data["no_comparator"]
+    budget = data.get("budget", {})
     return Ruleset(
         name=data["name"], title=data.get("title", data["name"]), source=source,
         budget_points=d(str(data["total"]["budget"])), indicator_points=d(str(data["total"]["indicators"])),
+        budget_title=budget.get("title", "预算执行率"),
+        budget_denominators=tuple(budget.get("denominator", ("adjusted", "initial"))),
         weights_by=data["weights"].get("by", "family"), families=families,
         methods=tuple(sorted((key, Method(name)) for key, name in data["methods"].items())),
         assumed_op=Op(no_comparator["assumed"]), adverse_op=Op(no_comparator["adverse"]),
@@ -306,6 +272,7 @@ def _build(data: dict, source: str) -> Ruleset:
         nothing_words=tuple(data["nothing_happened"]["words"]),
         over_ratio=d(str(data["over_achievement"]["ratio"])),
         over_deduction=d(str(data["over_achievement"].get("deduction", 0))),
+        over_strict=data["over_achievement"].get("strict", False),
         negative_floor=d(str(data["negative_actual"].get("floor", 0))),
         not_applicable_words=tuple(data["not_applicable"]["words"]),
         blank_words=tuple(data.get("blank", {}).get("words", ())),
@@ -313,71 +280,14 @@ def _build(data: dict, source: str) -> Ruleset:
                          tuple(t.get("words", ())), tuple(t.get("prefixes", ())), tuple(t.get("contains", ())))
                     for t in data["qualitative"]),
         grades=tuple(sorted(((g["grade"], d(str(g["min"]))) for g in data["grades"]), key=lambda g: -g[1])),
+        rules=tuple(_rule(rule) for rule in data.get("rules", ())),
     )
 
 
-def _missing(data: dict) -> list[tuple[str, str]]:
-    """Required keys, table by table (``families.*``: every family; ``qualitative[]``: every tier)."""
-    problems = []
-    for where, keys in _REQUIRED.items():
-        name = where.rstrip("[]*").rstrip(".")
-        tables = [("", data)] if not where else []
-        value = data.get(name.split(".")[0]) if where else None
-        if where.endswith(".*") and isinstance(value, dict):
-            tables = [(f"{name}.{k}", v) for k, v in value.items() if isinstance(v, dict)]
-        elif where.endswith("[]") and isinstance(value, list):
-            tables = [(f"{name}[{i}]", v) for i, v in enumerate(value) if isinstance(v, dict)]
-        elif where and isinstance(value, dict):
-            tables = [(name, value)]
-        for prefix, table in tables:
-            problems += [(f"{prefix}.{key}" if prefix else key, "缺少此项 / missing") for key in keys if key not in table]
-    return problems
+def _rule(spec: dict) -> Rule:
+    steps = tuple(Step(next(k for k in step if k in STEP_TESTS), Decimal(str(next(v for k, v in step.items() if k in STEP_TESTS))),
+                       Decimal(str(step["share"]))) for step in spec["steps"])
+    return Rule(spec["name"], tuple(spec.get("names", ())), tuple(spec.get("families", ())), spec.get("on", "actual"),
+                spec.get("unit"), steps, spec.get("otherwise", "zero"))
 
 
-def _check_meaning(data: dict) -> list[tuple[str, str]]:
-    problems = []
-    for key, method in data["methods"].items():
-        allowed = _METHODS_FOR.get(key, _COMPARATOR_METHODS)
-        if method not in allowed:
-            problems.append((f"methods.{key}", f"方法「{method}」不能用于「{key}」，可选：{'、'.join(allowed)}"
-                                               " / method does not fit"))
-    if data["over_achievement"].get("deduction", 0) > 1:
-        problems.append(("over_achievement.deduction", "扣分比例应在 0 到 1 之间 / expected a fraction of w"))
-    if abs(data["total"]["budget"] + data["total"]["indicators"] - 100) > 1e-9:
-        problems.append(("total", "budget 与 indicators 之和应为 100 / the two parts add up to 100"))
-    for name in data.get("replace", []):
-        if not isinstance(_SCHEMA.get(name), dict) and name not in _NAMED_BY:
-            problems.append(("replace", f"「{name}」不是可整体替换的表 / not a table of the ruleset"))
-    if data["schema"] != SCHEMA_VERSION:
-        problems.append(("schema", f"不支持的版本 {data['schema']}，应为 {SCHEMA_VERSION} / unsupported schema"))
-    missing = [key for key in (">=", ">", "<=", "<", "=", "range", "date") if key not in data["methods"]]
-    problems += [(f"methods.{key}", "缺少此项 / missing") for key in missing]
-    owners: dict[str, str] = {}
-    for key, family in data["families"].items():
-        for name in family.get("level1", []):
-            if name in owners:
-                problems.append((f"families.{key}.level1", f"「{name}」已属于 families.{owners[name]} / claimed twice"))
-            owners[name] = key
-    if data["weights"].get("by", "family") == "family":
-        weights = [family.get("weight") for family in data["families"].values()]
-        if None in weights:
-            problems.append(("families", "按一级指标分权重时每个一级指标都要有 weight / every family needs a weight"))
-        elif abs(sum(weights) - data["total"]["indicators"]) > 1e-9:
-            problems.append(("families", f"权重之和 {sum(weights)} 不等于 total.indicators "
-                                         f"{data['total']['indicators']} / family weights do not add up"))
-    bands = sorted((tuple(t["band"]), t["tier"]) for t in data["qualitative"])
-    if bands[0][0][0] != 0:
-        problems.append(("qualitative", f"档次区间未从 0 开始（{bands[0][1]}） / bands leave a gap at 0"))
-    if bands[-1][0][1] != 1:
-        problems.append(("qualitative", f"档次区间未到 1 为止（{bands[-1][1]}） / bands leave a gap at 1"))
-    for (band, tier), (next_band, next_tier) in zip(bands, bands[1:]):
-        if band[1] > next_band[0]:
-            problems.append(("qualitative", f"「{tier}」与「{next_tier}」区间重叠 / bands overlap"))
-        elif band[1] < next_band[0]:
-            problems.append(("qualitative", f"「{tier}」与「{next_tier}」之间有空档 / bands leave a gap"))
-    for index, tier in enumerate(data["qualitative"]):
-        low, high = tier["band"]
-        if not low <= tier["points"] <= high:
-            problems.append((f"qualitative[{index}].points", f"默认得分率 {tier['points']} 不在区间 {tier['band']} 内"
-                                                             " / default points outside the band"))
-    return problems

@@ -109,10 +109,11 @@ def optional(value: float | None) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
-def budget_explanation(rate: float, executed: float, denominator: float, weight: float, points: float) -> str:
-    """``执行率 500,000.00 / 515,827.00 = 96.93%：10 × 96.93% = 9.69 分``."""
+def budget_explanation(rate: float, executed: float, denominator: float, weight: float, points: float,
+                       title: str = "执行率") -> str:
+    """``执行率 500,000.00 / 515,827.00 = 96.93%：10 × 96.93% = 9.69 分`` (``title``: 支出进度 …)."""
     if math.isnan(rate):
         return "缺少全年执行数或预算数：0 分"
     capped = "（超过 100% 按 100% 计）" if rate > 1 else ""
-    return (f"执行率 {executed:,.2f} / {denominator:,.2f} = {rate * 100:.2f}%{capped}："
+    return (f"{title} {executed:,.2f} / {denominator:,.2f} = {rate * 100:.2f}%{capped}："
             f"{weight:g} × {min(rate, 1) * 100:.2f}% = {points:.2f} 分")

@@ -61,6 +61,15 @@ def test_delta_over_a_delta_by_relative_path(tmp_path):
     ('[families.output]\nweight = 60\n', "families", "不等于"),
     ('[families.satisfaction]\nlevel1 = ["产出指标"]\n', "families.satisfaction.level1", "已属于"),
     ('[over_achievement]\nratio = "1.3"\n', "over_achievement.ratio", "非负数"),
+    ('[over_achievement]\nstrict = 1\n', "over_achievement.strict", "true 或 false"),
+    ('[budget]\ndenominator = ["executed"]\n', "budget.denominator", "allocated"),
+    ('[[rules]]\nname = "r"\nfamilies = ["cost"]\nsteps = [{ at_least = 90, share = 1 }]\n', "rules[0].families", "没有这个一级指标族"),
+    ('[[rules]]\nname = "r"\nsteps = [{ at_least = 90, at_most = 95, share = 1 }]\n', "rules[0].steps[0]", "每一档写一个界限"),
+    ('[[rules]]\nname = "r"\nsteps = [{ at_least = 90, share = 1.5 }]\n', "rules[0].steps[0].share", "0 到 1"),
+    ('[[rules]]\nname = "r"\notherwise = "proportional"\nsteps = [{ at_most = 10, share = 1 }]\n', "rules[0].otherwise",
+     "at_least"),
+    ('[[rules]]\nname = "r"\non = "ratio"\nsteps = [{ at_least = 1, share = 1 }]\n', "rules[0].on", "completion"),
+    ('[[rules]]\nname = "r"\n', "rules[0].steps", "缺少"),
 ])
 def test_mistakes_are_named_with_file_and_key(tmp_path, text, key, words):
     path = write(tmp_path, 'schema = 1\nname = "bad"\nbase = "national-2020"\n' + text)

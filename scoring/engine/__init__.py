@@ -6,6 +6,7 @@ The stages run over whole columns, so one project and a province take the same p
     weights           cents per indicator (scoring/weights.py)
     readings          each distinct target and actual text read once per run, into the run's memo
     outcomes          what each distinct (target, actual) decides, and the share by the ruleset's method
+    rules             the ruleset's thresholds and steps in place of the method, where they apply
     over_achievement  B / A at the ruleset's ratio: flagged, and any deduction taken
     qualitative       tiers' points, or the evaluator's score inside its band
     points            w × share, half-up to cents; evaluators' scores
@@ -25,7 +26,7 @@ import pandas as pd
 
 from scoring import weights
 from scoring._columnar.bulk import bulk
-from scoring.engine import compound, families, outcomes, over_achievement, points, projects, qualitative
+from scoring.engine import compound, families, outcomes, over_achievement, points, projects, qualitative, rules
 from scoring.engine.readings import Memo
 from scoring.rulesets import Ruleset
 
@@ -58,6 +59,7 @@ def score(project_frame: pd.DataFrame, indicators: pd.DataFrame, ruleset: Rulese
 def _score_rows(rows: pd.DataFrame, ruleset: Ruleset, memo: Memo) -> pd.DataFrame:
     """Outcomes to points for rows of indicators, or of the parts of compound targets."""
     out = outcomes.assign(rows, ruleset, memo)
+    rules.apply(out, ruleset)
     over_achievement.apply(out, ruleset)
     qualitative.apply(out, ruleset)
     points.apply(out)

@@ -25,8 +25,7 @@ def score(projects: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, period: 
     ``level1_owners``: for an unknown 一级指标, the rulesets that know it (the caller's hint)."""
     out = projects.copy()
     budget_points = float(ruleset.budget_points)
-    denominator = (out["budget_half_year"] if period == "H1"
-                   else out["budget_adjusted"].fillna(out["budget_initial"])).to_numpy(dtype=float)
+    denominator = _denominator(out, ("half_year",) if period == "H1" else ruleset.budget_denominators)
     executed = out["budget_executed"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(denominator > 0, np.maximum(executed, 0.0) / denominator, np.nan)
@@ -54,6 +53,16 @@ def score(projects: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, period: 
                              index=out.index, dtype=object)
     out["issues"] = _project_issues(out, rows, ruleset, weight_issues, budget_points, level1_owners)
     return out
+
+
+def _denominator(projects: pd.DataFrame, fields: tuple[str, ...]) -> np.ndarray:
+    """What the budget rate divides by: the first of the ruleset's budget amounts a project gives
+    (全年预算数, else 年初预算数, by default)."""
+    amounts = [projects[f"budget_{field}"].to_numpy(dtype=float) for field in fields]
+    denominator = amounts[0]
+    for more in amounts[1:]:
+        denominator = np.where(np.isnan(denominator), more, denominator)
+    return denominator
 
 
 def _budget_scores(weight: Decimal, executed: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -96,7 +105,8 @@ def _project_issues(out, rows, ruleset, weight_issues, budget_points, level1_own
     for project, rate, has_actuals, total_weight in zip(out["project"], out["budget_rate"], out["has_actuals"],
                                                         out["indicator_weight"]):
         if math.isnan(rate):
-            issues[project].append(Issue(IssueCode.MISSING_BUDGET, "缺少全年执行数或预算数，预算执行率按 0 分计 / no budget execution"))
+            issues[project].append(Issue(IssueCode.MISSING_BUDGET, f"缺少全年执行数或预算数，{ruleset.budget_title}按 0 分计"
+                                                                   " / no budget execution"))
         if not has_actuals:
             issues[project].append(Issue(IssueCode.MISSING_PROJECT_ACTUALS, "实际完成值文件中没有这个项目 / no actuals for this project"))
         if abs(budget_points + total_weight - 100.0) > 0.005:
