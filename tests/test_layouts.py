@@ -98,6 +98,20 @@ def test_a_split_target_in_a_flat_xlsx_sheet(tmp_path):
     _assert_split_scored(score(tmp_path / "rows.xlsx"))
 
 
+def test_a_half_year_target_beside_a_split_target_takes_its_nature_and_unit(tmp_path):
+    header = ["项目名称", "一级指标", "三级指标", "指标性质", "半年指标值", "全年指标值", "度量单位"]
+    rows = [["p", "产出指标", "完成率", "≧", "50", "100", "%"], ["p", "产出指标", "培训", "定量", None, "3", "次"]]
+    book = openpyxl.Workbook()
+    for row in [header, *rows]:
+        book.active.append(row)
+    book.save(tmp_path / "rows.xlsx")
+    pd.DataFrame(rows, columns=header).to_csv(tmp_path / "rows.csv", index=False)
+    for path in (tmp_path / "rows.xlsx", tmp_path / "rows.csv"):
+        frames = read(path)
+        assert frames.indicators["target"].tolist() == ["≥100%", "3次"]
+        assert frames.indicators["half_year_target"].tolist() == ["≥50%", None]
+
+
 def official(sheet, name, header, rows, sub=None, budget=(100.0, 100.0, 100.0), label="项目名称"):
     """An official 自评表 as units fill it in: the project, the budget block, the indicator grid under
     ``header`` (and ``sub``, a second header row: the cells above its blanks are merged down, those

@@ -229,7 +229,8 @@ def _header(grid, r: int) -> tuple[dict[str, int], int]:
 
 def _put_target(item: dict, row: list, columns: dict[str, int], where: str) -> None:
     """The row's target: its 年度指标值 cell, or composed from its 指标性质 | 指标值 | 度量单位 (and
-    调整指标值, which wins over the initial value when given), those cells kept in the source."""
+    调整指标值, which wins over the initial value when given), those cells kept in the source; a
+    半年指标值 beside a split target is composed with the same nature and unit."""
     cells = {key: _text(row[columns[key]]) or None for key in ("nature", "target", "unit", "adjusted_target")
              if key in columns}
     if not set(cells) & set(_SPLIT):
@@ -239,6 +240,9 @@ def _put_target(item: dict, row: list, columns: dict[str, int], where: str) -> N
     try:
         item["target"] = compose(cells.get("nature"), cells.get("adjusted_target") or cells.get("target"),
                                  cells.get("unit"))
+        if "half_year_target" in columns:
+            item["half_year_target"] = compose(cells.get("nature"), _text(row[columns["half_year_target"]]) or None,
+                                               cells.get("unit"))
     except InputError as error:
         cell = f"{get_column_letter(columns['nature'] + 1)}{item['source']['row']}"
         raise InputError(error.message, item["source"]["file"], f"{where}{cell}") from None
@@ -283,7 +287,7 @@ def _flat(grid, merges: list[Merge], file: str, sheet: str) -> list[dict]:
                 "source": {"file": file, "sheet": sheet, "row": r + 1}}
         _put_target(item, row, columns, f"工作表「{sheet}」")
         for k in ("half_year_target", "actual", "reason"):
-            if k in cell:
+            if k in cell and k not in item:
                 item[k] = _text(cell[k]) or None
         for k in ("weight", "score"):
             if k in cell:
