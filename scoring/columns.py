@@ -2,7 +2,8 @@
 accepts for them (vocabularies/columns.toml, data), and the frames the engine takes.
 
 Every reader (targets/actuals JSON, CSV/Parquet/DataFrame, xlsx) looks names up here, so an alias
-accepted by one is accepted by all.
+accepted by one is accepted by all. A column with ``into`` (指标性质, 度量单位, 调整指标值) is read by
+every reader and composed into another (the target) before the frames are built.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class Column:
     aliases: tuple[str, ...]
     local: tuple[str, ...]
     headers: tuple[str, ...]
+    into: str | None = None        # the column it is composed into; not a column of the frames
 
     @property
     def label(self) -> str:
@@ -92,7 +94,7 @@ def table() -> tuple[Column, ...]:
     text = resources.files("scoring.vocabularies_data").joinpath("columns.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     columns = tuple(Column(level, key, spec.get("column"), tuple(spec.get("aliases", ())),
-                           tuple(spec.get("local", ())), tuple(spec.get("headers", ())))
+                           tuple(spec.get("local", ())), tuple(spec.get("headers", ())), spec.get("into"))
                     for level in LEVELS for key, spec in data.get(level, {}).items())
     _check(columns, set(data) - set(LEVELS))
     return columns
@@ -110,6 +112,10 @@ def _check(columns: tuple[Column, ...], unknown_levels: set[str]) -> None:
     repeated = {n for n in headers if headers.count(n) > 1}
     if repeated:
         raise ValueError(f"columns.toml: headers given twice: {sorted(repeated)}")
+    frame_columns = {c.column for c in columns if c.column and not c.into}
+    wrong = [c.key for c in columns if c.into and (not c.column or c.into not in frame_columns)]
+    if wrong:
+        raise ValueError(f"columns.toml: into names no column of the frames, or the key has no column: {wrong}")
 
 
 def flat_names(column: Column) -> tuple[str, ...]:

@@ -1,5 +1,6 @@
 """One table of column names (vocabularies/columns.toml): every reader accepts every alias of every
-column it reads, and the value given under it arrives in the engine's frames."""
+column it reads, and the value given under it arrives in the engine's frames (a column composed into
+another, 指标性质 into the target, arrives in that one)."""
 
 import pytest
 from openpyxl import Workbook
@@ -21,7 +22,11 @@ VALUES = {
     "half_year_target": ("≥50%", "indicators", "half_year_target", "≥50%"),
     "weight": ("20", "indicators", "weight", 20.0), "actual": ("96%", "indicators", "actual", "96%"),
     "score": ("18", "indicators", "evaluator_score", 18.0), "reason": ("延迟", "indicators", "reason", "延迟"),
+    "nature": ("≧", "indicators", "target", "≥95%"), "unit": ("%", "indicators", "target", "95%"),
+    "adjusted_target": ("≥96%", "indicators", "target", "≥96%"),
 }
+# What a column composed into the target is given beside (the value of a split target, the initial target).
+COMPANIONS = {"nature": {"target": "95%"}, "unit": {"target": "95"}, "adjusted_target": {"target": "≥95%"}}
 REQUIRED = {"project_id": "P-1", "level1": "产出指标", "name": "完成率"}
 ALIASES = [(c.column, name) for c in columns.table() if c.column for name in columns.flat_names(c)]
 JSON_ALIASES = [(c.level, c.key, name) for c in columns.table() for name in (*c.aliases, *c.local)]
@@ -31,13 +36,22 @@ def test_the_table_covers_every_column_the_readers_fill():
     assert set(VALUES) == set(columns.by_column())
 
 
+def test_the_columns_composed_into_the_target_are_read_but_not_frame_columns():
+    composed = {c.column: c.into for c in columns.table() if c.into}
+    assert composed == {"nature": "target", "unit": "target", "adjusted_target": "target"}
+    assert not set(composed) & set(columns.INDICATOR_FRAME)
+    wrong = columns.Column("indicator", "x", "x", (), (), (), into="nowhere")
+    with pytest.raises(ValueError, match="into"):
+        columns._check((*columns.table(), wrong), set())
+
+
 def _arrived(frames, column):
     _, frame, name, value = VALUES[column]
     assert getattr(frames, frame)[name].iloc[0] == value
 
 
 def _row(column, header):
-    row = {**REQUIRED, **({"project_name": "项目甲"} if column == "project_id" else {})}
+    row = {**REQUIRED, **({"project_name": "项目甲"} if column == "project_id" else {}), **COMPANIONS.get(column, {})}
     row = {columns.label(key) if key != column else header: value for key, value in row.items() if key != column}
     return {**row, header: VALUES[column][0]}
 
@@ -96,6 +110,7 @@ def test_json_accepts_every_alias_of_every_key(level, key, name):
         holder = holder["budget"]
     if value is None:
         return                      # a key that holds other objects: its aliases are read in the tests of inputs
+    holder.update(COMPANIONS.get(flat, {}))
     holder[name] = holder.pop(key)
     frames = read(document)
     if flat:

@@ -61,3 +61,19 @@ def test_reporting_script_runs():
     done = subprocess.run([sys.executable, str(ROOT / "examples" / "report.py")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "SHXG-2026-02" in done.stdout and "flagged for review" in done.stdout
+
+
+@pytest.mark.parametrize("role, definition, level", [
+    ("targets", "file", "document"), ("targets", "project", "project"), ("targets", "budget", "budget"),
+    ("targets", "indicator", "indicator"), ("actuals", "indicator", "indicator")])
+def test_the_schemas_name_every_key_the_readers_accept(role, definition, level):
+    from scoring import columns
+
+    assert set(SCHEMAS[role]["$defs"][definition]["properties"]) == set(columns.keys(level))
+
+
+def test_schema_accepts_a_level_less_table_with_split_targets():
+    jsonschema.validate({"id": "CQ", "name": "部门整体", "indicators": [
+        {"name": "资金到位及时率", "nature": "≧", "target": "100", "unit": "%", "weight": 20},
+        {"name": "管理制度健全性", "nature": "定性", "target": "健全", "adjusted_target": "完善", "core": "是"}]},
+        SCHEMAS["targets"])

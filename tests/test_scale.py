@@ -61,8 +61,10 @@ def test_chinese_column_names_and_missing_columns():
                           "实际完成值": ["96%"], "全年预算数": [100], "全年执行数": [100]})
     rows, totals = score_frame(frame)
     assert (rows["score"].iat[0], totals["total"].iat[0]) == (90.0, 100.0)
-    with pytest.raises(InputError, match="level1"):
-        score_frame(frame.drop(columns=["一级指标"]))
+    with pytest.raises(InputError, match="name"):
+        score_frame(frame.drop(columns=["三级指标"]))
+    rows, totals = score_frame(frame.drop(columns=["一级指标"]))          # level-less: one group of 90 points
+    assert (rows["level1"].iat[0], rows["weight"].iat[0], totals["total"].iat[0]) == ("", 90.0, 100.0)
 
 
 def test_cells_of_any_type_read_as_their_own_text():

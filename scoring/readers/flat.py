@@ -2,8 +2,11 @@
 
 Columns, in English or Chinese (vocabularies/columns.toml): project_id, project_name, indicator_id, level1, level2,
 name, target, half_year_target, actual, weight, score, reason, and the project's budget columns repeated
-on its rows (budget_initial, budget_adjusted, budget_executed, budget_half_year, budget_unit). Rows of a
-project keep their order; projects come in the order they first appear.
+on its rows (budget_initial, budget_adjusted, budget_executed, budget_half_year, budget_unit). A target
+split as nature | target | unit (指标性质 | 指标值 | 度量单位), or given as adjusted_target (调整指标值) beside
+the initial one, is composed into one (readers/natures.py). Without a level1 column, or with its cells
+empty on every row of a project, a project is level-less; a project with some rows without is refused.
+Rows of a project keep their order; projects come in the order they first appear.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from scoring._columnar.bulk import bulk
 from scoring._columnar.distinct import factorize, objects
 from scoring.columns import INDICATOR_FRAME, PROJECT_FRAME, Frames, column_of, frame, label
 from scoring.errors import InputError
+from scoring.readers.natures import composed
 from scoring.readers.sections import split_points
 
 _TEXT = ("project_id", "project_name", "indicator_id", "level1", "level2", "name", "target", "half_year_target",
-         "actual", "reason", "budget_unit")
+         "actual", "reason", "budget_unit", "nature", "unit", "adjusted_target")
+_SPLIT = ("nature", "unit", "adjusted_target")
 _NUMBERS = ("weight", "score", "budget_initial", "budget_adjusted", "budget_executed", "budget_half_year")
 
 
@@ -86,7 +91,7 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         if key is not None and key not in renamed.values():
             renamed[column] = key
     table = table[list(renamed)].rename(columns=renamed)
-    missing = [c for c in ("project_id", "level1", "name") if c not in table and not (c == "project_id" and "project_name" in table)]
+    missing = [c for c in ("project_id", "name") if c not in table and not (c == "project_id" and "project_name" in table)]
     if missing:
         raise InputError(f"缺少列：{'、'.join(f'{c}（{label(c)}）' for c in missing)} / missing columns", file)
     n = len(table)
@@ -97,8 +102,14 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         column["project_id"] = column["project_name"]
     if any(v is None for v in column["project_id"]):
         raise InputError("project_id 不能为空 / every row needs its project", file)
-    column["level1"], printed_points = split_points(column["level1"])
+    if set(_SPLIT) & set(table.columns):
+        for key in ("target", "half_year_target"):
+            adjusted = column["adjusted_target"] if key == "target" else np.full(n, None, dtype=object)
+            column[key] = composed(column[key], column["nature"], column["unit"], adjusted,
+                                   lambda k: (file, f"第 {k + 1} 行 {label('nature')}"))
     codes, ids = pd.factorize(column["project_id"], sort=False)
+    column["level1"] = _whole_levels(column["level1"], codes, file)
+    column["level1"], printed_points = split_points(column["level1"])
     position = pd.Series(codes).groupby(codes).cumcount().to_numpy()
     indicator_id = column["indicator_id"].copy()
     unnumbered = pd.isna(indicator_id)
@@ -112,10 +123,9 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
     }, INDICATOR_FRAME)
     if (np.diff(codes) < 0).any():                # a project's rows are apart: bring them together
         indicators = indicators.iloc[np.argsort(codes, kind="stable")].reset_index(drop=True)
-    for key in ("level1", "name"):
-        if indicators[key].isna().any():
-            row = int(np.flatnonzero(indicators[key].isna().to_numpy())[0])
-            raise InputError(f"第 {row + 1} 个指标缺少 {key}（{label(key)}） / missing", file)
+    if indicators["name"].isna().any():
+        row = int(np.flatnonzero(indicators["name"].isna().to_numpy())[0])
+        raise InputError(f"第 {row + 1} 个指标缺少 name（{label('name')}） / missing", file)
     first = np.unique(codes, return_index=True)[1]
     has_actuals = pd.Series(~pd.isna(column["actual"])).groupby(codes).any().to_numpy()
     projects = frame({
@@ -126,6 +136,23 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         "budget_unit": objects([u or "元" for u in column["budget_unit"][first]]), "has_actuals": has_actuals,
     }, PROJECT_FRAME)
     return Frames(projects, indicators, None)
+
+
+def _whole_levels(level1: np.ndarray, codes: np.ndarray, file: str) -> np.ndarray:
+    """The level1 column with "" for a level-less project (no row of it has one); a project some of
+    whose rows have one and some not is refused, naming a row of each."""
+    missing = pd.isna(level1)
+    if not missing.any():
+        return level1
+    level_less = pd.Series(missing).groupby(codes).transform("all").to_numpy()
+    if (missing & ~level_less).any():
+        row = int(np.argmax(missing & ~level_less))
+        other = int(np.flatnonzero((codes == codes[row]) & ~missing)[0])
+        raise InputError(f"第 {row + 1} 行缺少 level1（{label('level1')}），而同一项目的第 {other + 1} 行有（一个项目的"
+                         f"指标要么都有、要么都没有一级指标） / missing level1 while other rows of the project have one", file)
+    level1 = level1.copy()
+    level1[missing] = ""
+    return level1
 
 
 def _text_column(series: pd.Series, key: str, file: str) -> np.ndarray:

@@ -4,7 +4,9 @@ The files are a contract (docs/inputs.md, docs/schema/*.json). Either file may h
 ``{"projects": [...]}``, a list of projects, or one project. Chinese keys are accepted as aliases
 (项目名称, 一级指标, 实际完成值 …). Every problem raises InputError naming the file and the JSON path.
 Actuals are matched to targets: a project by ``id``, else by ``name``; an indicator by ``id``, else by
-(``level1``, ``level2``, ``name``).
+(``level1``, ``level2``, ``name``). A target given as ``nature`` / ``target`` / ``unit`` (指标性质 |
+指标值 | 度量单位) is composed into one (readers/natures.py). A project none of whose indicators has a
+``level1`` is level-less (部门整体 tables: 指标名称 | 指标值 | 权重 …); one with some without is refused.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from scoring.errors import InputError
 from scoring.readers.actuals import match_actuals
 from scoring.readers.jsonvalues import (BUDGET, PROJECT, Given, Items, canonical, item_columns, json_path,
                                          number, projects_of, text)
+from scoring.readers.natures import composed
 from scoring.readers.sections import split_points
 
 
@@ -47,11 +50,13 @@ def load_json(source: str | Path | dict | list, role: str) -> tuple[Any, str]:
 
 
 # indicator columns read from targets.json: (column, key, reader, required)
-_TARGET_FIELDS = (("id", "id", "text", False), ("level1", "level1", "text", True), ("level2", "level2", "text", False),
+_TARGET_FIELDS = (("id", "id", "text", False), ("level1", "level1", "text", False), ("level2", "level2", "text", False),
                   ("name", "name", "text", True), ("target", "target", "text", False),
                   ("half_year_target", "half_year_target", "text", False), ("weight", "weight", "number", False),
                   ("actual", "actual", "text", False), ("reason", "reason", "text", False),
-                  ("evaluator_score", "score", "number", False))
+                  ("evaluator_score", "score", "number", False), ("nature", "nature", "text", False),
+                  ("unit", "unit", "text", False), ("adjusted_target", "adjusted_target", "text", False))
+_SPLIT = ("nature", "unit", "adjusted_target")               # composed into the target, not frame columns
 
 
 @bulk
@@ -143,10 +148,37 @@ def _target_columns(items: Items, count: int) -> dict[str, np.ndarray]:
     given = Given(items, count)
     ids = item_columns(given, _TARGET_FIELDS[:1])["id"]
     _no_duplicate_ids(ids, items.owner[:count], items.file, items.where)    # as the id is read, before the rest
-    columns = {"id": ids, **item_columns(given, _TARGET_FIELDS[1:])}
-    level2 = columns["level2"]
-    level2[np.equal(level2, None)] = ""
+    level1 = item_columns(given, _TARGET_FIELDS[1:2])["level1"]
+    _whole_levels(level1, items.owner[:count], items.file, items.where)     # before the rest too
+    columns = {"id": ids, "level1": level1, **item_columns(given, _TARGET_FIELDS[2:])}
+    split = [columns.pop(key) for key in _SPLIT]
+    if given.present & set(_SPLIT):
+        nature, unit, adjusted = split
+
+        def place(k: int) -> tuple[str, str]:
+            return items.file, json_path(items.where(k, "nature"))
+
+        columns["target"] = composed(columns["target"], nature, unit, adjusted, place)
+        columns["half_year_target"] = composed(columns["half_year_target"], nature, unit,
+                                               np.full(count, None, dtype=object), place)
+    for key in ("level1", "level2"):
+        column = columns[key]
+        column[np.equal(column, None)] = ""
     return columns
+
+
+def _whole_levels(level1: np.ndarray, owner: np.ndarray, file: str, where) -> None:
+    """Either every indicator of a project has a 一级指标 or none has (a level-less table)."""
+    missing = np.equal(level1, None)
+    if not missing.any() or missing.all() and len(np.unique(owner)) == 1:
+        return
+    level_less = pd.Series(missing).groupby(owner).transform("all").to_numpy()
+    if (missing & ~level_less).any():
+        k = int(np.argmax(missing & ~level_less))
+        other = int(np.flatnonzero((owner == owner[k]) & ~missing)[0])
+        raise InputError(f"缺少一级指标，而同一项目的 {json_path(where(other))} 有一级指标（一个项目的指标要么都有、"
+                         f"要么都没有一级指标） / missing level1 while other indicators of the project have one",
+                         file, json_path(where(k, "level1")))
 
 
 def _no_duplicate_ids(ids: list, owner: np.ndarray, file: str, where) -> None:

@@ -2,7 +2,10 @@
 
 It gives the same data as targets.json (docs/inputs.md), with actuals, 分值, 得分 and 偏差原因 in each
 indicator when the table holds them, so one filled 自评表 can be scored or checked by itself. openpyxl
-does the file format; this module owns the layouts. Header names are those of columns.toml.
+does the file format; this module owns the layouts. Header names are those of columns.toml. A header
+may take two rows (年度指标值 over 指标性质 | 指标值 | 度量单位); a split target is composed into one
+(readers/natures.py, the cells kept in ``source.target_cells``); a 得分 or 分值 merged over several rows
+is shared by them (readers/spans.py); a table without 一级指标 (指标名称 | 指标值 | 权重 …) is level-less.
 """
 
 from __future__ import annotations
@@ -10,16 +13,21 @@ from __future__ import annotations
 import math
 import re
 import zipfile
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from scoring.columns import column_of, label
 from scoring.errors import InputError
+from scoring.readers.natures import compose
+from scoring.readers.spans import Merge, spread
 
-_GRID = ("level1", "level2", "name", "target", "actual", "weight", "score", "reason")   # columns of the grid
+_SPLIT = ("nature", "unit", "adjusted_target")                 # a target's cells composed into one
+_LABELS = ("项目名称", "部门名称")                                # the label before a table's project name
 _BUDGET = {"budget_initial": "initial", "budget_adjusted": "adjusted", "budget_executed": "executed",
            "weight": "weight", "score": "score"}                                   # the budget block's columns
 
@@ -40,17 +48,17 @@ def read_workbook(path: Path, keep_scores: bool = False) -> dict:
                          str(path)) from None
     projects, printed, skipped = [], {}, []
     for sheet, typed in zip(book.worksheets, written.worksheets):
-        grid = _values(sheet, typed)
+        grid, merges = _values(sheet, typed)
         if _is_official(grid):
-            project, totals = _official(grid, str(path), sheet.title)
+            project, totals = _official(grid, merges, str(path), sheet.title)
             projects.append(project)
             printed[project["id"]] = totals
         elif _flat_header(grid) is not None:
-            projects += _flat(grid, str(path), sheet.title)
+            projects += _flat(grid, merges, str(path), sheet.title)
         else:
             skipped.append(sheet.title)
     if not projects:
-        raise InputError(f"工作簿中没有自评表（含 项目名称、一级指标、三级指标）或带表头的指标清单；"
+        raise InputError(f"工作簿中没有自评表（含 项目名称、三级指标或指标名称）或带表头的指标清单；"
                          f"已查看：{'、'.join(skipped) or '无工作表'} / no self-assessment sheet found", str(path))
     if not keep_scores:
         for project in projects:
@@ -60,13 +68,27 @@ def read_workbook(path: Path, keep_scores: bool = False) -> dict:
 
 
 def _is_official(grid) -> bool:
-    """An official 自评表: a 项目名称 label above the indicator grid (a flat sheet has it in its header)."""
-    level1, name = _find(grid, "一级指标"), _find(grid, "项目名称")
-    return bool(level1 and name and _find(grid, "三级指标")) and name[0] < level1[0]
+    """An official 自评表: a 项目名称 (部门名称) label above the indicator grid (a flat sheet has it in its
+    header)."""
+    label, header = _project_label(grid), _grid_header(grid)
+    return label is not None and header is not None and label[0] < header
 
 
-def _values(sheet, typed) -> list[list[Any]]:
-    """The sheet's values with every merged range filled from its top-left cell.
+def _project_label(grid) -> tuple[int, int] | None:
+    return next((found for found in (_find(grid, label) for label in _LABELS) if found), None)
+
+
+def _grid_header(grid) -> int | None:
+    """The indicator grid's header row: the first naming the 三级指标 (指标名称) and two more columns."""
+    for r, row in enumerate(grid):
+        keys = [_column_key(v) for v in row]
+        if "name" in keys and sum(key is not None for key in set(keys)) >= 3:
+            return r
+    return None
+
+
+def _values(sheet, typed) -> tuple[list[list[Any]], list[Merge]]:
+    """The sheet's values with every merged range filled from its top-left cell, and the ranges.
 
     A cell typed as ``=100.00(%)`` is saved as a formula that has no value; its text is the target.
     """
@@ -75,15 +97,18 @@ def _values(sheet, typed) -> list[list[Any]]:
         for c, value in enumerate(row):
             if rows[r][c] is None and isinstance(value, str) and value.startswith("="):
                 rows[r][c] = value
+    merges = []
     for merged in sheet.merged_cells.ranges:
         value = sheet.cell(merged.min_row, merged.min_col).value
         for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
             for c in range(merged.min_col - 1, merged.max_col):
                 if c < len(rows[r]):
                     rows[r][c] = value
+        merges.append(Merge(merged.min_row - 1, merged.max_row - 1, merged.min_col - 1, merged.max_col - 1,
+                            merged.coord))
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
-    return rows
+    return rows, merges
 
 
 def _text(value: Any) -> str:
@@ -118,9 +143,9 @@ def _right_of(grid, label: str) -> str | None:
     return None
 
 
-def _official(grid, file: str, sheet: str) -> tuple[dict, dict]:
+def _official(grid, merges: list[Merge], file: str, sheet: str) -> tuple[dict, dict]:
     where = f"工作表「{sheet}」"
-    name = _right_of(grid, "项目名称")
+    name = next((found for found in (_right_of(grid, label) for label in _LABELS) if found), None)
     if not name:
         raise InputError(f"{where}缺少项目名称 / no project name", file)
     project: dict = {"id": _right_of(grid, "项目编号") or sheet, "name": name}
@@ -147,61 +172,104 @@ def _official(grid, file: str, sheet: str) -> tuple[dict, dict]:
         goal_text = _text(grid[goal[0] + 1][goal[1]])
         if goal_text:
             project["goal"] = goal_text
-    grid_row = next((r for r, row in enumerate(grid)
-                     if {"一级指标", "三级指标"} <= {_norm(v) for v in row}), None)
-    columns = {key: next((c for c, v in enumerate(grid[grid_row]) if column_of(_norm(v)) == key), None)
-               for key in _GRID}
-    missing = [label(key) for key in ("level1", "name", "target") if columns[key] is None]
+    grid_row = _grid_header(grid)
+    columns, first_row = _header(grid, grid_row)
+    missing = [label(key) for key in ("name", "target") if key not in columns
+               and not (key == "target" and "adjusted_target" in columns)]
     if missing:
         raise InputError(f"{where}的指标表缺少列：{'、'.join(missing)} / missing columns", file)
     indicators = []
-    for r in range(grid_row + 1, len(grid)):
+    for r in range(first_row, len(grid)):
         row = grid[r] + [None] * (len(grid[grid_row]) - len(grid[r]))
         first = next((_norm(v) for v in row if _text(v)), "")
         if first.startswith("小计"):
             continue
         if first in ("总分", "合计", "总计"):
-            totals["weight"] = _number(row[columns["weight"]]) if columns["weight"] is not None else None
-            totals["score"] = _number(row[columns["score"]]) if columns["score"] is not None else None
+            totals["weight"] = _number(row[columns["weight"]]) if "weight" in columns else None
+            totals["score"] = _number(row[columns["score"]]) if "score" in columns else None
             break
         name = _text(row[columns["name"]])
-        if not name or name == "三级指标":
+        if not name or _column_key(name) == "name":           # a header repeated on a new page
             continue
-        level1 = _text(row[columns["level1"]])
-        level2 = _text(row[columns["level2"]]) if columns["level2"] is not None else ""
+        level1 = _text(row[columns["level1"]]) if "level1" in columns else ""
+        level2 = _text(row[columns["level2"]]) if "level2" in columns else ""
         if indicators and not level1:          # blank continuation cells carry the levels above
             level1, level2 = indicators[-1]["level1"], level2 or indicators[-1]["level2"]
         elif indicators and not level2 and level1 == indicators[-1]["level1"]:
             level2 = indicators[-1]["level2"]
-        item = {"id": str(len(indicators) + 1), "level1": level1, "level2": level2,
-                "name": name, "target": _text(row[columns["target"]]) or None,
+        item = {"id": str(len(indicators) + 1), "level1": level1, "level2": level2, "name": name,
                 "source": {"file": file, "sheet": sheet, "row": r + 1}}
+        _put_target(item, row, columns, where)
         for key in ("actual", "weight", "score", "reason"):
-            if columns[key] is not None:
+            if key in columns:
                 value = row[columns[key]]
                 item[key] = _number(value) if key in ("weight", "score") else (_text(value) or None)
         indicators.append(item)
+    _whole_levels(indicators, where)
+    spread(indicators, merges, columns)
     project["indicators"] = indicators
     return project, totals
+
+
+def _header(grid, r: int) -> tuple[dict[str, int], int]:
+    """The column of each key named in header row ``r``, and the row the data starts on. A second
+    header row under it that names a part of a split target (年度指标值 over 指标性质 | 指标值 | 度量单位)
+    names the columns it has a name for; the first column of a key is its column."""
+    keys = [_column_key(v) for v in grid[r]]
+    below = [_column_key(v) for v in grid[r + 1]] if r + 1 < len(grid) else []
+    two_rows = any(key in _SPLIT for key in below)
+    if two_rows:
+        keys = [under or key for key, under in zip_longest(keys, below)]
+    columns: dict[str, int] = {}
+    for c, key in enumerate(keys):
+        if key is not None and key not in columns:
+            columns[key] = c
+    return columns, r + (2 if two_rows else 1)
+
+
+def _put_target(item: dict, row: list, columns: dict[str, int], where: str) -> None:
+    """The row's target: its 年度指标值 cell, or composed from its 指标性质 | 指标值 | 度量单位 (and
+    调整指标值, which wins over the initial value when given), those cells kept in the source; a
+    半年指标值 beside a split target is composed with the same nature and unit."""
+    cells = {key: _text(row[columns[key]]) or None for key in ("nature", "target", "unit", "adjusted_target")
+             if key in columns}
+    if not set(cells) & set(_SPLIT):
+        if "target" in cells:
+            item["target"] = cells["target"]
+        return
+    try:
+        item["target"] = compose(cells.get("nature"), cells.get("adjusted_target") or cells.get("target"),
+                                 cells.get("unit"))
+        if "half_year_target" in columns:
+            item["half_year_target"] = compose(cells.get("nature"), _text(row[columns["half_year_target"]]) or None,
+                                               cells.get("unit"))
+    except InputError as error:
+        cell = f"{get_column_letter(columns['nature'] + 1)}{item['source']['row']}"
+        raise InputError(error.message, item["source"]["file"], f"{where}{cell}") from None
+    item["source"]["target_cells"] = cells
+
+
+def _whole_levels(items: list[dict], where: str) -> None:
+    """Either every indicator of a project has a 一级指标 or none has (a level-less table)."""
+    missing = [item for item in items if not item["level1"]]
+    if missing and len(missing) < len(items):
+        other = next(item for item in items if item["level1"])
+        raise InputError(f"{where}第 {missing[0]['source']['row']} 行缺少一级指标，而第 {other['source']['row']} 行有"
+                         f"（一个项目的指标要么都有、要么都没有一级指标） / missing level1 while other rows have one",
+                         missing[0]["source"]["file"])
 
 
 def _flat_header(grid) -> int | None:
     return next((r for r, row in enumerate(grid[:10]) if sum(_column_key(v) is not None for v in row) >= 3), None)
 
 
-def _flat(grid, file: str, sheet: str) -> list[dict]:
-    header_row = _flat_header(grid)
-    columns = {}
-    for c, value in enumerate(grid[header_row]):
-        key = _column_key(value)
-        if key is not None and key not in columns:
-            columns[key] = c
-    for required in ("level1", "name"):
-        if required not in columns:
-            raise InputError(f"工作表「{sheet}」缺少列 {required}（{label(required)}） / missing column", file)
+def _flat(grid, merges: list[Merge], file: str, sheet: str) -> list[dict]:
+    columns, first_row = _header(grid, _flat_header(grid))
+    if "name" not in columns:
+        raise InputError(f"工作表「{sheet}」缺少列 name（{label('name')}） / missing column", file)
     projects: dict[str, dict] = {}
-    for r in range(header_row + 1, len(grid)):
-        row = grid[r] + [None] * (len(grid[header_row]) - len(grid[r]))
+    for r in range(first_row, len(grid)):
+        row = grid[r] + [None] * (len(grid[first_row - 1]) - len(grid[r]))
         cell = {key: row[c] for key, c in columns.items()}
         if not _text(cell.get("name")):
             continue
@@ -215,16 +283,19 @@ def _flat(grid, file: str, sheet: str) -> list[dict]:
         if budget:
             project.setdefault("budget", {"unit": "元"}).update(budget)
         item = {"id": _text(cell.get("indicator_id")) or str(len(project["indicators"]) + 1),
-                "level1": _text(cell["level1"]), "level2": _text(cell.get("level2")), "name": _text(cell["name"]),
+                "level1": _text(cell.get("level1")), "level2": _text(cell.get("level2")), "name": _text(cell["name"]),
                 "source": {"file": file, "sheet": sheet, "row": r + 1}}
-        for k in ("target", "half_year_target", "actual", "reason"):
-            if k in cell:
+        _put_target(item, row, columns, f"工作表「{sheet}」")
+        for k in ("half_year_target", "actual", "reason"):
+            if k in cell and k not in item:
                 item[k] = _text(cell[k]) or None
         for k in ("weight", "score"):
             if k in cell:
                 item[k] = _number(cell[k])
         project["indicators"].append(item)
     for project in projects.values():
+        _whole_levels(project["indicators"], f"工作表「{sheet}」")
+        spread(project["indicators"], merges, columns)
         if project["id"] is None:
             project.pop("id")
     return list(projects.values())
