@@ -28,7 +28,10 @@ INDICATOR_FRAME = {"project": "int64", "position": "int64", "id": "object", "lev
 PROJECT_FRAME = {"project": "int64", "id": "object", "name": "object", "kind": "object", "year": "object",
                  "unit": "object", "department": "object", "budget_initial": "float64",
                  "budget_adjusted": "float64", "budget_executed": "float64", "budget_half_year": "float64",
-                 "budget_unit": "object", "has_actuals": "bool"}
+                 "budget_allocated": "float64", "budget_unit": "object", "has_actuals": "bool"}
+# The budget's amounts (initial, adjusted …): the keys of a budget object, each the column budget_<key>.
+BUDGET_AMOUNTS = tuple(c.removeprefix("budget_") for c, dtype in PROJECT_FRAME.items()
+                       if c.startswith("budget_") and dtype == "float64")
 INDICATOR_COLUMNS = list(INDICATOR_FRAME)
 PROJECT_COLUMNS = list(PROJECT_FRAME)
 # The engine's scored frames: its input's columns and what the stages add (``parts``: compound targets'

@@ -146,3 +146,71 @@ def test_the_budget_rate_divides_by_what_the_ruleset_says(tmp_path):
     initial = scored(ruleset(tmp_path, '[budget]\ndenominator = ["initial"]\n'), "n", "≥1次", "1次", budget=budget)
     assert (initial["budget"]["rate"], initial["budget"]["score"]) == (0.8, 8.0)
     assert initial["budget"]["explanation"].startswith("执行率 80.00 / 100.00 = 80.00%")
+
+
+# 专项债券: 债券资金管理指标 支出进度 = 实际支出 / 下达额度
+PROGRESS = '[budget]\ntitle = "支出进度"\ndenominator = ["allocated"]\n'
+
+
+def test_spending_progress_divides_by_the_allocation(tmp_path):
+    rules = ruleset(tmp_path, PROGRESS)
+    budget = scored(rules, "n", "≥1次", "1次", budget={"allocated": 500, "adjusted": 800, "executed": 450})["budget"]
+    assert (budget["rate"], budget["score"]) == (0.9, 9.0)
+    assert budget["explanation"] == "支出进度 450.00 / 500.00 = 90.00%：10 × 90.00% = 9.00 分"
+    missing = scored(rules, "n", "≥1次", "1次", budget={"adjusted": 800, "executed": 450})
+    assert missing["budget"]["score"] == 0.0
+    assert any(i["code"] == "missing_budget" and "支出进度按 0 分计" in i["message"] for i in missing["issues"])
+
+
+def test_the_allocation_is_read_by_its_printed_name_in_every_form():
+    from scoring.readers import read
+
+    data = {"id": "p", "name": "x", "项目资金": {"下达额度": 500, "全年执行数": 450},
+            "indicators": [{"id": "1", "level1": "产出指标", "name": "n", "target": "≥1次"}]}
+    assert read(data).projects["budget_allocated"].tolist() == [500.0]
+
+
+# 福建-style frameworks spend 30 of the 90 indicator points on 决策 and 过程.
+DECISION_PROCESS = '''
+replace = ["families"]
+
+[families.decision]
+title = "决策"
+weight = 15
+level1 = ["决策", "项目决策"]
+
+[families.process]
+title = "过程"
+weight = 15
+level1 = ["过程", "项目过程", "项目管理"]
+
+[families.output]
+title = "产出"
+weight = 30
+level1 = ["产出指标", "项目产出"]
+
+[families.outcome]
+title = "效益"
+weight = 20
+level1 = ["效益指标", "项目效益"]
+
+[families.satisfaction]
+title = "满意度"
+weight = 10
+level1 = ["满意度指标"]
+'''
+
+
+def test_decision_and_process_are_families_with_their_points(tmp_path):
+    rows = [("项目决策", "立项依据充分性", "充分", "充分"), ("项目决策", "绩效目标合理性", "合理", "基本合理"),
+            ("项目管理", "资金到位率", "≥100%", "100%"), ("项目管理", "制度执行有效性", "有效", "有效"),
+            ("项目产出", "保障人数", "≥2370人", "2370人"), ("项目效益", "办学条件改善", "改善", "改善"),
+            ("满意度指标", "学生满意度", "≥90%", "95%")]
+    data = {"id": "p", "name": "初中公用经费", "budget": {"adjusted": 64.8, "executed": 64.8},
+            "indicators": [{"id": str(i), "level1": l1, "name": n, "target": t, "actual": a}
+                           for i, (l1, n, t, a) in enumerate(rows)]}
+    project = score(data, ruleset=ruleset(tmp_path, DECISION_PROCESS)).to_json()["projects"][0]
+    assert [i["weight"] for i in project["indicators"]] == [7.5, 7.5, 7.5, 7.5, 30.0, 20.0, 10.0]
+    assert [(level["level1"], level["weight"]) for level in project["levels"]][:2] == [("项目决策", 15.0), ("项目管理", 15.0)]
+    assert project["indicators"][1]["score"] == 5.25          # 基本合理: 部分达成, 7.5 × 70%
+    assert (project["total"], project["issues"]) == (97.75, [])

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from scoring import units
+from scoring.columns import BUDGET_AMOUNTS
 from scoring.errors import InputError
 from scoring.readers.jsonvalues import (BUDGET, PROJECT, Given, Items, canonical, item_columns, json_path, number,
                                          projects_of, text)
@@ -31,7 +32,7 @@ def match_actuals(actuals: tuple[Any, str], projects: pd.DataFrame, indicators: 
         by_name.setdefault(name, []).append(i)
     filled: dict[int, str] = {}
     budgets = {name: projects[name].to_numpy().copy() for name in
-               ("budget_initial", "budget_adjusted", "budget_executed", "budget_half_year", "budget_unit")}
+               (*(f"budget_{key}" for key in BUDGET_AMOUNTS), "budget_unit")}
     items, matched = Items(file), []
     try:
         for p_path, raw in actual_projects:
@@ -158,7 +159,7 @@ def _merge_budget(budgets: dict, index: int, budget: dict, file: str, path: str)
     factor = _budget_factor(given_unit, target_unit)
     if factor is None:
         raise InputError(f"预算单位「{given_unit}」无法换算为「{target_unit}」 / budget unit", file, f"{path}.unit")
-    for key in ("initial", "adjusted", "executed", "half_year"):
+    for key in BUDGET_AMOUNTS:
         value = number(budget.get(key), file, f"{path}.{key}")
         if not math.isnan(value):
             budgets[f"budget_{key}"][index] = value * factor

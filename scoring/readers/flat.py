@@ -19,7 +19,7 @@ import pandas as pd
 
 from scoring._columnar.bulk import bulk
 from scoring._columnar.distinct import factorize, objects
-from scoring.columns import INDICATOR_FRAME, PROJECT_FRAME, Frames, column_of, frame, label
+from scoring.columns import BUDGET_AMOUNTS, INDICATOR_FRAME, PROJECT_FRAME, Frames, column_of, frame, label
 from scoring.errors import InputError
 from scoring.readers.natures import composed
 from scoring.readers.sections import split_points
@@ -27,7 +27,7 @@ from scoring.readers.sections import split_points
 _TEXT = ("project_id", "project_name", "indicator_id", "level1", "level2", "name", "target", "half_year_target",
          "actual", "reason", "budget_unit", "nature", "unit", "adjusted_target")
 _SPLIT = ("nature", "unit", "adjusted_target")
-_NUMBERS = ("weight", "score", "budget_initial", "budget_adjusted", "budget_executed", "budget_half_year")
+_NUMBERS = ("weight", "score", *(f"budget_{key}" for key in BUDGET_AMOUNTS))
 
 
 def read_flat(path: Path) -> pd.DataFrame:
@@ -131,8 +131,7 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
     projects = frame({
         "project": np.arange(len(ids)), "id": objects(list(ids)), "name": column["project_name"][first],
         "kind": None, "year": None, "unit": None, "department": None,
-        "budget_initial": column["budget_initial"][first], "budget_adjusted": column["budget_adjusted"][first],
-        "budget_executed": column["budget_executed"][first], "budget_half_year": column["budget_half_year"][first],
+        **{f"budget_{key}": column[f"budget_{key}"][first] for key in BUDGET_AMOUNTS},
         "budget_unit": objects([u or "元" for u in column["budget_unit"][first]]), "has_actuals": has_actuals,
     }, PROJECT_FRAME)
     return Frames(projects, indicators, None)

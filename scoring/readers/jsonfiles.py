@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from scoring._columnar.bulk import bulk
-from scoring.columns import INDICATOR_FRAME, PROJECT_COLUMNS, PROJECT_FRAME, Frames, frame
+from scoring.columns import BUDGET_AMOUNTS, INDICATOR_FRAME, PROJECT_COLUMNS, PROJECT_FRAME, Frames, frame
 from scoring.errors import InputError
 from scoring.readers.actuals import match_actuals
 from scoring.readers.jsonvalues import (BUDGET, PROJECT, Given, Items, canonical, item_columns, json_path,
@@ -198,5 +198,5 @@ def _budget(raw: Any, file: str, path: str) -> dict:
         raw = {}
     budget = canonical(raw, BUDGET, file, path)
     return {f"budget_{key}": number(budget.get(key), file, f"{path}.{key}")
-            for key in ("initial", "adjusted", "executed", "half_year")} | {
+            for key in BUDGET_AMOUNTS} | {
         "budget_unit": text(budget.get("unit"), file, f"{path}.unit") or "元"}

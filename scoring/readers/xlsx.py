@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from scoring.columns import column_of, label
+from scoring.columns import BUDGET_AMOUNTS, column_of, label
 from scoring.errors import InputError
 from scoring.readers.natures import compose
 from scoring.readers.spans import Merge, spread
@@ -276,8 +276,8 @@ def _flat(grid, merges: list[Merge], file: str, sheet: str) -> list[dict]:
         key = _text(cell.get("project_id")) or _text(cell.get("project")) or sheet
         project = projects.setdefault(key, {"id": _text(cell.get("project_id")) or None,
                                             "name": _text(cell.get("project")) or key, "indicators": []})
-        budget = {k[7:]: _number(cell[k]) for k in ("budget_initial", "budget_adjusted", "budget_executed",
-                                                     "budget_half_year") if k in cell and _number(cell[k]) is not None}
+        budget = {key: _number(cell[f"budget_{key}"]) for key in BUDGET_AMOUNTS
+                  if f"budget_{key}" in cell and _number(cell[f"budget_{key}"]) is not None}
         if _text(cell.get("budget_unit")):
             budget["unit"] = _text(cell["budget_unit"])
         if budget:
