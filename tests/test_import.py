@@ -223,3 +223,22 @@ def test_a_layout_delta_merges_over_its_base_and_replaces_what_it_says():
     national, shanghai, older = (load_layout(n) for n in ("national", "shanghai-2026", "shanghai-2020"))
     assert shanghai.levels == national.levels and shanghai.project_label == national.project_label
     assert "成本指标" not in older.levels and older.ruleset == "shanghai-2020"
+
+
+@pytest.mark.parametrize("number", sorted(COUNTS))
+def test_every_row_of_every_indicator_block_is_imported_or_named_by_a_repair(number):
+    """Read apart from the importer: each line between a 三级指标 header and the next table that holds
+    a cell is an imported indicator or the line of a repair (a row repeated at a page break, a cell
+    split by one); only the dash rules that PDF extraction prints between rows are passed over."""
+    data, repairs = import_files([seed(number)])
+    imported = {i["source"]["line"] for p in data["projects"] for i in p["indicators"]}
+    repaired = {r.line for r in repairs}
+    inside, lost = False, []
+    for line, text in enumerate(seed(number).read_text(encoding="utf-8").split("\n"), 1):
+        if "三级指标" in text:
+            inside = True
+        elif "申报表" in text or "项目名称" in text:
+            inside = False
+        elif inside and text.strip() and text.strip("-\t ") and line not in imported | repaired:
+            lost.append((line, text))
+    assert lost == []
