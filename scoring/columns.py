@@ -18,6 +18,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from scoring import hanzi
+
 LEVELS = ("document", "project", "budget", "indicator")
 
 # The engine's input frames: column → dtype ("object" columns hold Python text with None for missing).
@@ -87,8 +89,9 @@ class Column:
 
 
 def normalized(header) -> str:
-    """A header as compared: no spaces or colons, full-width brackets as half-width, lower case."""
-    return re.sub(r"[\s:：]", "", str(header)).replace("（", "(").replace("）", ")").lower()
+    """A header as compared: no spaces or colons, full-width brackets as half-width, simplified
+    characters (一級指標 is 一级指标), lower case."""
+    return hanzi.simplified(re.sub(r"[\s:：]", "", str(header)).replace("（", "(").replace("）", ")")).lower()
 
 
 @cache

@@ -17,14 +17,13 @@ from importlib import resources
 
 import pint
 
+from scoring import hanzi
 from scoring.errors import UnitMismatchError
 
 # Half-width forms, and the traditional forms of unit characters as tables converted to traditional
 # print them (個, 萬元, 小時).
-_SPELLING = str.maketrans({"％": "%", "／": "/", "＊": "*", "×": "*", "·": "*", "•": "*", "（": "(", "）": ")",
-                           "㎡": "平方米", "㎞": "公里", "㎏": "千克",
-                           **dict(zip("個時萬億項條場張臺噸畝戶處間棟輛種類門節課學週號樓頁冊組隊盞雙對車",
-                                      "个时万亿项条场张台吨亩户处间栋辆种类门节课学周号楼页册组队盏双对车"))})
+_SYMBOLS = {"％": "%", "／": "/", "＊": "*", "×": "*", "·": "*", "•": "*", "（": "(", "）": ")",
+            "㎡": "平方米", "㎞": "公里", "㎏": "千克"}
 _SUPERSCRIPTS = (("km²", "平方公里"), ("m²", "平方米"), ("m³", "立方米"))
 _PERCENT_FORMS = ("\\%", "百分比", "百分率", "percent")
 _CLASSIFIER_GROUP = "classifier"
@@ -50,6 +49,12 @@ class Conversion:
 
 
 @cache
+def _spelling() -> dict[int, str]:
+    """Full-width symbols and traditional characters (萬元, 個) as the registry spells them."""
+    return {**str.maketrans(_SYMBOLS), **hanzi.table()}
+
+
+@cache
 def registry() -> pint.UnitRegistry:
     """The process-wide registry of our units only (exact Fractions, no pint defaults)."""
     with resources.as_file(resources.files("scoring.grammar") / "units.txt") as path:
@@ -61,7 +66,7 @@ def registry() -> pint.UnitRegistry:
 @lru_cache(maxsize=4096)
 def canonical(spelling: str) -> str:
     """The canonical spelling of a unit as written: half-width, ``%`` for every percent form."""
-    text = spelling.translate(_SPELLING).strip()
+    text = spelling.translate(_spelling()).strip()
     for form in _PERCENT_FORMS:
         text = text.replace(form, "%")
     for written, name in _SUPERSCRIPTS:

@@ -349,3 +349,19 @@ def test_a_yunnan_table_with_a_two_row_header(tmp_path):
     assert report.totals()["total"].tolist() == [99.8]
     departures = {(f.indicator, f.expected, f.found) for f in check(tmp_path / "云南.xlsx") if f.code == "score_mismatch"}
     assert departures == {("资金到位及时率", 10.0, 7.0), ("政策知晓率", 9.8, 9.0)}      # the evaluator's own
+
+
+def test_a_table_reprinted_in_traditional_characters_reads_as_printed(tmp_path):
+    """湖北 黄冈 2020 (a reprint in traditional script): headers, 一级指标 names and units compare in
+    simplified form; the names are kept as printed."""
+    table = pd.DataFrame([["水保監測", "產出指標", "質量指標", "監測數據必須合格", "100%", "100%", 30],
+                          ["水保監測", "產出指標", "數量指標", "監測站點", "≥6個", "6個", 20],
+                          ["水保監測", "效益指標", "社會效益指標", "資料共享", "≥1萬元", "12000元", 30],
+                          ["水保監測", "滿意度指標", "服務對象滿意度指標", "整編資料審核", "≥90%", "98%", 10]],
+                         columns=["項目名稱", "一級指標", "二級指標", "三級指標", "年初目標值(A)", "實際完成值(B)", "分值"])
+    path = tmp_path / "繁体.csv"
+    table.to_csv(path, index=False)
+    project = score(path).to_json()["projects"][0]
+    assert [i["level1"] for i in project["indicators"]] == ["產出指標", "產出指標", "效益指標", "滿意度指標"]
+    assert [i["score"] for i in project["indicators"]] == [30.0, 20.0, 30.0, 10.0]
+    assert [i["code"] for i in project["issues"]] == ["missing_budget"]

@@ -1,4 +1,5 @@
-"""Stage 1, families: each row's 一级指标 name → the key of the ruleset's family (None: unknown).
+"""Stage 1, families: each row's 一级指标 name (in either script: 產出指標) → the key of the ruleset's
+family (None: unknown).
 
 A project none of whose rows has a 一级指标 (a level-less 部门整体 table: 指标名称 | 指标值 | 权重 …) is
 ``UNGROUPED``: its indicators without a weight share the indicator points equally (weights.py). A row
@@ -10,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scoring import hanzi
 from scoring._columnar.distinct import objects
 from scoring.rulesets import Ruleset
 
@@ -21,7 +23,8 @@ def assign(rows: pd.DataFrame, ruleset: Ruleset) -> pd.Series:
     keys = {name: family.key for name, family in ruleset.level1_index.items()}
     level1 = rows["level1"].to_numpy(dtype=object)
     codes, names = pd.factorize(level1, use_na_sentinel=False)
-    family = objects([keys.get(name) for name in names])[codes]
+    family = objects([keys.get(name, keys.get(hanzi.simplified(name))) if isinstance(name, str) else None
+                      for name in names])[codes]
     empty = np.array([not name for name in names] + [False], dtype=bool)[codes]
     if empty.any():
         level_less = pd.Series(empty).groupby(rows["project"].to_numpy()).transform("all").to_numpy()
