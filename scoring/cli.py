@@ -192,17 +192,18 @@ def _check_command(args: argparse.Namespace) -> int:
     data, printed = filled(Path(args.workbook))
     findings = findings_of(data, printed, args.ruleset)
     form = _format(args)
-    ranked, unexplained = ranked_by(data) if form != "xlsx" else ([], [])
+    ranked, unexplained = ranked_by(data)
+    fits = [f.as_dict() for f in ranked]
+    unexplained_rows = [{"project": p, "indicator": i} for p, i in unexplained]
     if form == "xlsx":
         if not args.output:
             raise ScoringError("xlsx 格式需要 -o FILE / the xlsx format needs -o FILE")
         from scoring.writers.xlsx import write_findings
 
-        write_findings([f.as_dict() for f in findings], Path(args.output))
+        write_findings([f.as_dict() for f in findings], Path(args.output), fits, unexplained_rows)
     elif form == "json":
-        _emit(json.dumps({"findings": [f.as_dict() for f in findings], "rulesets": [f.as_dict() for f in ranked],
-                          "unexplained": [{"project": p, "indicator": i} for p, i in unexplained]},
-                         ensure_ascii=False, indent=2) + "\n", args.output)
+        _emit(json.dumps({"findings": [f.as_dict() for f in findings], "rulesets": fits,
+                          "unexplained": unexplained_rows}, ensure_ascii=False, indent=2) + "\n", args.output)
     else:
         lines = [f"[{f.code}] {f.project}" + (f" / {f.indicator}" if f.indicator else "") + f"：{f.message}"
                  for f in findings] or ["未发现与规则不符之处。"]

@@ -72,8 +72,10 @@ def test_findings_as_a_workbook(tmp_path):
     path = filled(tmp_path, GOOD, printed_total=95.0)
     out = tmp_path / "findings.xlsx"
     assert main(["check", str(path), "-o", str(out)]) == 1
-    sheet = openpyxl.load_workbook(out).active
-    assert [c.value for c in sheet[2]][2] == "total_mismatch"
+    book = openpyxl.load_workbook(out)
+    assert [c.value for c in book["检查结果"][2]][2] == "total_mismatch"
+    ranking = [[c.value for c in row] for row in book["规则集"].iter_rows(min_row=2, max_col=3)]
+    assert ["national-2020", 4, 4] in ranking
 
 
 def test_fasp_ruleset_recomputes_differently(tmp_path):

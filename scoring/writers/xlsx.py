@@ -209,8 +209,9 @@ def _fit(sheet, limits: dict[int, int]) -> None:
             sheet.row_dimensions[row[0].row].height = 15 * lines
 
 
-def write_findings(findings: list[dict], path: Path) -> None:
-    """The findings of ``score check`` as a workbook of one sheet."""
+def write_findings(findings: list[dict], path: Path, fits: list[dict] = (), unexplained: list[dict] = ()) -> None:
+    """The findings of ``score check`` as a workbook: the findings, and the shipped rulesets by how many
+    printed scores each gives (``fits``) with the rows none explains (``unexplained``)."""
     book = Workbook()
     sheet = book.active
     sheet.title = "检查结果"
@@ -223,6 +224,20 @@ def write_findings(findings: list[dict], path: Path) -> None:
             put(sheet, r, c, finding[key], "0.00" if key in ("expected", "found") and
                 isinstance(finding[key], float) else None)
     _fit(sheet, {1: 30, 2: 30, 4: 70})
+    if fits:
+        ranking = book.create_sheet("规则集")
+        for c, head in enumerate(["规则集", "相符的行", "有得分的行"], 1):
+            cell = put(ranking, 1, c, head)
+            cell.fill, cell.font, cell.alignment = _HEAD, Font(bold=True), _CENTER
+        for r, fit in enumerate(fits, 2):
+            for c, key in enumerate(("ruleset", "agreeing", "rows"), 1):
+                put(ranking, r, c, fit[key])
+        below = len(fits) + 3
+        put(ranking, below, 1, "没有规则集能解释的得分（评价人自定）").font = Font(bold=True)
+        for r, row in enumerate(unexplained, below + 1):
+            put(ranking, r, 1, row["project"])
+            put(ranking, r, 2, row["indicator"])
+        _fit(ranking, {1: 30, 2: 30})
     _save(book, path)
 
 
