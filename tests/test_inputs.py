@@ -228,6 +228,31 @@ def test_points_printed_in_a_level_cell_are_its_section_points_in_json_and_csv(t
     assert frames.indicators["level_points"].tolist() == [60.0] * 7 + [10.0] * 5
 
 
+@pytest.mark.parametrize("printed, name, points", [
+    ("产出指标(40分)", "产出指标", 40.0), ("产出指标 40 分", "产出指标", 40.0),       # 湖北 广水
+    ("满意度 指标 (10分 )", "满意度 指标", 10.0), ("决策(10)", "决策", 10.0),       # 山西 稷山, 安徽 铜陵
+    ("产 出 指 标 (50分)", "产 出 指 标", 50.0),                                      # 安徽 萧县
+    ("产出指标(2023)", "产出指标(2023)", None), ("产出指标", "产出指标", None), ("(50分)", "(50分)", None),
+])
+def test_the_forms_section_points_are_printed_in(printed, name, points):
+    import numpy as np
+
+    from scoring.readers.sections import split_points
+
+    names, found = split_points(np.array([printed], dtype=object))
+    assert (names[0], None if np.isnan(found[0]) else found[0]) == (name, points)
+
+
+def test_a_level_printed_with_spaces_between_its_characters_is_its_family():
+    from scoring import score
+
+    data = {"id": "p", "name": "x", "indicators": [
+        {"id": "1", "level1": "产 出 指 标 (50分)", "name": "n", "target": "≥1次", "actual": "1次"},
+        {"id": "2", "level1": "满意度 指标 (10分 )", "name": "m", "target": "≥90%", "actual": "95%"}]}
+    rows = score(data).to_json()["projects"][0]["indicators"]
+    assert [(r["weight"], r["status"]) for r in rows] == [(50.0, "scored"), (10.0, "scored")]
+
+
 def test_points_printed_in_an_official_workbook_level_cell(tmp_path):
     import openpyxl
 
