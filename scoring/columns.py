@@ -31,6 +31,10 @@ PROJECT_FRAME = {"project": "int64", "id": "object", "name": "object", "kind": "
                  "unit": "object", "department": "object", "budget_initial": "float64",
                  "budget_adjusted": "float64", "budget_executed": "float64", "budget_half_year": "float64",
                  "budget_allocated": "float64", "budget_unit": "object", "has_actuals": "bool"}
+# The cells a target may be split over (指标性质 | 指标值 | 度量单位, 调整指标值), composed into one target.
+TARGET_PARTS = ("nature", "unit", "adjusted_target")
+# The family of the rows of a project without 一级指标 (a level-less 部门整体 table).
+UNGROUPED = ""
 # The budget's amounts (initial, adjusted …): the keys of a budget object, each the column budget_<key>.
 BUDGET_AMOUNTS = tuple(c.removeprefix("budget_") for c, dtype in PROJECT_FRAME.items()
                        if c.startswith("budget_") and dtype == "float64")

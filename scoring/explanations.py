@@ -105,7 +105,8 @@ def _numeric(row: dict, w: float) -> str:
 
 
 def _ruled(row: dict, rule: Rule, w: float) -> str:
-    """A row a rule ([[rules]]) applies to: the step its value reached, or what scored it below them."""
+    """A row a rule ([[rules]]) applies to: the step its value reached (rules.py's test, on the same
+    value), or what scored it below them."""
     got, goal = _got(row), f"目标 {row['target']}"
     if rule.on == "actual":
         value, unit, scale, shown = row["b"], row["unit"], 1, f"{_num(row['b'])}{row['unit']}"
@@ -118,8 +119,10 @@ def _ruled(row: dict, rule: Rule, w: float) -> str:
     step = rule.step(value)
     if step is not None:
         test = f"|{shown}| ≤ {bound(step)}" if step.test == "within" else f"{shown} {STEP_TESTS[step.test]} {bound(step)}"
-        return (f"{got}，{goal}；按「{rule.name}」{test}：{w:.2f} × {float(step.share) * 100:g}% = "
-                f"{row['computed_score']:.2f} 分")
+        earned = f"{row['share'] * 100:g}%"
+        if Flag.OVER_ACHIEVEMENT in row["flags"] and row["share"] < float(step.share):
+            earned += f"（该档 {float(step.share) * 100:g}%，超额完成扣分后）"
+        return f"{got}，{goal}；按「{rule.name}」{test}：{w:.2f} × {earned} = {row['computed_score']:.2f} 分"
     if rule.otherwise == "method":
         return f"未达到「{rule.name}」的任何一档，按原方法计分：{_numeric(row, w)}"
     if rule.otherwise == "proportional":

@@ -85,12 +85,13 @@ def deadline(x: Measures) -> np.ndarray:
 
 
 def completion(a, b, op) -> np.ndarray:
-    """完成率: B / A for ≥, > and =; A / B for ≤ and < (NaN where it has no meaning)."""
+    """完成率: B / A for ≥, > and =; A / B for ≤ and <, 1 for B = 0 there (nothing against a cap is the
+    cap met). Only for A > 0 and B ≥ 0; NaN otherwise (ranges, zero or negative targets)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     less = np.isin(np.asarray(op, dtype=object), [Op.LE, Op.LT])
     with np.errstate(divide="ignore", invalid="ignore"):
-        value = np.where(less, np.where(b > 0, a / b, np.where(b <= a, np.inf, np.nan)), np.where(a > 0, b / a, np.nan))
-    return value
+        value = np.where(less, np.where(b > 0, a / b, 1.0), b / a)
+    return np.where((a > 0) & (b >= 0), value, np.nan)
 
 
 METHODS: dict[str, Callable[[Measures], np.ndarray]] = {

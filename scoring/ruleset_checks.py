@@ -206,7 +206,8 @@ def _check_rules(data: dict) -> list[tuple[str, str]]:
                 problems.append((f"{where}.steps[{k}]", f"每一档写一个界限（{'、'.join(STEP_TESTS)} 之一）和 share"
                                                         " / one bound and a share per step"))
         first = rule["steps"][0]
-        if rule.get("otherwise") == "proportional" and not any(first.get(key, 0) > 0 for key in ("at_least", "more_than")):
-            problems.append((f"{where}.otherwise", "proportional 要求第一档为正的 at_least 或 more_than"
-                                                   " / proportional needs a first step at_least a positive bound"))
+        if rule.get("otherwise") == "proportional" and (len(rule["steps"]) > 1 or not any(
+                first.get(key, 0) > 0 for key in ("at_least", "more_than"))):
+            problems.append((f"{where}.otherwise", "proportional 只用于一档的门槛：一个正的 at_least 或 more_than"
+                                                   " / proportional needs one step at_least a positive bound"))
     return problems

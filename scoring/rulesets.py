@@ -58,12 +58,14 @@ class Step:
     share: Decimal
 
     def passes(self, value):
-        """Whether ``value`` (a number or an array) passes this step."""
+        """Whether ``value`` (a number or an array) passes this step: at the bound means at it within a
+        few ulps (0.99 / 1.1 is 0.8999999999999999, a completion of 90%)."""
         bound = float(self.bound)
+        slack = 1e-12 * max(1.0, abs(bound))
         if self.test == "within":
-            return abs(value) <= bound
-        return {"at_least": value >= bound, "more_than": value > bound, "at_most": value <= bound,
-                "less_than": value < bound}[self.test]
+            return abs(value) <= bound + slack
+        return {"at_least": value >= bound - slack, "more_than": value > bound + slack,
+                "at_most": value <= bound + slack, "less_than": value < bound - slack}[self.test]
 
 
 @dataclass(frozen=True)

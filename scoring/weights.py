@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.codes import IssueCode
-from scoring.engine.families import UNGROUPED
+from scoring.columns import UNGROUPED
 from scoring.rulesets import Ruleset
 
 

@@ -365,3 +365,54 @@ def test_a_table_reprinted_in_traditional_characters_reads_as_printed(tmp_path):
     assert [i["level1"] for i in project["indicators"]] == ["產出指標", "產出指標", "效益指標", "滿意度指標"]
     assert [i["score"] for i in project["indicators"]] == [30.0, 20.0, 30.0, 10.0]
     assert [i["code"] for i in project["issues"]] == ["missing_budget"]
+
+
+def test_a_qualitative_value_merged_over_the_three_target_cells_is_the_value(tmp_path):
+    book = openpyxl.Workbook()
+    header = [*GRID[:3], "指标性质", "指标值", "度量单位", *GRID[6:]]
+    first = official(book.active, "制度项目", header, [("产出指标", "质量指标", "制度执行有效性", "有效", "有效", "有效",
+                                                        "有效", 90, None)])
+    book.active.merge_cells(start_row=first, start_column=4, end_row=first, end_column=6)
+    book.save(tmp_path / "自评表.xlsx")
+    (row,) = score(tmp_path / "自评表.xlsx").to_json()["projects"][0]["indicators"]
+    assert (row["target"], row["score"]) == ("有效", 90.0)
+
+
+def test_an_official_workbook_in_traditional_characters(tmp_path):
+    sheet = openpyxl.Workbook()
+    book = sheet
+    sheet = book.active
+    sheet.append(["項目支出績效自評表"])
+    sheet.append(["項目名稱", "水保監測"])
+    sheet.append(["項目資金（萬元）", None, "年初預算數", "全年預算數", "全年執行數", "分值", "執行率", "得分"])
+    sheet.append([None, "年度資金總額", 100, 100, 90, 10, 0.9, 9])
+    sheet.append(["一級指標", "二級指標", "三級指標", "年度指標值", "實際完成值", "分值", "得分"])
+    sheet.append(["產出指標", "質量指標", "監測數據合格率", "≥95%", "96%", 90, 90])
+    book.save(tmp_path / "自評表.xlsx")
+    project = score(tmp_path / "自評表.xlsx").to_json()["projects"][0]
+    assert (project["name"], project["budget"]["unit"], project["budget"]["score"]) == ("水保監測", "万元", 9.0)
+    assert (project["total"], project["issues"]) == (99.0, [])
+
+
+def test_the_allocation_in_an_official_budget_block(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "专项债券项目"])
+    sheet.append(["项目资金（万元）", None, "年初预算数", "下达额度", "全年执行数", "分值", "执行率", "得分"])
+    sheet.append([None, "年度资金总额", 800, 500, 450, 10, 0.9, 9])
+    sheet.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"])
+    sheet.append(["产出指标", "数量指标", "开工项目数", "≥3个", "3个", 90, 90])
+    book.save(tmp_path / "自评表.xlsx")
+    assert read_workbook(tmp_path / "自评表.xlsx")["projects"][0]["budget"] == {
+        "initial": 800, "allocated": 500, "executed": 450, "unit": "万元"}
+
+
+@pytest.mark.parametrize("nature, target", [("大於等於", "≥95%"), ("不超過", "≤95%"), ("反向指標", "≤95%")])
+def test_a_nature_in_traditional_characters(nature, target):
+    assert compose(nature, "95", "%") == target
+
+
+def test_a_first_level_column_the_readers_do_not_know_is_refused_not_taken_as_level_less():
+    table = pd.DataFrame([["p", "产出", "n", "≥1次", "1次"]], columns=["项目名称", "一级指标名称x", "三级指标", "指标值", "实际完成值"])
+    with pytest.raises(InputError, match="一级指标名称x.*像是一级指标"):
+        score(table)

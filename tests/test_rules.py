@@ -108,13 +108,51 @@ name = "完成率分档"
 families = ["output"]
 on = "completion"
 steps = [{ at_least = 1, share = 1 }, { at_least = 0.9, share = 0.8 }]
-otherwise = "proportional"
 ''')
     assert row(rules, "平均响应时间", "≤8小时", "8.5小时")["score"] == 8.0       # A / B = 94.1%
+    assert row(rules, "平均响应时间", "≤8小时", "0小时")["score"] == 10.0        # nothing against a cap: met
     assert row(rules, "发放人数", "≥1000人", "950人")["score"] == 8.0           # B / A = 95%
-    proportional = row(rules, "发放人数", "≥1000人", "800人")                   # below 90%: 10 × 0.8 / 1
-    assert proportional["score"] == 8.0 and "完成率 80%" in proportional["explanation"]
-    assert row(rules, "发放人数", "≥1000人", "700人")["score"] == 7.0
+    assert row(rules, "发放人数", "≥1000人", "800人")["score"] == 0.0
+    assert row(rules, "资金", "≥1.1万元", "0.99万元")["score"] == 8.0          # 0.99 / 1.1 is 90%, within ulps
+
+
+def test_under_a_threshold_proportional_scores_value_over_the_threshold(tmp_path):
+    rules = ruleset(tmp_path, '''
+[[rules]]
+name = "完成率95%满分"
+on = "completion"
+steps = [{ at_least = 0.95, share = 1 }]
+otherwise = "proportional"
+''')
+    result = row(rules, "发放人数", "≥1000人", "800人")                        # 10 × 80 / 95
+    assert result["score"] == 8.42
+    assert result["explanation"] == "实际 800人，目标 ≥1000人；完成率 80% 未达到「完成率95%满分」的 95%：10.00 × 80 / 95 = 8.42 分"
+
+
+def test_a_completion_rule_leaves_ranges_and_targets_of_zero_to_the_method(tmp_path):
+    rules = ruleset(tmp_path, '[[rules]]\nname = "r"\non = "completion"\nsteps = [{ at_least = 1, share = 1 }]\n')
+    assert row(rules, "增长率", "80%-90%", "72%")["method"] == "range"
+    assert row(rules, "差错", "=0次", "0次")["method"] == "exact_or_more"
+
+
+def test_a_rule_applies_to_the_part_of_a_compound_target_it_names(tmp_path):
+    rules = ruleset(tmp_path, '[[rules]]\nname = "使用率95%满分"\nnames = ["使用率"]\nunit = "%"\n'
+                              'steps = [{ at_least = 95, share = 1 }]\n')
+    result = row(rules, "资金使用", "使用率 100%误差率 ≤1%", "使用率 96%误差率 0.5%")
+    assert result["score"] == 10.0                 # 使用率 by the rule, 误差率 by the method: both met
+
+
+def test_a_rule_written_with_another_spelling_of_the_unit_or_name_still_applies(tmp_path):
+    rules = ruleset(tmp_path, THRESHOLD.replace('unit = "%"', 'unit = "％"'))
+    assert row(rules, "資金使用率", "≥100%", "96%")["method"] == "rule"         # traditional name, full-width %
+
+
+def test_the_explanation_of_a_step_shows_an_over_achievement_deduction(tmp_path):
+    rules = ruleset(tmp_path, '[[rules]]\nname = "人数"\nsteps = [{ at_least = 100, share = 1 }]\n'
+                              '[over_achievement]\nratio = 1.3\ndeduction = 0.2\n')
+    result = row(rules, "培训人数", "≥100人", "140人")
+    assert result["score"] == 8.0
+    assert "10.00 × 80%（该档 100%，超额完成扣分后） = 8.00 分" in result["explanation"]
 
 
 def test_a_rule_given_again_in_a_delta_changes_only_what_it_gives(tmp_path):

@@ -27,7 +27,7 @@ def test_wheel_contains_the_data_files_and_the_command(wheel):
     assert "scoring/grammar/units.txt" in names
     assert {f"scoring/rulesets_data/{name}.toml" for name in
             ("national-2020", "fasp", "shanghai-2020", "jiangsu-department-2025")} <= set(names)
-    assert {f"scoring/vocabularies_data/{name}.toml" for name in ("columns", "natures")} <= set(names)
+    assert {f"scoring/vocabularies_data/{name}.toml" for name in ("columns", "natures", "traditional")} <= set(names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "score = scoring.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

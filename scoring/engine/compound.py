@@ -24,7 +24,7 @@ def apply(result: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, memo: Memo
     owners = np.flatnonzero(result["method"].to_numpy(dtype=object) == Method.COMPOUND)
     if not owners.size:
         return result
-    parts = {name: [] for name in ("owner", "target", "actual")}
+    parts = {name: [] for name in ("owner", "target", "actual", "name")}
     for i, target, actual in zip(owners, rows["target"].to_numpy(dtype=object)[owners],
                                  rows["actual"].to_numpy(dtype=object)[owners]):
         target_parts = memo.target(target).reading.parts
@@ -32,10 +32,13 @@ def apply(result: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, memo: Memo
             parts["owner"].append(i)
             parts["target"].append(part.text)
             parts["actual"].append(part_actual)
+            parts["name"].append(part.label)
     owner = np.array(parts["owner"])
     frame = rows.iloc[owner].reset_index(drop=True)
     frame["target"] = pd.Series(parts["target"], dtype=object)
     frame["actual"] = pd.Series(parts["actual"], dtype=object)
+    labels = pd.Series(parts["name"], dtype=object)      # a part is named by its label (使用率), a rule too
+    frame["name"] = labels.where(labels.notna(), frame["name"])
     frame["evaluator_score"] = np.nan
     counts = np.bincount(owner, minlength=len(rows))[owner]
     frame["weight"] = frame["weight"].to_numpy() / counts

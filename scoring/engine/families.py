@@ -15,9 +15,8 @@ import pandas as pd
 
 from scoring import hanzi
 from scoring._columnar.distinct import objects
+from scoring.columns import UNGROUPED
 from scoring.rulesets import Ruleset
-
-UNGROUPED = ""
 
 
 def assign(rows: pd.DataFrame, ruleset: Ruleset) -> pd.Series:

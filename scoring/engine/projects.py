@@ -55,6 +55,9 @@ def score(projects: pd.DataFrame, rows: pd.DataFrame, ruleset: Ruleset, period: 
     return out
 
 
+_AMOUNT_NAMES = {"adjusted": "预算数", "initial": "预算数", "allocated": "下达额度"}
+
+
 def _denominator(projects: pd.DataFrame, fields: tuple[str, ...]) -> np.ndarray:
     """What the budget rate divides by: the first of the ruleset's budget amounts a project gives
     (全年预算数, else 年初预算数, by default)."""
@@ -105,7 +108,8 @@ def _project_issues(out, rows, ruleset, weight_issues, budget_points, level1_own
     for project, rate, has_actuals, total_weight in zip(out["project"], out["budget_rate"], out["has_actuals"],
                                                         out["indicator_weight"]):
         if math.isnan(rate):
-            issues[project].append(Issue(IssueCode.MISSING_BUDGET, f"缺少全年执行数或预算数，{ruleset.budget_title}按 0 分计"
+            amounts = "、".join(dict.fromkeys(_AMOUNT_NAMES[field] for field in ruleset.budget_denominators))
+            issues[project].append(Issue(IssueCode.MISSING_BUDGET, f"缺少全年执行数或{amounts}，{ruleset.budget_title}按 0 分计"
                                                                    " / no budget execution"))
         if not has_actuals:
             issues[project].append(Issue(IssueCode.MISSING_PROJECT_ACTUALS, "实际完成值文件中没有这个项目 / no actuals for this project"))

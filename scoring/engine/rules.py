@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from scoring import hanzi, units
 from scoring.codes import Method, Status
 from scoring.methods import completion
 from scoring.rulesets import Rule, Ruleset
@@ -44,11 +45,14 @@ def _applies(out: pd.DataFrame, rule: Rule) -> np.ndarray:
     if rule.names:
         pattern = re.compile("|".join(map(re.escape, rule.names)))
         codes, names = pd.factorize(out["name"].to_numpy(dtype=object), use_na_sentinel=False)
-        chosen &= np.array([isinstance(n, str) and bool(pattern.search(n)) for n in names], dtype=bool)[codes]
+        chosen &= np.array([isinstance(n, str) and bool(pattern.search(hanzi.simplified(n))) for n in names],
+                           dtype=bool)[codes]
     if rule.families:
         chosen &= out["family"].isin(rule.families).to_numpy()
     if rule.unit is not None:
-        chosen &= (out["unit"].to_numpy(dtype=object) == rule.unit)
+        unit = units.canonical(rule.unit)
+        codes, spelled = pd.factorize(out["unit"].to_numpy(dtype=object), use_na_sentinel=False)
+        chosen &= np.array([isinstance(u, str) and units.canonical(u) == unit for u in spelled], dtype=bool)[codes]
     return chosen
 
 

@@ -19,14 +19,14 @@ import pandas as pd
 
 from scoring._columnar.bulk import bulk
 from scoring._columnar.distinct import factorize, objects
-from scoring.columns import BUDGET_AMOUNTS, INDICATOR_FRAME, PROJECT_FRAME, Frames, column_of, frame, label
+from scoring.columns import (BUDGET_AMOUNTS, INDICATOR_FRAME, PROJECT_FRAME, TARGET_PARTS, Frames, column_of, frame, label,
+                             normalized)
 from scoring.errors import InputError
 from scoring.readers.natures import composed
 from scoring.readers.sections import split_points
 
 _TEXT = ("project_id", "project_name", "indicator_id", "level1", "level2", "name", "target", "half_year_target",
          "actual", "reason", "budget_unit", "nature", "unit", "adjusted_target")
-_SPLIT = ("nature", "unit", "adjusted_target")
 _NUMBERS = ("weight", "score", *(f"budget_{key}" for key in BUDGET_AMOUNTS))
 
 
@@ -90,6 +90,10 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         key = column_of(column)
         if key is not None and key not in renamed.values():
             renamed[column] = key
+    unread = [c for c in table.columns if c not in renamed and "一级" in normalized(c)]
+    if "level1" not in renamed.values() and unread:      # not a level-less table: a 一级指标 column not recognised
+        raise InputError(f"列「{unread[0]}」像是一级指标，但不是可识别的列名（{label('level1')}）；没有一级指标列的表"
+                         f"按无一级指标的部门整体表评分 / an unrecognised first-level column", file)
     table = table[list(renamed)].rename(columns=renamed)
     missing = [c for c in ("project_id", "name") if c not in table and not (c == "project_id" and "project_name" in table)]
     if missing:
@@ -102,7 +106,7 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         column["project_id"] = column["project_name"]
     if any(v is None for v in column["project_id"]):
         raise InputError("project_id 不能为空 / every row needs its project", file)
-    if set(_SPLIT) & set(table.columns):
+    if set(TARGET_PARTS) & set(table.columns):
         for key in ("target", "half_year_target"):
             adjusted = column["adjusted_target"] if key == "target" else np.full(n, None, dtype=object)
             column[key] = composed(column[key], column["nature"], column["unit"], adjusted,

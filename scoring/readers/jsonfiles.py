@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from scoring._columnar.bulk import bulk
-from scoring.columns import BUDGET_AMOUNTS, INDICATOR_FRAME, PROJECT_COLUMNS, PROJECT_FRAME, Frames, frame
+from scoring.columns import BUDGET_AMOUNTS, INDICATOR_FRAME, TARGET_PARTS, PROJECT_COLUMNS, PROJECT_FRAME, Frames, frame
 from scoring.errors import InputError
 from scoring.readers.actuals import match_actuals
 from scoring.readers.jsonvalues import (BUDGET, PROJECT, Given, Items, canonical, item_columns, json_path,
@@ -56,7 +56,6 @@ _TARGET_FIELDS = (("id", "id", "text", False), ("level1", "level1", "text", Fals
                   ("actual", "actual", "text", False), ("reason", "reason", "text", False),
                   ("evaluator_score", "score", "number", False), ("nature", "nature", "text", False),
                   ("unit", "unit", "text", False), ("adjusted_target", "adjusted_target", "text", False))
-_SPLIT = ("nature", "unit", "adjusted_target")               # composed into the target, not frame columns
 
 
 @bulk
@@ -151,8 +150,8 @@ def _target_columns(items: Items, count: int) -> dict[str, np.ndarray]:
     level1 = item_columns(given, _TARGET_FIELDS[1:2])["level1"]
     _whole_levels(level1, items.owner[:count], items.file, items.where)     # before the rest too
     columns = {"id": ids, "level1": level1, **item_columns(given, _TARGET_FIELDS[2:])}
-    split = [columns.pop(key) for key in _SPLIT]
-    if given.present & set(_SPLIT):
+    split = [columns.pop(key) for key in TARGET_PARTS]
+    if given.present & set(TARGET_PARTS):
         nature, unit, adjusted = split
 
         def place(k: int) -> tuple[str, str]:

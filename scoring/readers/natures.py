@@ -18,6 +18,7 @@ from typing import Callable
 
 import numpy as np
 
+from scoring import hanzi
 from scoring._columnar.distinct import objects
 from scoring.errors import InputError
 
@@ -57,7 +58,8 @@ def natures() -> Natures:
 
 
 def _plain(text: str) -> str:
-    return re.sub(r"\s", "", text)
+    """A nature as looked up: without spaces, simplified (大於等於 is 大于等于)."""
+    return hanzi.simplified(re.sub(r"\s", "", text))
 
 
 def accepted() -> str:

@@ -21,15 +21,14 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from scoring.columns import BUDGET_AMOUNTS, column_of, label
+from scoring import hanzi
+from scoring.columns import BUDGET_AMOUNTS, TARGET_PARTS, column_of, label
 from scoring.errors import InputError
 from scoring.readers.natures import compose
 from scoring.readers.spans import Merge, spread
 
-_SPLIT = ("nature", "unit", "adjusted_target")                 # a target's cells composed into one
 _LABELS = ("项目名称", "部门名称")                                # the label before a table's project name
-_BUDGET = {"budget_initial": "initial", "budget_adjusted": "adjusted", "budget_executed": "executed",
-           "weight": "weight", "score": "score"}                                   # the budget block's columns
+_BUDGET = {**{f"budget_{key}": key for key in BUDGET_AMOUNTS}, "weight": "weight", "score": "score"}   # the block's columns
 
 
 # ---- reading -----------------------------------------------------------------------------------------
@@ -120,7 +119,8 @@ def _text(value: Any) -> str:
 
 
 def _norm(value: Any) -> str:
-    return re.sub(r"[\s:：]", "", _text(value)).replace("（", "(").replace("）", ")")
+    """A label as compared: no spaces or colons, half-width brackets, simplified (項目名稱 is 项目名称)."""
+    return hanzi.simplified(re.sub(r"[\s:：]", "", _text(value)).replace("（", "(").replace("）", ")"))
 
 
 def _find(grid, label: str) -> tuple[int, int] | None:
@@ -160,9 +160,9 @@ def _official(grid, merges: list[Merge], file: str, sheet: str) -> tuple[dict, d
                    for name, key in _BUDGET.items()}
         row = grid[funds[0]]
         budget = {key: _number(row[c]) for key, c in columns.items()
-                  if key in ("initial", "adjusted", "executed") and c is not None and _number(row[c]) is not None}
+                  if key in BUDGET_AMOUNTS and c is not None and _number(row[c]) is not None}
         around = grid[max(header - 1, 0): funds[0] + 1]          # the block's label says 元 or 万元
-        budget["unit"] = "万元" if any("万元" in _text(v) for line in around for v in line) else "元"
+        budget["unit"] = "万元" if any("万元" in _norm(v) for line in around for v in line) else "元"
         project["budget"] = budget
         for key in ("weight", "score"):
             if columns.get(key) is not None:
@@ -217,7 +217,7 @@ def _header(grid, r: int) -> tuple[dict[str, int], int]:
     names the columns it has a name for; the first column of a key is its column."""
     keys = [_column_key(v) for v in grid[r]]
     below = [_column_key(v) for v in grid[r + 1]] if r + 1 < len(grid) else []
-    two_rows = any(key in _SPLIT for key in below)
+    two_rows = any(key in TARGET_PARTS for key in below)
     if two_rows:
         keys = [under or key for key, under in zip_longest(keys, below)]
     columns: dict[str, int] = {}
@@ -233,7 +233,9 @@ def _put_target(item: dict, row: list, columns: dict[str, int], where: str) -> N
     半年指标值 beside a split target is composed with the same nature and unit."""
     cells = {key: _text(row[columns[key]]) or None for key in ("nature", "target", "unit", "adjusted_target")
              if key in columns}
-    if not set(cells) & set(_SPLIT):
+    if cells.get("nature") and cells.get("nature") == cells.get("target") == cells.get("unit"):
+        cells["nature"] = cells["unit"] = None        # one value (有效) merged over 指标性质 | 指标值 | 度量单位
+    if not set(cells) & set(TARGET_PARTS):
         if "target" in cells:
             item["target"] = cells["target"]
         return
