@@ -83,10 +83,15 @@ def test_a_flat_xlsx_sheet_accepts_every_alias(column, header, tmp_path):
     _arrived(read(tmp_path / "rows.xlsx"), column)
 
 
+FUND = {"fund": "中央资金", "money": 120.5, "actual": "96%"}        # one fund of an indicator's funds
+
+
 def _document(level, key, value):
     indicator = {"id": "1", "level1": "产出指标", "name": "完成率", "target": "≥95%"}
     project = {"id": "P-1", "name": "项目甲", "indicators": [indicator]}
-    if level == "indicator":
+    if level == "fund":
+        indicator["funds"] = [dict(FUND)]
+    elif level == "indicator":
         indicator.pop(key, None)
         indicator[key] = value
     elif level == "budget":
@@ -101,13 +106,16 @@ def _document(level, key, value):
 def test_json_accepts_every_alias_of_every_key(level, key, name):
     flat = next(c.column for c in columns.table() if (c.level, c.key) == (level, key)) if any(
         (c.level, c.key) == (level, key) and c.column for c in columns.table()) else None
-    sample = {"indicators": None, "budget": None, "projects": None, "schema": None, "level_points": {"产出指标": 60}}
-    value = VALUES[flat][0] if flat else sample.get(key, "文字")
+    sample = {"indicators": None, "budget": None, "projects": None, "schema": None, "level_points": {"产出指标": 60},
+              "funds": [dict(FUND)]}
+    value = VALUES[flat][0] if flat else FUND[key] if level == "fund" else sample.get(key, "文字")
     document = _document(level, key, value)
     holder = (document if level == "document" else document["projects"][0] if level in ("project", "budget")
               else document["projects"][0]["indicators"][0])
     if level == "budget":
         holder = holder["budget"]
+    elif level == "fund":
+        holder = holder["funds"][0]
     if value is None:
         return                      # a key that holds other objects: its aliases are read in the tests of inputs
     holder.update(COMPANIONS.get(flat, {}))
@@ -117,6 +125,8 @@ def test_json_accepts_every_alias_of_every_key(level, key, name):
         _arrived(frames, flat)
     if key == "level_points":
         assert frames.indicators["level_points"].tolist() == [60.0]
+    if level == "fund" or key == "funds":
+        assert frames.indicators["funds"].tolist() == [(columns.Fund("中央资金", 120.5, "96%"),)]
 
 
 def test_a_misspelt_key_is_refused_with_the_nearest_name():

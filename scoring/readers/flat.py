@@ -119,7 +119,7 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         "level1": column["level1"], "level2": objects([v or "" for v in column["level2"]]), "name": column["name"],
         "target": column["target"], "half_year_target": column["half_year_target"], "weight": column["weight"],
         "actual": column["actual"], "reason": column["reason"], "evaluator_score": column["score"],
-        "level_points": printed_points,
+        "level_points": printed_points, "funds": None,
     }, INDICATOR_FRAME)
     if (np.diff(codes) < 0).any():                # a project's rows are apart: bring them together
         indicators = indicators.iloc[np.argsort(codes, kind="stable")].reset_index(drop=True)
