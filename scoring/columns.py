@@ -2,9 +2,9 @@
 accepts for them (vocabularies/columns.toml, data), and the frames the engine takes.
 
 Every reader (targets/actuals JSON, CSV/Parquet/DataFrame, xlsx) looks names up here, so an alias
-accepted by one is accepted by all. A column with ``into`` (指标性质, 度量单位, 调整指标值) is read by
-every reader and composed into another (the target) before the frames are built. ``Fund`` is one
-fund of an indicator reported across several (the ``funds`` column).
+accepted by one is accepted by all. A column with ``into`` (指标性质, 度量单位, 调整指标值; 资金名称,
+资金金额) is read by every reader and composed into another (the target; the funds) before the frames
+are built. ``Fund`` is one fund of an indicator reported across several (the ``funds`` column).
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def _check(columns: tuple[Column, ...], unknown_levels: set[str]) -> None:
     repeated = {n for n in headers if headers.count(n) > 1}
     if repeated:
         raise ValueError(f"columns.toml: headers given twice: {sorted(repeated)}")
-    frame_columns = {c.column for c in columns if c.column and not c.into}
+    frame_columns = {c.column for c in columns if c.column and not c.into} | set(INDICATOR_FRAME)
     wrong = [c.key for c in columns if c.into and (not c.column or c.into not in frame_columns)]
     if wrong:
         raise ValueError(f"columns.toml: into names no column of the frames, or the key has no column: {wrong}")

@@ -24,9 +24,12 @@ VALUES = {
     "score": ("18", "indicators", "evaluator_score", 18.0), "reason": ("延迟", "indicators", "reason", "延迟"),
     "nature": ("≧", "indicators", "target", "≥95%"), "unit": ("%", "indicators", "target", "95%"),
     "adjusted_target": ("≥96%", "indicators", "target", "≥96%"),
+    "fund": ("中央资金", "indicators", "funds", (columns.Fund("中央资金", 120.5, "96%"),)),
+    "fund_money": ("120.5", "indicators", "funds", (columns.Fund("中央资金", 120.5, "96%"),)),
 }
 # What a column composed into the target is given beside (the value of a split target, the initial target).
-COMPANIONS = {"nature": {"target": "95%"}, "unit": {"target": "95"}, "adjusted_target": {"target": "≥95%"}}
+COMPANIONS = {"nature": {"target": "95%"}, "unit": {"target": "95"}, "adjusted_target": {"target": "≥95%"},
+              "fund": {"fund_money": "120.5", "actual": "96%"}, "fund_money": {"fund": "中央资金", "actual": "96%"}}
 REQUIRED = {"project_id": "P-1", "level1": "产出指标", "name": "完成率"}
 ALIASES = [(c.column, name) for c in columns.table() if c.column for name in columns.flat_names(c)]
 JSON_ALIASES = [(c.level, c.key, name) for c in columns.table() for name in (*c.aliases, *c.local)]
@@ -36,9 +39,10 @@ def test_the_table_covers_every_column_the_readers_fill():
     assert set(VALUES) == set(columns.by_column())
 
 
-def test_the_columns_composed_into_the_target_are_read_but_not_frame_columns():
+def test_the_columns_composed_into_another_are_read_but_not_frame_columns():
     composed = {c.column: c.into for c in columns.table() if c.into}
-    assert composed == {"nature": "target", "unit": "target", "adjusted_target": "target"}
+    assert composed == {"nature": "target", "unit": "target", "adjusted_target": "target", "fund": "funds",
+                        "fund_money": "funds"}
     assert not set(composed) & set(columns.INDICATOR_FRAME)
     wrong = columns.Column("indicator", "x", "x", (), (), (), into="nowhere")
     with pytest.raises(ValueError, match="into"):
@@ -118,7 +122,8 @@ def test_json_accepts_every_alias_of_every_key(level, key, name):
         holder = holder["funds"][0]
     if value is None:
         return                      # a key that holds other objects: its aliases are read in the tests of inputs
-    holder.update(COMPANIONS.get(flat, {}))
+    if level != "fund":                 # a fund object is whole as it is
+        holder.update(COMPANIONS.get(flat, {}))
     holder[name] = holder.pop(key)
     frames = read(document)
     if flat:
