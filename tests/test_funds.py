@@ -242,3 +242,16 @@ def test_the_first_problem_in_document_order_is_the_one_raised():
         score({"projects": [_project({"target": "≥95%", "funds": [{"money": -1, "actual": "95%"}]},
                                      {"target": "≥95%", "score": "九十"})]})
     assert caught.value.path == "$.projects[0].indicators[0].funds[0].money"
+
+
+def test_the_documented_example_scores_as_the_document_says():
+    import re
+
+    from conftest import ROOT
+
+    text = (ROOT / "docs" / "inputs.md").read_text(encoding="utf-8")
+    section = text[text.index("## Several funds for one indicator"):]
+    example = json.loads(re.search(r"```json\n(.*?)```", section, re.S).group(1))
+    rows = score(example).to_json()["projects"][0]["indicators"]
+    assert [row["actual"] for row in rows] == ["96.197%", "1.5万人次"]
+    assert "`96.197%`" in section and "`1.5万人次`" in section
