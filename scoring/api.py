@@ -46,7 +46,8 @@ def score_frame(table: pd.DataFrame, *, ruleset: str | Path | Ruleset | None = N
                 period: str = "year", explain: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score a flat table, one row per indicator (columns in docs/scale.md), in one vectorised pass.
 
-    Returns (indicators, totals): the scored rows in input order, as ``ScoreReport.to_dataframe()``,
+    Returns (indicators, totals): the scored rows in input order (the rows of an indicator reported
+    across several funds as one, docs/inputs.md), as ``ScoreReport.to_dataframe()``,
     and one row per project, as ``ScoreReport.totals()``. ``explain=False`` leaves out the
     explanations, the one per-row text the engine writes, for the largest runs.
     """

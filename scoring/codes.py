@@ -73,6 +73,8 @@ class IssueCode(_Labelled):
     TIER_UNKNOWN = "tier_unknown", "无法判断达成档次"
     SCORE_OUT_OF_BAND = "score_out_of_band", "评价人得分不在档次区间内"
     UNKNOWN_LEVEL1 = "unknown_level1", "规则集不认识的一级指标"
+    FUND_MONEY_MISSING = "fund_money_missing", "缺少资金金额，无法按金额加权"
+    FUNDS_NOT_COMBINED = "funds_not_combined", "各资金的实际完成值无法合并"
     # a project's
     WEIGHTS_OVERSHOOT = "weights_overshoot", "显式分值之和超过可分配的权重"
     WEIGHTS_TOTAL = "weights_total", "分值合计不是 100"
@@ -84,7 +86,8 @@ class IssueCode(_Labelled):
 
 INDICATOR_ISSUES = (IssueCode.MISSING_ACTUAL, IssueCode.MISSING_TARGET, IssueCode.BAD_TARGET,
                     IssueCode.BAD_ACTUAL, IssueCode.UNIT_MISMATCH, IssueCode.TIER_UNKNOWN,
-                    IssueCode.SCORE_OUT_OF_BAND, IssueCode.UNKNOWN_LEVEL1)
+                    IssueCode.SCORE_OUT_OF_BAND, IssueCode.UNKNOWN_LEVEL1, IssueCode.FUND_MONEY_MISSING,
+                    IssueCode.FUNDS_NOT_COMBINED)
 PROJECT_ISSUES = (IssueCode.UNKNOWN_LEVEL1, IssueCode.WEIGHTS_OVERSHOOT, IssueCode.WEIGHTS_TOTAL,
                   IssueCode.MISSING_BUDGET, IssueCode.NEGATIVE_BUDGET, IssueCode.MISSING_PROJECT_ACTUALS,
                   IssueCode.NOTHING_AT_STAKE)

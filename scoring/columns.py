@@ -2,8 +2,9 @@
 accepts for them (vocabularies/columns.toml, data), and the frames the engine takes.
 
 Every reader (targets/actuals JSON, CSV/Parquet/DataFrame, xlsx) looks names up here, so an alias
-accepted by one is accepted by all. A column with ``into`` (指标性质, 度量单位, 调整指标值) is read by
-every reader and composed into another (the target) before the frames are built.
+accepted by one is accepted by all. A column with ``into`` (指标性质, 度量单位, 调整指标值; 资金名称,
+资金金额) is read by every reader and composed into another (the target; the funds) before the frames
+are built. ``Fund`` is one fund of an indicator reported across several (the ``funds`` column).
 """
 
 from __future__ import annotations
@@ -13,20 +14,21 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from scoring import hanzi
 
-LEVELS = ("document", "project", "budget", "indicator")
+LEVELS = ("document", "project", "budget", "indicator", "fund")
 
 # The engine's input frames: column → dtype ("object" columns hold Python text with None for missing).
 INDICATOR_FRAME = {"project": "int64", "position": "int64", "id": "object", "level1": "object", "level2": "object",
                    "name": "object", "target": "object", "half_year_target": "object", "weight": "float64",
                    "actual": "object", "reason": "object", "evaluator_score": "float64",
-                   "level_points": "float64"}                 # its 一级指标's points, where the project gives them
+                   "level_points": "float64",                 # its 一级指标's points, where the project gives them
+                   "funds": "object"}                         # a tuple of Fund in place of one actual, else None
 PROJECT_FRAME = {"project": "int64", "id": "object", "name": "object", "kind": "object", "year": "object",
                  "unit": "object", "department": "object", "budget_initial": "float64",
                  "budget_adjusted": "float64", "budget_executed": "float64", "budget_half_year": "float64",
@@ -50,6 +52,15 @@ SCORED_PROJECT_FRAME = {**PROJECT_FRAME, "budget_denominator": "float64", "budge
                         "budget_weight": "float64", "budget_score": "float64", "indicator_score": "float64",
                         "indicator_weight": "float64", "na_weight": "float64", "points": "float64",
                         "points_max": "float64", "total": "float64", "grade": "object", "issues": "object"}
+
+
+class Fund(NamedTuple):
+    """One fund of an indicator reported across several (分资金): its name, its money (None when not
+    given; never negative) and its actual as written."""
+
+    fund: str | None
+    money: float | None
+    actual: str
 
 
 @dataclass(frozen=True)
@@ -122,7 +133,7 @@ def _check(columns: tuple[Column, ...], unknown_levels: set[str]) -> None:
     repeated = {n for n in headers if headers.count(n) > 1}
     if repeated:
         raise ValueError(f"columns.toml: headers given twice: {sorted(repeated)}")
-    frame_columns = {c.column for c in columns if c.column and not c.into}
+    frame_columns = {c.column for c in columns if c.column and not c.into} | set(INDICATOR_FRAME)
     wrong = [c.key for c in columns if c.into and (not c.column or c.into not in frame_columns)]
     if wrong:
         raise ValueError(f"columns.toml: into names no column of the frames, or the key has no column: {wrong}")

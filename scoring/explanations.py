@@ -2,10 +2,11 @@
 ``实际 92% < 目标 ≥95%：5.00 × 92 / 95 = 4.84 分``, which a person can check by hand.
 
 A sentence depends on the row's reading, status and share, and on three numbers that differ from row
-to row: its weight, score and computed score. ``explain`` writes one sentence, readably; it is the
-definition. ``explanations`` gives every row's sentence through the templates of
-scoring/_columnar/templates.py (each distinct rest written once by ``explain``, its numbers filled in
-per row), which the tests hold to ``explain`` row by row.
+to row: its weight, score and computed score. An actual combined from several funds (engine/funds.py)
+is shown first: ``各资金按金额加权：(95% × 120.5 + 98% × 80) / 200.5 ≈ 96.197%；``. ``explain`` writes
+one sentence, readably; it is the definition. ``explanations`` gives every row's sentence through the
+templates of scoring/_columnar/templates.py (each distinct rest written once by ``explain``, its
+numbers filled in per row), which the tests hold to ``explain`` row by row.
 """
 
 from __future__ import annotations
@@ -16,18 +17,20 @@ import pandas as pd
 
 from scoring._columnar.templates import Sentences, templated
 from scoring.codes import Flag, Method, Status
+from scoring.engine.funds import Combination, Combining
 from scoring.model import Op
 from scoring.methods import completion
 from scoring.rulesets import STEP_TESTS, Rule, Ruleset
 
 OP_SIGNS = {Op.GE: "≥", Op.LE: "≤", Op.GT: ">", Op.LT: "<", Op.EQ: "="}
 EXPLAINED = ["weight", "score", "computed_score", "status", "method", "target", "actual", "issues", "flags",
-             "op", "tier", "share", "parts", "a", "b", "low", "high", "unit", "rule"]
+             "op", "tier", "share", "parts", "a", "b", "low", "high", "unit", "rule", "combination"]
 SLOTS = ("weight", "score", "computed_score")       # the numbers a template leaves open
-# what the engine may change in a row after evaluating its target and actual (evaluator scores,
-# unknown 一级指标, tiers, compound parts, over-achievement); the rest follows from its outcome.
-# Kept by hand: tests/test_writers.py explains every case's rows one by one against the templates.
-ENGINE_REVISES = ("status", "method", "issues", "flags", "tier", "share", "parts", "rule")
+# what decides a row's sentence besides its outcome: what the engine may change in a row after
+# evaluating its target and actual (evaluator scores, unknown 一级指标, funds not combined, tiers,
+# compound parts, over-achievement), and how its funds gave its actual; the rest follows from its
+# outcome. Kept by hand: tests/test_writers.py explains every case's rows one by one against the templates.
+ENGINE_REVISES = ("status", "method", "issues", "flags", "tier", "share", "parts", "rule", "combination")
 
 
 def _num(value: float) -> str:
@@ -36,7 +39,11 @@ def _num(value: float) -> str:
 
 
 def explain(row: dict, ruleset: Ruleset) -> str:
-    """The sentence behind one indicator's points."""
+    """The sentence behind one indicator's points, after how its funds were combined, if they were."""
+    return combined(row.get("combination")) + _sentence(row, ruleset)
+
+
+def _sentence(row: dict, ruleset: Ruleset) -> str:
     w, points = row["weight"], row["score"]
     status, method = row["status"], row["method"]
     target, actual = row["target"], row["actual"]
@@ -70,6 +77,32 @@ def explain(row: dict, ruleset: Ruleset) -> str:
     if Flag.OVER_ACHIEVEMENT in row["flags"]:
         sentence += f"；实际/目标 = {row['b'] / row['a']:.2f}，超额完成，需说明原因"
     return prefix + sentence
+
+
+def combined(combination: Combination | None) -> str:
+    """How a row's funds gave its actual: ``各资金相加：3次 + 2次 = 5次；`` (nothing for a row without
+    funds, or whose funds could not be combined: its issue says why)."""
+    if combination is None or combination.issue is not None:
+        return ""
+    c = combination
+    left = f"（{'、'.join(c.left_out)}不适用，不计入）" if c.left_out else ""
+    equals = "=" if c.exact else "≈"
+    if c.rule == Combining.WEIGHTED:
+        terms = " + ".join(f"{_term(t)} × {t.money}" for t in c.terms)
+        return f"各资金按金额加权{left}：({terms}) / {c.money} {equals} {c.actual}；"
+    if c.rule == Combining.SUM:
+        return f"各资金相加{left}：{' + '.join(map(_term, c.terms))} {equals} {c.actual}；"
+    if c.rule == Combining.LATEST:
+        return f"各资金取最晚{left}：{'、'.join(t.actual for t in c.terms)} → {c.actual}；"
+    if c.rule == Combining.LOWEST:
+        return f"各资金取最低档{left}：{'、'.join(f'{t.fund}「{t.actual}」（{t.tier}）' for t in c.terms)} → {c.actual}；"
+    if c.rule == Combining.SAME:
+        return f"各资金均为「{c.actual}」{left}；"
+    return "各资金均不适用；"
+
+
+def _term(term) -> str:
+    return f"{term.actual}（{term.converted}）" if term.converted else term.actual
 
 
 def _got(row: dict) -> str:

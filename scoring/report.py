@@ -164,10 +164,10 @@ class ScoreReport:
     def _indicator_scores(self) -> list[IndicatorScore]:
         rows = self._indicators
         names = ("id", "level1", "level2", "name", "target", "actual", "reason", "weight", "score", "computed_score",
-                 "status", "method", "tier", "flags", "issues")
+                 "status", "method", "tier", "flags", "issues", "funds")
         out = []
-        for values, explanation in zip(zip(*(rows[c].to_numpy(dtype=object).tolist() for c in names)),
-                                       self.explanations):
+        for values, explanation in zip(zip(*(rows[c].to_numpy(dtype=object).tolist() if c in rows else [None] * len(rows)
+                                             for c in names)), self.explanations):
             row = dict(zip(names, values))
             status = row["status"]
             out.append(IndicatorScore(
@@ -177,7 +177,7 @@ class ScoreReport:
                 score=row["score"] if status == Status.SCORED else (None if status == Status.NOT_APPLICABLE else 0.0),
                 computed_score=row["computed_score"], status=status, method=row["method"],
                 tier=row["tier"] if isinstance(row["tier"], str) else None, explanation=explanation,
-                flags=tuple(row["flags"]), issues=tuple(row["issues"])))
+                flags=tuple(row["flags"]), issues=tuple(row["issues"]), funds=row["funds"]))
         return out
 
     def ruleset_json(self) -> dict:

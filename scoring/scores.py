@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from scoring.codes import Issue
+from scoring.columns import Fund
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,20 @@ class IndicatorScore:
     explanation: str
     flags: tuple[str, ...]
     issues: tuple[Issue, ...]
+    funds: tuple[Fund, ...] | None = None      # 分资金, when the actual was reported across several funds
 
     def as_dict(self) -> dict:
+        """The indicator's JSON; ``funds`` only where they were given, after the actual they combine into."""
         return {"id": self.id, "level1": self.level1, "level2": self.level2, "name": self.name,
-                "target": self.target, "actual": self.actual, "reason": self.reason, "weight": self.weight,
-                "score": self.score, "computed_score": self.computed_score, "status": str(self.status),
+                "target": self.target, "actual": self.actual, **self._funds(), "reason": self.reason,
+                "weight": self.weight, "score": self.score, "computed_score": self.computed_score, "status": str(self.status),
                 "method": str(self.method), "tier": self.tier, "explanation": self.explanation,
                 "flags": [str(flag) for flag in self.flags], "issues": [issue.as_dict() for issue in self.issues]}
+
+    def _funds(self) -> dict:
+        if self.funds is None:
+            return {}
+        return {"funds": [fund._asdict() for fund in self.funds]}
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,12 @@ VALUES = {
     "score": ("18", "indicators", "evaluator_score", 18.0), "reason": ("延迟", "indicators", "reason", "延迟"),
     "nature": ("≧", "indicators", "target", "≥95%"), "unit": ("%", "indicators", "target", "95%"),
     "adjusted_target": ("≥96%", "indicators", "target", "≥96%"),
+    "fund": ("中央资金", "indicators", "funds", (columns.Fund("中央资金", 120.5, "96%"),)),
+    "fund_money": ("120.5", "indicators", "funds", (columns.Fund("中央资金", 120.5, "96%"),)),
 }
 # What a column composed into the target is given beside (the value of a split target, the initial target).
-COMPANIONS = {"nature": {"target": "95%"}, "unit": {"target": "95"}, "adjusted_target": {"target": "≥95%"}}
+COMPANIONS = {"nature": {"target": "95%"}, "unit": {"target": "95"}, "adjusted_target": {"target": "≥95%"},
+              "fund": {"fund_money": "120.5", "actual": "96%"}, "fund_money": {"fund": "中央资金", "actual": "96%"}}
 REQUIRED = {"project_id": "P-1", "level1": "产出指标", "name": "完成率"}
 ALIASES = [(c.column, name) for c in columns.table() if c.column for name in columns.flat_names(c)]
 JSON_ALIASES = [(c.level, c.key, name) for c in columns.table() for name in (*c.aliases, *c.local)]
@@ -37,9 +40,10 @@ def test_the_table_covers_every_column_the_readers_fill():
     assert set(VALUES) == set(columns.by_column())
 
 
-def test_the_columns_composed_into_the_target_are_read_but_not_frame_columns():
+def test_the_columns_composed_into_another_are_read_but_not_frame_columns():
     composed = {c.column: c.into for c in columns.table() if c.into}
-    assert composed == {"nature": "target", "unit": "target", "adjusted_target": "target"}
+    assert composed == {"nature": "target", "unit": "target", "adjusted_target": "target", "fund": "funds",
+                        "fund_money": "funds"}
     assert not set(composed) & set(columns.INDICATOR_FRAME)
     wrong = columns.Column("indicator", "x", "x", (), (), (), into="nowhere")
     with pytest.raises(ValueError, match="into"):
@@ -84,10 +88,15 @@ def test_a_flat_xlsx_sheet_accepts_every_alias(column, header, tmp_path):
     _arrived(read(tmp_path / "rows.xlsx"), column)
 
 
+FUND = {"fund": "中央资金", "money": 120.5, "actual": "96%"}        # one fund of an indicator's funds
+
+
 def _document(level, key, value):
     indicator = {"id": "1", "level1": "产出指标", "name": "完成率", "target": "≥95%"}
     project = {"id": "P-1", "name": "项目甲", "indicators": [indicator]}
-    if level == "indicator":
+    if level == "fund":
+        indicator["funds"] = [dict(FUND)]
+    elif level == "indicator":
         indicator.pop(key, None)
         indicator[key] = value
     elif level == "budget":
@@ -102,22 +111,28 @@ def _document(level, key, value):
 def test_json_accepts_every_alias_of_every_key(level, key, name):
     flat = next(c.column for c in columns.table() if (c.level, c.key) == (level, key)) if any(
         (c.level, c.key) == (level, key) and c.column for c in columns.table()) else None
-    sample = {"indicators": None, "budget": None, "projects": None, "schema": None, "level_points": {"产出指标": 60}}
-    value = VALUES[flat][0] if flat else sample.get(key, "文字")
+    sample = {"indicators": None, "budget": None, "projects": None, "schema": None, "level_points": {"产出指标": 60},
+              "funds": [dict(FUND)]}
+    value = VALUES[flat][0] if flat else FUND[key] if level == "fund" else sample.get(key, "文字")
     document = _document(level, key, value)
     holder = (document if level == "document" else document["projects"][0] if level in ("project", "budget")
               else document["projects"][0]["indicators"][0])
     if level == "budget":
         holder = holder["budget"]
+    elif level == "fund":
+        holder = holder["funds"][0]
     if value is None:
         return                      # a key that holds other objects: its aliases are read in the tests of inputs
-    holder.update(COMPANIONS.get(flat, {}))
+    if level != "fund":                 # a fund object is whole as it is
+        holder.update(COMPANIONS.get(flat, {}))
     holder[name] = holder.pop(key)
     frames = read(document)
     if flat:
         _arrived(frames, flat)
     if key == "level_points":
         assert frames.indicators["level_points"].tolist() == [60.0]
+    if level == "fund" or key == "funds":
+        assert frames.indicators["funds"].tolist() == [(columns.Fund("中央资金", 120.5, "96%"),)]
 
 
 def test_a_misspelt_key_is_refused_with_the_nearest_name():

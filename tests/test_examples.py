@@ -65,11 +65,20 @@ def test_reporting_script_runs():
 
 @pytest.mark.parametrize("role, definition, level", [
     ("targets", "file", "document"), ("targets", "project", "project"), ("targets", "budget", "budget"),
-    ("targets", "indicator", "indicator"), ("actuals", "indicator", "indicator")])
+    ("targets", "indicator", "indicator"), ("actuals", "indicator", "indicator"), ("targets", "fund", "fund"),
+    ("actuals", "fund", "fund")])
 def test_the_schemas_name_every_key_the_readers_accept(role, definition, level):
     from scoring import columns
 
     assert set(SCHEMAS[role]["$defs"][definition]["properties"]) == set(columns.keys(level))
+
+
+def test_schema_accepts_funds_in_place_of_an_actual_and_refuses_negative_money():
+    funds = [{"fund": "中央资金", "money": 120.5, "actual": "95%"}, {"fund": "省级资金", "actual": "98%"}]
+    jsonschema.validate({"projects": [{"id": "p", "indicators": [{"id": "1", "funds": funds}]}]}, SCHEMAS["actuals"])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"projects": [{"id": "p", "indicators": [{"id": "1", "funds": [
+            {"fund": "中央资金", "money": -1, "actual": "95%"}]}]}]}, SCHEMAS["actuals"])
 
 
 def test_schema_accepts_a_level_less_table_with_split_targets():

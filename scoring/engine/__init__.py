@@ -5,6 +5,7 @@ The stages run over whole columns, so one project and a province take the same p
     families          一级指标 names → the ruleset's families (families.py)
     weights           cents per indicator (scoring/weights.py)
     readings          each distinct target and actual text read once per run, into the run's memo
+    funds             an actual reported across several funds combined into one (funds.py)
     outcomes          what each distinct (target, actual) decides, and the share by the ruleset's method
     rules             the ruleset's thresholds and steps in place of the method, where they apply
     over_achievement  B / A at the ruleset's ratio: flagged, and any deduction taken
@@ -26,7 +27,8 @@ import pandas as pd
 
 from scoring import weights
 from scoring._columnar.bulk import bulk
-from scoring.engine import compound, families, outcomes, over_achievement, points, projects, qualitative, rules
+from scoring.engine import (compound, families, funds, outcomes, over_achievement, points, projects, qualitative,
+                            rules)
 from scoring.engine.readings import Memo
 from scoring.rulesets import Ruleset
 
@@ -52,6 +54,7 @@ def score(project_frame: pd.DataFrame, indicators: pd.DataFrame, ruleset: Rulese
     cents, weight_issues = weights.assign(rows, ruleset)
     rows["weight"] = cents / 100.0
     memo = Memo()
+    rows = funds.combine(rows, ruleset, memo)
     rows = compound.apply(_score_rows(rows, ruleset, memo), rows, ruleset, memo, _score_rows)
     return Scored(rows, projects.score(project_frame, rows, ruleset, period, weight_issues, level1_owners or {}))
 

@@ -81,6 +81,7 @@ def assign(rows: pd.DataFrame, ruleset: Ruleset, memo: Memo) -> pd.DataFrame:
         columns["status"][unknown], columns["method"][unknown], row_method[unknown] = Status.NOT_SCORED, Method.NONE, -1
         columns["issues"][unknown] = objects([(Issue(IssueCode.UNKNOWN_LEVEL1, families.unknown(ruleset, name)),)
                                               for name in rows["level1"].to_numpy(dtype=object)[unknown]])
+    _not_combined(rows, columns, row_method)
     evaluator = out["evaluator_score"].notna().to_numpy() & (columns["status"] == Status.SCORED) & np.isin(
         row_method, [k for k, name in enumerate(methods) if name not in (Method.QUALITATIVE, Method.COMPOUND)])
     if evaluator.any():
@@ -89,6 +90,18 @@ def assign(rows: pd.DataFrame, ruleset: Ruleset, memo: Memo) -> pd.DataFrame:
         out[name] = pd.Series(values, index=out.index, dtype=object)
     out["share"] = _shares(out, row_method, methods)
     return out
+
+
+def _not_combined(rows: pd.DataFrame, columns: dict, row_method: np.ndarray) -> None:
+    """Rows whose funds could not be combined (funds.py: the issue of their ``combination``) are not
+    scored: their issue in place of the missing actual's."""
+    if "combination" not in rows:
+        return
+    failed = [(k, c.issue) for k, c in enumerate(rows["combination"].to_numpy(dtype=object).tolist())
+              if c is not None and c.issue is not None]
+    for k, issue in failed:
+        columns["status"][k], columns["method"][k], row_method[k] = Status.NOT_SCORED, Method.NONE, -1
+        columns["issues"][k] = tuple(i for i in columns["issues"][k] if i.code != IssueCode.MISSING_ACTUAL) + (issue,)
 
 
 def _shares(out: pd.DataFrame, row_method: np.ndarray, methods) -> np.ndarray:
@@ -152,7 +165,7 @@ def _evaluate(target_text: str | None, actual_text: str | None, adverse: bool, r
     if actual.error is not None:
         return Outcome(Status.NOT_SCORED, unit=t.unit,
                        issues=(actual.issue(IssueCode.BAD_ACTUAL, "实际完成值"),))
-    r = _as_date(actual.reading) if t.kind is Kind.DATE else actual.reading
+    r = as_date(actual.reading) if t.kind is Kind.DATE else actual.reading
     flags = []
     if t.kind is Kind.QUANTITY and r.kind is Kind.QUALITATIVE and (t.value == 0 or t.op in (Op.LE, Op.LT)) \
             and says_none(r.word, ruleset, counted=True):
@@ -178,7 +191,7 @@ def _complete() -> Reading:
     return parse_target("≥100%")
 
 
-def _as_date(reading: Reading) -> Reading:
+def as_date(reading: Reading) -> Reading:
     """``8月`` reported against a deadline is the month, not eight months."""
     if reading.kind is Kind.QUANTITY and reading.unit == "月" and reading.value == reading.value.to_integral_value() \
             and 1 <= reading.value <= 12:

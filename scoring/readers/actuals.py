@@ -1,6 +1,7 @@
 """actuals.json matched to targets.json: a project by ``id``, else by ``name``; an indicator by ``id``,
-else by (``level1``, ``level2``, ``name``). What the actuals file gives replaces the targets'; its
-budget figures are converted to the targets' budget unit."""
+else by (``level1``, ``level2``, ``name``). What the actuals file gives replaces the targets' (an
+``actual`` or ``funds`` given there replaces both of the targets'); its budget figures are converted
+to the targets' budget unit."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pandas as pd
 from scoring import units
 from scoring.columns import BUDGET_AMOUNTS
 from scoring.errors import InputError
+from scoring.readers.funds import funds_column
 from scoring.readers.jsonvalues import (BUDGET, PROJECT, Given, Items, canonical, item_columns, json_path, number,
                                          projects_of, text)
 
@@ -57,7 +59,8 @@ def match_actuals(actuals: tuple[Any, str], projects: pd.DataFrame, indicators: 
         items.checked(partial(_actual_columns, items, matched, indicators))
         raise
     rows, columns, given = items.checked(partial(_actual_columns, items, matched, indicators))
-    for column, key, kind, _ in _ACTUAL_FIELDS:
+    given["actual"] = given["funds"] = given["actual"] | given["funds"]    # funds stand in for the actual
+    for column, key, kind in (*((c, k, kind) for c, k, kind, _ in _ACTUAL_FIELDS), ("funds", "funds", "text")):
         if given[key].any():               # only what the actuals file says replaces the targets'
             merged = indicators[column].to_numpy(dtype=object if kind == "text" else float).copy()
             merged[rows[given[key]]] = np.asarray(columns[column], dtype=merged.dtype)[given[key]]
@@ -75,8 +78,10 @@ def _actual_columns(items: Items, matched: list[int], indicators: pd.DataFrame, 
     project = np.asarray(matched, dtype=np.int64)[items.owner[:count]]
     rows = _indicator_rows(given, project, indicators)
     columns = item_columns(given, _ACTUAL_FIELDS)
+    columns["funds"] = funds_column(given, columns["actual"])
     return rows, columns, {key: np.array([key in item for item in given.items], dtype=bool) if key in given.present
-                           else np.zeros(len(given.items), dtype=bool) for _, key, _, _ in _ACTUAL_FIELDS}
+                           else np.zeros(len(given.items), dtype=bool)
+                           for key in (*(key for _, key, _, _ in _ACTUAL_FIELDS), "funds")}
 
 
 def _indicator_rows(given: Given, project: np.ndarray, indicators: pd.DataFrame) -> np.ndarray:

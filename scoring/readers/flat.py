@@ -6,7 +6,9 @@ on its rows (budget_initial, budget_adjusted, budget_executed, budget_half_year,
 split as nature | target | unit (指标性质 | 指标值 | 度量单位), or given as adjusted_target (调整指标值) beside
 the initial one, is composed into one (readers/natures.py). Without a level1 column, or with its cells
 empty on every row of a project, a project is level-less; a project with some rows without is refused.
-Rows of a project keep their order; projects come in the order they first appear.
+Rows of one indicator that each give a fund (fund, fund_money: 资金名称, 资金金额) and its actual are one
+indicator with those funds (readers/funds.py). Rows of a project keep their order; projects come in
+the order they first appear.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from scoring._columnar.distinct import factorize, objects
 from scoring.columns import (BUDGET_AMOUNTS, INDICATOR_FRAME, PROJECT_FRAME, TARGET_PARTS, Frames, column_of, frame, label,
                              normalized)
 from scoring.errors import InputError
+from scoring.readers.funds import fund_groups
 from scoring.readers.natures import composed
 from scoring.readers.sections import split_points
 
 _TEXT = ("project_id", "project_name", "indicator_id", "level1", "level2", "name", "target", "half_year_target",
-         "actual", "reason", "budget_unit", "nature", "unit", "adjusted_target")
-_NUMBERS = ("weight", "score", *(f"budget_{key}" for key in BUDGET_AMOUNTS))
+         "actual", "reason", "budget_unit", "nature", "unit", "adjusted_target", "fund")
+_NUMBERS = ("weight", "score", *(f"budget_{key}" for key in BUDGET_AMOUNTS), "fund_money")
+_REPEATED = ("project_name", "level1", "level2", "name", "target", "half_year_target", "weight", "score")
 
 
 def read_flat(path: Path) -> pd.DataFrame:
@@ -111,6 +115,7 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
             adjusted = column["adjusted_target"] if key == "target" else np.full(n, None, dtype=object)
             column[key] = composed(column[key], column["nature"], column["unit"], adjusted,
                                    lambda k: (file, f"第 {k + 1} 行 {label('nature')}"))
+    column = _merged_funds(column, file)
     codes, ids = pd.factorize(column["project_id"], sort=False)
     column["level1"] = _whole_levels(column["level1"], codes, file)
     column["level1"], printed_points = split_points(column["level1"])
@@ -123,7 +128,7 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         "level1": column["level1"], "level2": objects([v or "" for v in column["level2"]]), "name": column["name"],
         "target": column["target"], "half_year_target": column["half_year_target"], "weight": column["weight"],
         "actual": column["actual"], "reason": column["reason"], "evaluator_score": column["score"],
-        "level_points": printed_points,
+        "level_points": printed_points, "funds": column["funds"],
     }, INDICATOR_FRAME)
     if (np.diff(codes) < 0).any():                # a project's rows are apart: bring them together
         indicators = indicators.iloc[np.argsort(codes, kind="stable")].reset_index(drop=True)
@@ -131,7 +136,8 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         row = int(np.flatnonzero(indicators["name"].isna().to_numpy())[0])
         raise InputError(f"第 {row + 1} 个指标缺少 name（{label('name')}） / missing", file)
     first = np.unique(codes, return_index=True)[1]
-    has_actuals = pd.Series(~pd.isna(column["actual"])).groupby(codes).any().to_numpy()
+    has_actuals = pd.Series(~pd.isna(column["actual"]) | np.not_equal(column["funds"], None)).groupby(codes).any(
+        ).to_numpy()
     projects = frame({
         "project": np.arange(len(ids)), "id": objects(list(ids)), "name": column["project_name"][first],
         "kind": None, "year": None, "unit": None, "department": None,
@@ -139,6 +145,30 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         "budget_unit": objects([u or "元" for u in column["budget_unit"][first]]), "has_actuals": has_actuals,
     }, PROJECT_FRAME)
     return Frames(projects, indicators, None)
+
+
+def _merged_funds(column: dict[str, np.ndarray], file: str) -> dict[str, np.ndarray]:
+    """The columns with the rows of one indicator that each give a fund merged into the first, which
+    has their funds (the column ``funds``) and no actual of its own, and their reasons, each once."""
+    n = len(column["project_id"])
+    funds = np.full(n, None, dtype=object)
+    fund, money = column["fund"], column["fund_money"]
+    column = {key: values for key, values in column.items() if key not in ("fund", "fund_money")}
+    if np.equal(fund, None).all() and np.isnan(money).all():
+        return {**column, "funds": funds}
+    keys = [(project, iid) if iid is not None else (project, None, level1, level2, name) for project, iid, level1,
+            level2, name in zip(*(column[c].tolist() for c in ("project_id", "indicator_id", "level1", "level2", "name")))]
+    groups = fund_groups(keys, fund.tolist(), [None if m != m else m for m in money.tolist()],
+                         column["actual"].tolist(), {label(c): column[c].tolist() for c in _REPEATED},
+                         lambda k: f"第 {k + 1} 行", file)
+    keep = np.ones(n, dtype=bool)
+    actual, reason = column["actual"].copy(), column["reason"].copy()
+    for first, (given, members) in groups.items():
+        funds[first], actual[first] = given, None
+        reason[first] = "；".join(dict.fromkeys(r for r in column["reason"][members].tolist() if r is not None)) or None
+        keep[members[1:]] = False
+    column = {**column, "actual": actual, "reason": reason, "funds": funds}
+    return {key: values[keep] for key, values in column.items()}
 
 
 def _whole_levels(level1: np.ndarray, codes: np.ndarray, file: str) -> np.ndarray:

@@ -7,6 +7,7 @@ Actuals are matched to targets: a project by ``id``, else by ``name``; an indica
 (``level1``, ``level2``, ``name``). A target given as ``nature`` / ``target`` / ``unit`` (指标性质 |
 指标值 | 度量单位) is composed into one (readers/natures.py). A project none of whose indicators has a
 ``level1`` is level-less (部门整体 tables: 指标名称 | 指标值 | 权重 …); one with some without is refused.
+An indicator may give ``funds`` (分资金) in place of its actual (readers/funds.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from scoring._columnar.bulk import bulk
 from scoring.columns import BUDGET_AMOUNTS, INDICATOR_FRAME, TARGET_PARTS, PROJECT_COLUMNS, PROJECT_FRAME, Frames, frame
 from scoring.errors import InputError
 from scoring.readers.actuals import match_actuals
+from scoring.readers.funds import funds_column
 from scoring.readers.jsonvalues import (BUDGET, PROJECT, Given, Items, canonical, item_columns, json_path,
                                          number, projects_of, text)
 from scoring.readers.natures import composed
@@ -100,8 +102,8 @@ def read_inputs(targets: tuple[Any, str], actuals: tuple[Any, str] | None) -> Fr
     columns = items.checked(partial(_target_columns, items))
     columns["level1"], printed_points = split_points(columns["level1"])
     project_frame = frame({c: [p[c] for p in projects] for c in PROJECT_COLUMNS}, PROJECT_FRAME)
-    project_frame["has_actuals"] = np.bincount(items.owner[np.not_equal(columns["actual"], None)],
-                                               minlength=len(projects)) > 0
+    answered = np.not_equal(columns["actual"], None) | np.not_equal(columns["funds"], None)
+    project_frame["has_actuals"] = np.bincount(items.owner[answered], minlength=len(projects)) > 0
     indicator_frame = frame({"project": items.owner, "position": items.position, **columns,
                              "level_points": _points_of_levels(level_points, items.owner, columns["level1"],
                                                                target_file, printed_points)}, INDICATOR_FRAME)
@@ -150,6 +152,7 @@ def _target_columns(items: Items, count: int) -> dict[str, np.ndarray]:
     level1 = item_columns(given, _TARGET_FIELDS[1:2])["level1"]
     _whole_levels(level1, items.owner[:count], items.file, items.where)     # before the rest too
     columns = {"id": ids, "level1": level1, **item_columns(given, _TARGET_FIELDS[2:])}
+    columns["funds"] = funds_column(given, columns["actual"])
     split = [columns.pop(key) for key in TARGET_PARTS]
     if given.present & set(TARGET_PARTS):
         nature, unit, adjusted = split

@@ -24,9 +24,11 @@ from openpyxl.utils.exceptions import InvalidFileException
 from scoring import hanzi
 from scoring.columns import BUDGET_AMOUNTS, TARGET_PARTS, column_of, label
 from scoring.errors import InputError
+from scoring.readers.funds import fund_groups
 from scoring.readers.natures import compose
 from scoring.readers.spans import Merge, spread
 
+_REPEATED = ("level1", "level2", "name", "target", "half_year_target", "weight", "score")   # by a fund's rows
 _LABELS = ("项目名称", "部门名称")                                # the label before a table's project name
 _BUDGET = {**{f"budget_{key}": key for key in BUDGET_AMOUNTS}, "weight": "weight", "score": "score"}   # the block's columns
 
@@ -284,7 +286,7 @@ def _flat(grid, merges: list[Merge], file: str, sheet: str) -> list[dict]:
             budget["unit"] = _text(cell["budget_unit"])
         if budget:
             project.setdefault("budget", {"unit": "元"}).update(budget)
-        item = {"id": _text(cell.get("indicator_id")) or str(len(project["indicators"]) + 1),
+        item = {"id": _text(cell.get("indicator_id")) or None,
                 "level1": _text(cell.get("level1")), "level2": _text(cell.get("level2")), "name": _text(cell["name"]),
                 "source": {"file": file, "sheet": sheet, "row": r + 1}}
         _put_target(item, row, columns, f"工作表「{sheet}」")
@@ -294,13 +296,47 @@ def _flat(grid, merges: list[Merge], file: str, sheet: str) -> list[dict]:
         for k in ("weight", "score"):
             if k in cell:
                 item[k] = _number(cell[k])
+        _put_fund(item, cell, f"工作表「{sheet}」第 {r + 1} 行", file)
         project["indicators"].append(item)
-    for project in projects.values():
+    for key, project in projects.items():
+        project["indicators"] = _merged_funds(key, project["indicators"], sheet, file)
         _whole_levels(project["indicators"], f"工作表「{sheet}」")
         spread(project["indicators"], merges, columns)
         if project["id"] is None:
             project.pop("id")
     return list(projects.values())
+
+
+def _put_fund(item: dict, cell: dict, where: str, file: str) -> None:
+    """The row's fund (资金名称) and its money (资金金额), for ``_merged_funds``."""
+    money = _number(cell.get("fund_money"))
+    if money is None and _text(cell.get("fund_money")):
+        raise InputError(f"{where}的资金金额应为数字，而不是「{_text(cell['fund_money'])}」 / expected a number", file)
+    item["fund"], item["fund_money"] = _text(cell.get("fund")) or None, money
+
+
+def _merged_funds(project: str, items: list[dict], sheet: str, file: str) -> list[dict]:
+    """A project's rows, those of one indicator that each give a fund merged into its first, which has
+    their ``funds`` in place of its actual, and their reasons, each once (readers/funds.py); then each
+    row without an id numbered by its place."""
+    keys = [(project, item["id"]) if item["id"] is not None else (project, None, item["level1"], item["level2"],
+                                                                   item["name"]) for item in items]
+    groups = fund_groups(keys, [item.pop("fund") for item in items], [item.pop("fund_money") for item in items],
+                         [item.get("actual") for item in items],
+                         {label(key): [item.get(key) for item in items] for key in _REPEATED},
+                         lambda k: f"工作表「{sheet}」第 {items[k]['source']['row']} 行", file)
+    later = set()
+    for first, (funds, members) in groups.items():
+        item = items[first]
+        item.pop("actual", None)
+        item["funds"] = [fund._asdict() for fund in funds]
+        item["reason"] = "；".join(dict.fromkeys(items[k]["reason"] for k in members if items[k].get("reason"))) or None
+        item["source"]["fund_rows"] = [items[k]["source"]["row"] for k in members]
+        later.update(members[1:])
+    kept = [item for k, item in enumerate(items) if k not in later]
+    for position, item in enumerate(kept):
+        item["id"] = item["id"] or str(position + 1)
+    return kept
 
 
 def _column_key(value: Any) -> str | None:

@@ -69,6 +69,8 @@ def _indicator_columns(report, factorized) -> list:
     for key, how in fields:
         columns.append(f', "{key}": ' if columns else '{"id": ')
         columns.append(column(how, _json) if isinstance(how, np.ndarray) else encoded(*factorized(key), how))
+        if key == "actual" and "funds" in rows:
+            columns.append(encoded(*factorized("funds"), _funds))          # only where given
     return columns + [', "explanation": "', *sentences, '", "flags": ', encoded(*factorized("flags"), _list),
                       ', "issues": ', encoded(*factorized("issues"), _issues), "}"]
 
@@ -106,6 +108,13 @@ def _list(flags) -> str:
 
 def _issues(issues) -> str:
     return _json(None if issues is None else [issue.as_dict() for issue in issues])
+
+
+def _funds(funds) -> str:
+    """``, "funds": [...]`` of a row with funds; nothing for a row without."""
+    if funds is None:
+        return ""
+    return ', "funds": ' + _json([fund._asdict() for fund in funds])
 
 
 def _money(value) -> str:
