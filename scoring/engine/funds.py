@@ -1,4 +1,4 @@
-"""Stage 3, funds: an indicator reported across several funds (分资金: 中央资金, 省级资金 …; 湖北 and 云南
+"""Stage 4, funds: an indicator reported across several funds (分资金: 中央资金, 省级资金 …; 湖北 and 云南
 tables) gets one actual before its outcome is decided, so that every later stage is unchanged.
 
 "同一指标涉及多个资金的，绝对值指标按各资金完成值相加，相对值指标按资金量加权平均":

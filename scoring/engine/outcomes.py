@@ -1,4 +1,4 @@
-"""Stage 4, outcomes: what each distinct (target, actual, adverse) decides, and each row's share of
+"""Stage 5, outcomes: what each distinct (target, actual, adverse) decides, and each row's share of
 its weight by the ruleset's method (methods.py, over arrays).
 
 A number target against actuals that are quantities is set against each unit they are written in once

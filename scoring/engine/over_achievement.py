@@ -1,4 +1,4 @@
-"""Stage 5, over-achievement: a ``>=`` or ``>`` target met at B / A of the ruleset's ratio or more is
+"""Stage 7, over-achievement: a ``>=`` or ``>`` target met at B / A of the ruleset's ratio or more is
 flagged (超额完成，需说明原因), and loses the ruleset's deduction of its share (10号 takes none; a
 deduction of 1 is a cut-off: 超过30%不得分). ``strict``: only above the ratio, not at it."""
 

@@ -1,4 +1,4 @@
-"""Stage 7, points: w × share, rounded half-up to cents, for scored rows; an evaluator's score where
+"""Stage 9, points: w × share, rounded half-up to cents, for scored rows; an evaluator's score where
 it overrides the computed one."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Stage 8, projects: budget execution (预算执行率) points, the indicators' points added, the total
+"""Stage 10, projects: budget execution (预算执行率) points, the indicators' points added, the total
 out of 100 (rescaled when indicators are 不适用), the grade, and each project's issues."""
 
 from __future__ import annotations

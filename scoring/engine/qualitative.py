@@ -1,4 +1,4 @@
-"""Stage 6, qualitative: the tier an actual's words put it in, and the shares of qualitative rows (the
+"""Stage 8, qualitative: the tier an actual's words put it in, and the shares of qualitative rows (the
 tier's default points, or the evaluator's score inside its band)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Stage 5, rules: the ruleset's [[rules]] (thresholds and steps, rulesets.Rule) in place of the method
+"""Stage 6, rules: the ruleset's [[rules]] (thresholds and steps, rulesets.Rule) in place of the method
 for the number targets they name, the first rule that applies to a row winning. A row a rule applies
 to names it in the column ``rule``; its method is ``rule`` unless it fell below the steps to the method."""
 
