@@ -30,6 +30,8 @@ class ErrorCode(StrEnum):
     CONFLICTING_COMPARATORS = "conflicting_comparators"
     RANGE_UNITS = "range_units"
     RANGE_ORDER = "range_order"
+    TOO_LONG = "too_long"
+    NUMBER_OUT_OF_RANGE = "number_out_of_range"
 
 
 def display_width(text: str) -> int:

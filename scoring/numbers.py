@@ -13,6 +13,16 @@ _BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 NUMERAL_CHARS = frozenset(_DIGITS) | frozenset(_SMALL_UNITS) | frozenset(_BIG_UNITS) | {"点"}
 
 
+SIGNIFICANT = 15         # digits a number may have: what a float carries exactly through every output
+
+
+def in_range(value: Decimal) -> bool:
+    """Whether ``value`` has at most SIGNIFICANT significant digits and is below 10 ** SIGNIFICANT, so
+    that it is kept exactly (as written) wherever it goes, floats and JSON included."""
+    digits = value.normalize().as_tuple().digits
+    return len(digits) <= SIGNIFICANT and (value == 0 or value.adjusted() < SIGNIFICANT)
+
+
 def to_decimal(text: str) -> Decimal:
     """``1,025,100`` → 1025100, ``９５．００`` → 95.00; the written precision is kept.
 

@@ -16,7 +16,7 @@ from lark.exceptions import UnexpectedInput
 from scoring import numbers
 from scoring.errors import ErrorCode, ExpressionError
 from scoring.model import Actual, Reading, Target
-from scoring.parse.meaning import built as _built
+from scoring.parse.meaning import built as _built, out_of_range
 from scoring.parse.syntax import Amount, Part, parser, syntax_error
 
 __all__ = ["parse_actual", "parse_target", "parser"]
@@ -51,12 +51,19 @@ def _syntax(shape: str) -> tuple[Part, ...]:
     return parser().parse(shape)
 
 
+MAX_LENGTH = 1000            # characters in a cell: the longest real ones are sentences of a few hundred
+
+
 @lru_cache(maxsize=1 << 12)
 def _read(text: str, cls: type[Reading]) -> Reading:
     """The reading of ``text``. Besides this cache, ``_syntax`` and ``_one_number`` hold what a shape
     reads to: clear all three to read afresh."""
     if not text.strip():
         raise ExpressionError(text, 1, ErrorCode.EMPTY, "内容为空 / empty expression", "指标值")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(text[:MAX_LENGTH], MAX_LENGTH, ErrorCode.TOO_LONG,
+                              f"内容超过 {MAX_LENGTH} 个字符（共 {len(text)} 个） / longer than a cell may be",
+                              f"至多 {MAX_LENGTH} 个字符")
     shape = text.translate(_SHAPE)
     try:
         parts = _syntax(shape)
@@ -66,6 +73,8 @@ def _read(text: str, cls: type[Reading]) -> Reading:
     fields = slot.fields.get(cls) if slot is not None else None
     if fields is not None:
         value = numbers.to_decimal(text[slot.start:slot.end])
+        if not numbers.in_range(value):
+            raise out_of_range(text, slot.start)
         return cls(**fields, text=text, value=-value if slot.negative else value)
     reading = _built(text, cls, parts)
     if slot is not None:

@@ -14,6 +14,14 @@ from scoring.errors import ErrorCode, ExpressionError, UnknownUnitError
 from scoring.model import Deadline, Kind, Op, Reading
 from scoring.parse.syntax import OPS, Amount, OpNode, Part, Phrase, Token, Words
 
+
+def out_of_range(text: str, start: int) -> ExpressionError:
+    """The error of a number with more digits than are kept exactly (numbers.SIGNIFICANT)."""
+    return ExpressionError(text, start + 1, ErrorCode.NUMBER_OUT_OF_RANGE,
+                           f"数字超过 {numbers.SIGNIFICANT} 位有效数字或超出范围，无法精确保留 / number out of range",
+                           f"至多 {numbers.SIGNIFICANT} 位有效数字")
+
+
 _LABEL_TRIM = " :：\t"
 _WITHIN = re.compile(r"之?内")
 
@@ -125,6 +133,8 @@ class Builder:
                                       f"无法识别的中文数字「{self.token(token)}」 / bad Chinese numeral", "数字")
         else:
             value = numbers.to_decimal(self.token(token))
+        if not numbers.in_range(value):               # 九九九… digit by digit is as long as written
+            raise out_of_range(self.text, token.start_pos)
         if node.sign is not None and self.token(node.sign) in "-−":
             value = -value
         unit, notes, postfix = ("%" if node.percent_of else ""), [], None
@@ -281,14 +291,17 @@ def _unit_like(text: str) -> bool:
     return bool(text) and (text[0] in "/*" or bool(re.fullmatch(r"[A-Za-z/*·^0-9²³µ]+", text)))
 
 
+_UNIT_NUMERALS = 3          # numeral characters a unit can begin with (万元, 千克, 百分点): the ends tried
+
+
 @lru_cache(maxsize=4096)
 def _numeral_and_unit(words: str) -> tuple[Decimal, str] | None:
     match = re.match(r"[零〇一二两三四五六七八九十百千万亿点]+", words)
     if match is None:
         return None
-    for end in range(match.end(), 0, -1):
+    for end in range(match.end(), max(match.end() - _UNIT_NUMERALS, 0), -1):   # a unit may open with 万, 千, 百分
         value = numbers.chinese_numeral(words[:end])
         rest = units.canonical(words[end:])
-        if value is not None and units.lookup(rest) is not None:
+        if value is not None and numbers.in_range(value) and units.lookup(rest) is not None:
             return value, rest
     return None
