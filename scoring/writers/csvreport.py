@@ -14,8 +14,8 @@ from scoring._columnar.bulk import bulk
 from scoring.explanations import Sentences
 from scoring._columnar.pieces import Piece, column, write_rows
 from scoring.report import ScoreReport
+from scoring.writers.formulas import FORMULA_START
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_csv(columns: Mapping[str, Any] | pd.DataFrame, out, spreadsheet_safe: bool = False) -> None:
@@ -48,7 +48,7 @@ class _Field:
         if value is None or (isinstance(value, float) and value != value):
             return ""
         text = str(value)
-        if self.safe and isinstance(value, str) and text.startswith(_FORMULA_START):
+        if self.safe and isinstance(value, str) and text.startswith(FORMULA_START):
             text = "'" + text
         return '"' + _doubled(text) + '"' if _special(text) else text
 
@@ -65,7 +65,7 @@ class _Field:
             quoted |= np.array(list(map(_special, table)), dtype=bool)[part.codes]
             if unstarted.any():
                 codes = part.codes[unstarted]
-                formula[unstarted] = np.array([text.startswith(_FORMULA_START) for text in table], dtype=bool)[codes]
+                formula[unstarted] = np.array([text.startswith(FORMULA_START) for text in table], dtype=bool)[codes]
                 unstarted[unstarted] = ~np.array([bool(text) for text in table], dtype=bool)[codes]
             escaped.append(Coded(part.codes, objects(list(map(_doubled, table)))))
         lead = Coded(quoted * 2 + formula, np.array(["", "'", '"', "\"'"], dtype=object))

@@ -21,8 +21,8 @@ from scoring.errors import display_width
 from scoring.report import ScoreReport
 from scoring.scores import ProjectScore
 from scoring.writers.files import write_whole
+from scoring.writers.formulas import formula_like
 
-_FORMULA_START = ("=", "+", "-", "@")
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -35,7 +35,7 @@ def put(sheet, row: int, column: int, value: Any, number_format: str | None = No
     """Write one cell; text that would start a formula is kept as text."""
     cell = sheet.cell(row=row, column=column)
     cell.value = value
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and formula_like(value):
         cell.data_type = "s"
     if number_format:
         cell.number_format = number_format
