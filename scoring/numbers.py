@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import math
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
@@ -87,6 +88,7 @@ def _integer(text: str) -> int | None:
 
 
 def round_half_up(value: Fraction, places: int) -> Decimal:
-    """An exact fraction rounded half-up at ``places`` decimals: 4835/1000 at 2 → 4.84."""
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    """An exact fraction rounded half-up (away from 0) at ``places`` decimals, exactly, whatever its
+    size: 4835/1000 at 2 → 4.84."""
+    rounded = math.floor(abs(value) * 10 ** places + Fraction(1, 2))
+    return Decimal(f"{'-' if value < 0 else ''}{rounded}E-{places}")           # from text: no context rounding

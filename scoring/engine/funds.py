@@ -20,7 +20,6 @@ explanation.
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -29,7 +28,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from scoring import units
+from scoring import numbers, units
 from scoring.codes import Issue, IssueCode
 from scoring.columns import Fund
 from scoring.engine.outcomes import as_date
@@ -220,11 +219,11 @@ def _written(value: Fraction, places: int, unit: str, target: Reading | None) ->
             bounds = [Fraction(b) for b in (target.value, target.low, target.high) if b is not None]
         except UnitMismatchError:
             pass
-    rounded = _half_up(value, places)
+    rounded = numbers.round_half_up(value, places)
     while places < _MOST_PLACES and any(_side(Fraction(rounded) * factor, b) != _side(value * factor, b)
                                         for b in bounds):
         places += 1
-        rounded = _half_up(value, places)
+        rounded = numbers.round_half_up(value, places)
     return f"{_plain(rounded)}{unit}", False
 
 
@@ -241,13 +240,6 @@ def _decimals(value: Fraction) -> Decimal | None:
         if scaled.denominator == 1:
             return Decimal(f"{scaled.numerator}E-{places}")           # from text: no context rounding
     return None
-
-
-def _half_up(value: Fraction, places: int) -> Decimal:
-    """``value`` rounded half-up (away from 0) at ``places`` decimals, exactly."""
-    scaled = abs(value) * 10 ** places
-    rounded = math.floor(scaled + Fraction(1, 2))
-    return Decimal(f"{'-' if value < 0 else ''}{rounded}E-{places}")
 
 
 def _side(value: Fraction, bound: Fraction) -> int:

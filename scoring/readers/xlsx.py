@@ -11,7 +11,6 @@ is shared by them (readers/spans.py); a table without 一级指标 (指标名称
 from __future__ import annotations
 
 import math
-import re
 import zipfile
 from itertools import zip_longest
 from pathlib import Path
@@ -21,8 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from scoring import hanzi
-from scoring.columns import BUDGET_AMOUNTS, TARGET_PARTS, column_of, label
+from scoring.columns import BUDGET_AMOUNTS, TARGET_PARTS, column_of, label, normalized
 from scoring.errors import InputError
 from scoring.readers.funds import fund_groups
 from scoring.readers.natures import compose
@@ -121,8 +119,8 @@ def _text(value: Any) -> str:
 
 
 def _norm(value: Any) -> str:
-    """A label as compared: no spaces or colons, half-width brackets, simplified (項目名稱 is 项目名称)."""
-    return hanzi.simplified(re.sub(r"[\s:：]", "", _text(value)).replace("（", "(").replace("）", ")"))
+    """A label as compared, as headers are (columns.normalized: 項目名稱 is 项目名称)."""
+    return normalized(_text(value))
 
 
 def _find(grid, label: str) -> tuple[int, int] | None:
