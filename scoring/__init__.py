@@ -7,6 +7,7 @@ from scoring.api import score, score_frame
 from scoring.errors import (
     ErrorCode,
     ExpressionError,
+    InputCode,
     InputError,
     RulesetError,
     ScoringError,
@@ -25,6 +26,7 @@ __all__ = [
     "Deadline",
     "ErrorCode",
     "ExpressionError",
+    "InputCode",
     "InputError",
     "Kind",
     "Op",

@@ -34,6 +34,28 @@ class ErrorCode(StrEnum):
     NUMBER_OUT_OF_RANGE = "number_out_of_range"
 
 
+class InputCode(StrEnum):
+    """Stable reason codes of input errors (docs/errors.md); the limits each have their own."""
+
+    INVALID = "invalid"                      # a value of the wrong type or shape
+    UNREADABLE = "unreadable"                # missing, a directory, no permission
+    EMPTY_FILE = "empty_file"
+    BAD_ENCODING = "bad_encoding"            # not UTF-8 (or UTF-16 with its BOM)
+    BAD_SYNTAX = "bad_syntax"                # not JSON, cut off
+    DUPLICATE_KEY = "duplicate_key"          # one key twice in a JSON object
+    UNKNOWN_KEY = "unknown_key"
+    DUPLICATE = "duplicate"                  # two projects, ids or actuals for one thing
+    NOT_FOUND = "not_found"                  # an actual for a project or indicator the targets lack
+    OUT_OF_RANGE = "out_of_range"            # a number outside what its field allows
+    NOT_A_WORKBOOK = "not_a_workbook"        # a damaged or mislabelled xlsx
+    FILE_TOO_LARGE = "file_too_large"        # limits (scoring.readers.limits)
+    TOO_DEEP = "too_deep"
+    SHEET_TOO_LARGE = "sheet_too_large"
+    UNPACKED_TOO_LARGE = "unpacked_too_large"
+    CANNOT_WRITE = "cannot_write"
+    OUTPUT_IS_INPUT = "output_is_input"
+
+
 def display_width(text: str) -> int:
     """Terminal cells taken by ``text``: wide (CJK) characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -97,17 +119,22 @@ class UnitMismatchError(ScoringError, ValueError):
 
 
 class InputError(ScoringError, ValueError):
-    """An input that cannot be used; ``where`` is ``file: $.json.path``."""
+    """An input that cannot be used; ``where`` is ``file: $.json.path`` (or a row, a sheet cell)."""
 
-    def __init__(self, message: str, file: str | None = None, path: str | None = None) -> None:
+    def __init__(self, message: str, file: str | None = None, path: str | None = None,
+                 code: InputCode = InputCode.INVALID) -> None:
         self.message = message
         self.file = file
         self.path = path
+        self.code = code
         super().__init__(f"{self.where}：{message}" if self.where else message)
 
     @property
     def where(self) -> str:
         return ": ".join(part for part in (self.file, self.path) if part)
+
+    def as_dict(self) -> dict:
+        return {"code": str(self.code), "file": self.file, "path": self.path, "message": self.message}
 
 
 class RulesetError(ScoringError, ValueError):
