@@ -17,18 +17,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, TextIO
 
 from scoring.api import PERIODS, score
-from scoring.errors import ExpressionError, ScoringError
+from scoring.errors import ExpressionError, InputError, ScoringError
 from scoring import readers, writers
 from scoring.readers.declarations import import_files
 from scoring.template import template
-from scoring.writers.files import write_text
+from scoring.writers.files import check_output, write_text
 from scoring.model import Kind, Reading
 from scoring.parse import parse_actual, parse_target
 from scoring.rulesets import available, load_ruleset
@@ -74,7 +76,30 @@ def _parse_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM, raised where the program stands so that output files are cleaned up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupted(signum: int, frame) -> None:
+    raise Interrupted(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)
+    handlers = {signum: signal.signal(signum, _interrupted) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return _main(argv)
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+
+def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv[:1] == ["parse"]:
@@ -92,10 +117,13 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:   # argparse's usage errors and --help
         return exit_.code if isinstance(exit_.code, int) else 2
     except ScoringError as error:
-        print(f"score: {error}", file=sys.stderr)
+        code = f" [{error.code}]" if isinstance(error, (InputError, ExpressionError)) else ""
+        print(f"score: {error}{code}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as interrupt:
+        signum = interrupt.signum if isinstance(interrupt, Interrupted) else signal.SIGINT
+        print(f"\nscore: 已中断（{signal.Signals(signum).name}），未完成的输出文件没有写出 / interrupted", file=sys.stderr)
+        return 128 + signum
     except BrokenPipeError:            # score … | head: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -124,6 +152,8 @@ def _template_parser() -> argparse.ArgumentParser:
 
 
 def _import_command(args: argparse.Namespace) -> int:
+    _check_output(args.output, *args.files)
+    _check_output(args.report, *args.files)
     data, repairs = import_files([Path(f) for f in args.files])
     _emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", args.output)
     if args.report:
@@ -140,6 +170,7 @@ def _import_command(args: argparse.Namespace) -> int:
 
 
 def _template_command(args: argparse.Namespace) -> int:
+    _check_output(args.output, args.targets)
     _emit(json.dumps(template(readers.read(args.targets)), ensure_ascii=False, indent=2) + "\n", args.output)
     return 0
 
@@ -177,18 +208,44 @@ class _Progress:
 
 
 def _score_command(args: argparse.Namespace) -> int:
+    _check_output(args.output, args.targets, args.actuals, args.ruleset)
     progress = _Progress(args.quiet)
     progress.stage(0)
     report = score(args.targets, args.actuals, ruleset=args.ruleset, period=args.period)
     progress.stage(1, f"{len(report):,} 个指标")
     writers.write(report, _format(args), args.output or sys.stdout, spreadsheet_safe=args.csv_safe)
     progress.done()
-    return 1 if report.has_issues else 0
+    if not report.has_issues:
+        return 0
+    _say_issues(report)
+    return 1
+
+
+_SHOWN_ISSUES = 5
+
+
+def _say_issues(report) -> None:
+    """The issues of a report, counted by code, and the first few with their place, on stderr."""
+    counts = report.issue_counts()
+    print(f"score: 有 {sum(counts.values()):,} 个问题（" + "，".join(f"{code} {n:,}" for code, n in counts.items()) +
+          "），得分已写出；问题也在输出的 issues 中 / scored with issues", file=sys.stderr)
+    for row in report.issue_rows(_SHOWN_ISSUES).itertuples():
+        project = row.project_name if isinstance(row.project_name, str) else row.project_id
+        place = " / ".join(p for p in (project, row.level1, row.level2, row.name) if isinstance(p, str) and p)
+        print(f"  {place}：[{row.code}] {row.message.splitlines()[0]}", file=sys.stderr)
+    if sum(counts.values()) > _SHOWN_ISSUES:
+        print(f"  …… 另有 {sum(counts.values()) - _SHOWN_ISSUES:,} 个", file=sys.stderr)
+
+
+def _check_output(output: str | None, *inputs: str | None) -> None:
+    if output:
+        check_output(Path(output), inputs)
 
 
 def _check_command(args: argparse.Namespace) -> int:
     from scoring.check import filled, findings as findings_of, ranked as ranked_by
 
+    _check_output(args.output, args.workbook, args.ruleset)
     data, printed = filled(Path(args.workbook))
     findings = findings_of(data, printed, args.ruleset)
     form = _format(args)

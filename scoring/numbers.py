@@ -15,6 +15,7 @@ NUMERAL_CHARS = frozenset(_DIGITS) | frozenset(_SMALL_UNITS) | frozenset(_BIG_UN
 
 
 SIGNIFICANT = 15         # digits a number may have: what a float carries exactly through every output
+LARGEST = 10.0 ** SIGNIFICANT       # and the size it stays below
 
 
 def in_range(value: Decimal) -> bool:

@@ -8,8 +8,10 @@ contract (``to_json``, docs/outputs.md); it keeps the engine's working frames to
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -119,6 +121,25 @@ class ScoreReport:
                              "executed": p["budget_executed"], "unit": p["budget_unit"], "rate": p["budget_rate"],
                              "weight": p["budget_weight"], "score": p["budget_score"],
                              "explanation": pd.Series(explained, index=p.index, dtype=object)})
+
+    def issue_rows(self, limit: int | None = None) -> pd.DataFrame:
+        """One row per issue (问题), the first ``limit`` (default all): each indicator's in table order,
+        then each project's (no level or ``name``); columns project_id, project_name, level1, level2,
+        name, code, message."""
+        projects, rows = self._projects.set_index("project"), []
+        for frame, named in ((self._indicators, True), (self._projects, False)):
+            has = np.flatnonzero(np.fromiter(map(len, frame["issues"]), dtype=np.int64, count=len(frame)))
+            for _, row in frame.iloc[has[:limit]].iterrows():
+                project = projects.loc[row["project"]]
+                place = (row["level1"], row["level2"], row["name"]) if named else (None, None, None)
+                rows += [(project["id"], project["name"], *place, str(issue.code), issue.message) for issue in row["issues"]]
+        return pd.DataFrame(rows[:limit], columns=["project_id", "project_name", "level1", "level2", "name", "code",
+                                                   "message"])
+
+    def issue_counts(self) -> dict[str, int]:
+        """How many issues of each code the report has, by code."""
+        issues = chain.from_iterable((*self._indicators["issues"], *self._projects["issues"]))
+        return dict(sorted(Counter(str(issue.code) for issue in issues).items()))
 
     @property
     def has_issues(self) -> bool:

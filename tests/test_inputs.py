@@ -75,10 +75,11 @@ def test_unreadable_files(tmp_path):
     broken.write_text('{"projects": [', encoding="utf-8")
     with pytest.raises(InputError, match="第 1 行"):
         score(broken)
-    gbk = tmp_path / "gbk.json"
-    gbk.write_bytes(json.dumps(TARGETS, ensure_ascii=False).encode("gbk"))
-    with pytest.raises(InputError, match="UTF-8"):
-        score(gbk)
+    latin = tmp_path / "latin.json"
+    latin.write_bytes('{"projects": [{"name": "caf\u00e9\u00ff"}]}'.encode("latin-1"))
+    with pytest.raises(InputError, match="既不是 UTF-8 也不是 GBK") as caught:
+        score(latin)
+    assert caught.value.code == "bad_encoding"
     with pytest.raises(InputError, match="无法读取"):
         score(tmp_path / "missing.json")
 

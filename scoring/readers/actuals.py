@@ -15,14 +15,14 @@ import pandas as pd
 
 from scoring import units
 from scoring.columns import BUDGET_AMOUNTS
-from scoring.errors import InputError
+from scoring.errors import InputCode, InputError
 from scoring.readers.funds import funds_column
 from scoring.readers.jsonvalues import (BUDGET, PROJECT, Given, Items, canonical, item_columns, json_path, number,
                                          projects_of, text)
 
 
 _ACTUAL_FIELDS = (("actual", "actual", "text", False), ("reason", "reason", "text", False),
-                  ("evaluator_score", "score", "number", False))
+                  ("evaluator_score", "score", "points", False))
 
 
 def match_actuals(actuals: tuple[Any, str], projects: pd.DataFrame, indicators: pd.DataFrame) -> None:
@@ -46,7 +46,7 @@ def match_actuals(actuals: tuple[Any, str], projects: pd.DataFrame, indicators: 
             index = _match_project(pid, name, by_id, by_name, file, p_path)
             if index in filled:
                 raise InputError(f"与 {filled[index]} 匹配同一个项目 / two actual projects match one project",
-                                 file, p_path)
+                                 file, p_path, code=InputCode.DUPLICATE)
             filled[index] = p_path
             budget = canonical(project.get("budget") or {}, BUDGET, file, f"{p_path}.budget")
             _merge_budget(budgets, index, budget, file, f"{p_path}.budget")
@@ -104,7 +104,7 @@ def _indicator_rows(given: Given, project: np.ndarray, indicators: pd.DataFrame)
         k = int(np.argmax(taken))
         first = int(np.flatnonzero(rows == rows[k])[0])
         raise InputError(f"与 {json_path(where(first))} 匹配同一个指标 / two actuals match one indicator", file,
-                         json_path(where(k)))
+                         json_path(where(k)), code=InputCode.DUPLICATE)
     return rows
 
 
@@ -122,11 +122,13 @@ def _row_by_names(item: dict, iid: str | None, project: int, by_names: dict, fil
     names = tuple(text(item.get(k), file, (*path[:2], k)) or "" for k in ("level1", "level2", "name"))
     if not names[2]:
         raise InputError(f"指标值文件中没有 id 为「{iid}」的指标 / no such indicator" if iid else
-                         "指标缺少 id 或 name / an indicator needs an id or a name", file, json_path(path))
+                         "指标缺少 id 或 name / an indicator needs an id or a name", file, json_path(path),
+                         code=InputCode.NOT_FOUND if iid else InputCode.INVALID)
     candidates = by_names.get((project, *names) if names[0] else (project, "", "", names[2]), [])
     if len(candidates) != 1:
         what = "没有匹配的指标" if not candidates else f"匹配到 {len(candidates)} 个指标"
-        raise InputError(f"「{names[2]}」{what} / matches {len(candidates)} indicators", file, json_path(path))
+        raise InputError(f"「{names[2]}」{what} / matches {len(candidates)} indicators", file, json_path(path),
+                         code=InputCode.DUPLICATE if candidates else InputCode.NOT_FOUND)
     return candidates[0]
 
 
@@ -137,14 +139,14 @@ def _match_project(pid, name, by_id, by_name, file, path) -> int:
         if name is None:
             near = difflib.get_close_matches(pid, list(by_id), n=1, cutoff=0.6)
             hint = f"，是否指「{near[0]}」" if near else ""
-            raise InputError(f"指标值文件中没有 id 为「{pid}」的项目{hint} / no such project", file, path)
+            raise InputError(f"指标值文件中没有 id 为「{pid}」的项目{hint} / no such project", file, path, code=InputCode.NOT_FOUND)
     matches = by_name.get(name, [])
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise InputError(f"指标值文件中没有项目「{pid or name}」 / no such project", file, path)
+        raise InputError(f"指标值文件中没有项目「{pid or name}」 / no such project", file, path, code=InputCode.NOT_FOUND)
     raise InputError(f"项目名称「{name}」匹配到 {len(matches)} 个项目，请用 id / matches several projects",
-                     file, path)
+                     file, path, code=InputCode.DUPLICATE)
 
 
 @lru_cache(maxsize=256)

@@ -23,27 +23,33 @@ from scoring._columnar.bulk import bulk
 from scoring._columnar.distinct import factorize, objects
 from scoring.columns import (BUDGET_AMOUNTS, INDICATOR_FRAME, PROJECT_FRAME, TARGET_PARTS, Frames, column_of, frame, label,
                              normalized)
-from scoring.errors import InputError
+from scoring.errors import InputCode, InputError
+from scoring.numbers import LARGEST
 from scoring.readers.funds import fund_groups
+from scoring.readers.jsonvalues import out_of_range
 from scoring.readers.natures import composed
 from scoring.readers.sections import split_points
+from scoring.readers.sources import file_encoding
 
 _TEXT = ("project_id", "project_name", "indicator_id", "level1", "level2", "name", "target", "half_year_target",
          "actual", "reason", "budget_unit", "nature", "unit", "adjusted_target", "fund")
 _NUMBERS = ("weight", "score", *(f"budget_{key}" for key in BUDGET_AMOUNTS), "fund_money")
+_POINTS = ("weight", "score")                       # 分值, 得分: from 0 to 100
 _REPEATED = ("project_name", "level1", "level2", "name", "target", "half_year_target", "weight", "score")
 
 
 def read_flat(path: Path) -> pd.DataFrame:
-    """A CSV (UTF-8) or Parquet file of one row per indicator."""
+    """A CSV (UTF-8, else as readers/sources.py says) or Parquet file of one row per indicator."""
     try:
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path)
         return _read_csv(path)
+    except pd.errors.EmptyDataError:
+        raise InputError("文件为空 / empty file", str(path), code=InputCode.EMPTY_FILE) from None
     except ImportError as error:
         raise InputError(f"读取 Parquet 需要 pyarrow：pip install pyarrow / {error}", str(path)) from None
     except (OSError, ValueError, UnicodeDecodeError) as error:
-        raise InputError(f"无法读取 / cannot read: {error}", str(path)) from None
+        raise InputError(f"无法读取 / cannot read: {error}", str(path), code=InputCode.UNREADABLE) from None
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -52,11 +58,15 @@ def _read_csv(path: Path) -> pd.DataFrame:
     back categorical). pandas reads the rest (a short row, a blank first line, an unpaired quote,
     bytes that are not UTF-8: what pyarrow refuses or would read otherwise), cells as Python strings
     (not Arrow strings, which would be converted back cell by cell), and says what is wrong with a
-    file that cannot be read."""
-    try:
-        return _read_csv_arrow(path)
-    except (ImportError, ValueError, csv.Error):             # pyarrow.ArrowInvalid is a ValueError
-        return pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig")
+    file that cannot be read. A file in another encoding (GBK, as Excel on Chinese Windows saves CSV)
+    is left to pandas."""
+    encoding = file_encoding(path)
+    if encoding in ("utf-8", "utf-8-sig"):
+        try:
+            return _read_csv_arrow(path)
+        except (ImportError, ValueError, csv.Error):             # pyarrow.ArrowInvalid is a ValueError
+            pass
+    return pd.read_csv(path, dtype=object, keep_default_na=False, encoding=encoding)
 
 
 def _read_csv_arrow(path: Path) -> pd.DataFrame:
@@ -196,17 +206,26 @@ def _text_column(series: pd.Series, key: str, file: str) -> np.ndarray:
 
 
 def _number_column(series: pd.Series, key: str, file: str) -> np.ndarray:
-    """Numbers (``1,025,100`` too), NaN for missing or blank cells."""
+    """Numbers (``1,025,100`` too), NaN for missing or blank cells; refused as jsonvalues.number refuses."""
     if series.dtype.kind in "if":
-        return series.to_numpy(dtype=float, na_value=np.nan)
-    codes, texts = _distinct_cells(series, _cell_text, key, file)
-    numbers = pd.to_numeric(pd.Series([text and text.replace(",", "") for text in texts], dtype=object),
-                            errors="coerce").to_numpy(dtype=float)
-    bad = np.flatnonzero(np.isnan(numbers) & np.array([text is not None for text in texts], dtype=bool))
-    if bad.size:
-        row = int(np.argmax(np.isin(codes, bad)))
-        raise InputError(f"第 {row + 1} 行 {key} 应为数字，而不是「{series.iat[row]}」 / expected a number", file)
-    return np.append(numbers, np.nan)[codes]
+        numbers = series.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        codes, texts = _distinct_cells(series, _cell_text, key, file)
+        distinct = pd.to_numeric(pd.Series([text and text.replace(",", "") for text in texts], dtype=object),
+                                 errors="coerce").to_numpy(dtype=float)
+        bad = np.flatnonzero(~np.isfinite(distinct) & np.array([text is not None for text in texts], dtype=bool))
+        if bad.size:
+            row = int(np.argmax(np.isin(codes, bad)))
+            raise InputError(f"第 {row + 1} 行 {key} 应为数字，而不是「{series.iat[row]}」 / expected a number", file)
+        numbers = np.append(distinct, np.nan)[codes]
+    outside = np.abs(numbers) >= LARGEST
+    if key in _POINTS:
+        outside |= (numbers < 0) | (numbers > 100)
+    if outside.any():
+        row = int(np.argmax(outside))
+        raise InputError(f"第 {row + 1} 行 {key} {out_of_range(numbers[row], key in _POINTS)}，而不是「{series.iat[row]}」"
+                         f" / out of range", file, code=InputCode.OUT_OF_RANGE)
+    return numbers
 
 
 def _cell_text(value) -> str | None:

@@ -20,7 +20,7 @@ from typing import Any, Callable, Hashable, Mapping, Sequence
 import numpy as np
 
 from scoring.columns import Fund
-from scoring.errors import InputError
+from scoring.errors import InputCode, InputError
 from scoring.readers.jsonvalues import Given, canonical, json_path, number, text
 
 FUND = "fund"                # columns.LEVELS
@@ -68,7 +68,7 @@ def money(value: Any, file: str, path: str) -> float | None:
     if math.isnan(amount):
         return None
     if amount < 0:
-        raise InputError(f"资金金额应为不小于 0 的数，而不是 {value} / expected money of at least 0", file, path)
+        raise InputError(f"资金金额应为不小于 0 的数，而不是 {value} / expected money of at least 0", file, path, code=InputCode.OUT_OF_RANGE)
     return amount + 0.0             # -0.0 as 0.0
 
 
@@ -102,7 +102,7 @@ def fund_groups(keys: Sequence[Hashable], fund: Sequence[str | None], money: Seq
                 raise InputError(f"{place(k)}的资金缺少实际完成值 / a fund needs its actual", file)
             if money[k] is not None and money[k] < 0:
                 raise InputError(f"{place(k)}的资金金额应为不小于 0 的数，而不是 {money[k]:g} / expected money of "
-                                 "at least 0", file)
+                                 "at least 0", file, code=InputCode.OUT_OF_RANGE)
             for name, values in cells.items():
                 if k != first and not _blank(values[k]) and values[k] != values[first]:
                     raise InputError(f"{place(k)}的{name}「{_shown(values[k])}」与同一指标{place(first)}的「{_shown(values[first])}」"

@@ -22,41 +22,81 @@ import pandas as pd
 
 from scoring._columnar.bulk import bulk
 from scoring.columns import BUDGET_AMOUNTS, INDICATOR_FRAME, TARGET_PARTS, PROJECT_COLUMNS, PROJECT_FRAME, Frames, frame
-from scoring.errors import InputError
+from scoring.errors import InputCode, InputError
+from scoring.readers import limits
 from scoring.readers.actuals import match_actuals
 from scoring.readers.funds import funds_column
 from scoring.readers.jsonvalues import (BUDGET, PROJECT, Given, Items, canonical, item_columns, json_path,
                                          number, projects_of, text)
 from scoring.readers.natures import composed
 from scoring.readers.sections import split_points
+from scoring.readers.sources import decoded, read_bytes
 
 
 def load_json(source: str | Path | dict | list, role: str) -> tuple[Any, str]:
-    """A JSON file's path, or data already loaded → (data, its name for errors)."""
+    """A JSON file's path, or data already loaded → (data, its name for errors). A file is refused, by
+    its code, when it cannot be read, is empty, too large, not text, not JSON, nested past what the
+    parser holds, or (up to limits.DUPLICATE_KEYS_BYTES) gives one key twice in an object."""
     if isinstance(source, (dict, list)):
         return source, f"<{role}>"
     path = Path(source)
+    raw = read_bytes(path)
+    text = decoded(raw, str(path))
+    duplicates: list = []
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"无法读取文件 / cannot read: {error.strerror}", str(path)) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(f"不是 UTF-8 编码（第 {error.start + 1} 字节） / not UTF-8", str(path)) from None
-    try:
-        return json.loads(text), str(path)
+        if len(raw) > limits.DUPLICATE_KEYS_BYTES:
+            return json.loads(text), str(path)
+        data = json.loads(text, object_pairs_hook=partial(_object, duplicates))
     except json.JSONDecodeError as error:
         raise InputError(f"JSON 语法错误：第 {error.lineno} 行第 {error.colno} 列，{error.msg} / invalid JSON",
-                         str(path)) from None
+                         str(path), code=InputCode.BAD_SYNTAX) from None
+    except RecursionError:
+        raise InputError(f"JSON 嵌套过深（可读 {limits.NESTING} 层以内） / nested too deep", str(path),
+                         code=InputCode.TOO_DEEP) from None
+    if duplicates:
+        where, key = _first_duplicate(data)
+        raise InputError(f"同一对象中「{key}」出现两次，无法判断取哪一个 / a key given twice", str(path),
+                         f"{where}.{key}", code=InputCode.DUPLICATE_KEY)
+    return data, str(path)
+
+
+class _Twice(dict):
+    """A JSON object that gave ``key`` twice (the last value kept, as json does)."""
+
+    key: str
+
+
+def _object(duplicates: list, pairs: list) -> dict:
+    made = dict(pairs)
+    if len(made) == len(pairs):
+        return made
+    twice = _Twice(made)
+    seen: set = set()
+    twice.key = next(k for k, _ in pairs if k in seen or seen.add(k))
+    duplicates.append(twice)
+    return twice
+
+
+def _first_duplicate(data: Any) -> tuple[str, str]:
+    """The JSON path of the first object in document order that gave a key twice, and the key."""
+    stack = [("$", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, _Twice):
+            return path, value.key
+        if isinstance(value, dict):
+            stack += [(f"{path}.{k}", v) for k, v in value.items()][::-1]
+        elif isinstance(value, list):
+            stack += [(f"{path}[{i}]", v) for i, v in enumerate(value)][::-1]
+    raise AssertionError("a duplicate was seen but not found")
 
 
 # indicator columns read from targets.json: (column, key, reader, required)
 _TARGET_FIELDS = (("id", "id", "text", False), ("level1", "level1", "text", False), ("level2", "level2", "text", False),
                   ("name", "name", "text", True), ("target", "target", "text", False),
-                  ("half_year_target", "half_year_target", "text", False), ("weight", "weight", "number", False),
+                  ("half_year_target", "half_year_target", "text", False), ("weight", "weight", "points", False),
                   ("actual", "actual", "text", False), ("reason", "reason", "text", False),
-                  ("evaluator_score", "score", "number", False), ("nature", "nature", "text", False),
+                  ("evaluator_score", "score", "points", False), ("nature", "nature", "text", False),
                   ("unit", "unit", "text", False), ("adjusted_target", "adjusted_target", "text", False))
 
 
@@ -82,7 +122,7 @@ def read_inputs(targets: tuple[Any, str], actuals: tuple[Any, str] | None) -> Fr
             key = project_id if project_id is not None else f"name:{name}"
             if key in seen_ids:
                 raise InputError(f"项目「{project_id or name}」重复，另见 {seen_ids[key]} / duplicate project",
-                                 target_file, p_path)
+                                 target_file, p_path, code=InputCode.DUPLICATE)
             seen_ids[key] = p_path
             budget = _budget(project.get("budget"), target_file, f"{p_path}.budget")
             if project.get("level_points") is not None:
@@ -121,7 +161,7 @@ def _level_points(raw: Any, file: str, path: str) -> dict[str, float]:
         where = f"{path}.{name}"
         points[name.strip()] = given = number(value, file, where)
         if not 0 <= given <= 100:
-            raise InputError(f"一级指标分值应在 0 到 100 之间，而不是 {value} / expected points from 0 to 100", file, where)
+            raise InputError(f"一级指标分值应在 0 到 100 之间，而不是 {value} / expected points from 0 to 100", file, where, code=InputCode.OUT_OF_RANGE)
     return points
 
 
@@ -139,7 +179,7 @@ def _points_of_levels(level_points: dict[int, tuple[str, dict]], owner: np.ndarr
         unknown = [name for name in given if name not in set(names)]
         if unknown:
             raise InputError(f"「{unknown[0]}」不是这个项目的一级指标 / not a first-level indicator of the project",
-                             file, f"{path}.level_points.{unknown[0]}")
+                             file, f"{path}.level_points.{unknown[0]}", code=InputCode.NOT_FOUND)
         points[rows] = [given.get(name, point) for name, point in zip(names, points[rows].tolist())]
     return points
 
@@ -192,7 +232,7 @@ def _no_duplicate_ids(ids: list, owner: np.ndarray, file: str, where) -> None:
         k = int(np.argmax(repeated))
         first = int(np.flatnonzero(keys == keys[k])[0])
         raise InputError(f"指标 id「{ids[k]}」重复，另见 {json_path(where(first))} / duplicate id", file,
-                         json_path(where(k, "id")))
+                         json_path(where(k, "id")), code=InputCode.DUPLICATE)
 
 
 def _budget(raw: Any, file: str, path: str) -> dict:

@@ -16,7 +16,8 @@ import pandas as pd
 
 from scoring import columns
 from scoring._columnar.distinct import objects
-from scoring.errors import InputError
+from scoring.errors import InputCode, InputError
+from scoring.numbers import LARGEST, SIGNIFICANT
 
 PROJECT, BUDGET, INDICATOR, DOCUMENT = "project", "budget", "indicator", "document"     # columns.LEVELS
 
@@ -113,14 +114,17 @@ def item_columns(given: Given, fields: tuple) -> dict[str, np.ndarray]:
                         if (v is None and required) or (v is not None and (v.__class__ is not str or not v))]
         else:
             read = _plain_numbers(values)
-            if np.isfinite(read).sum() + values.count(None) != len(read):
-                odd += [(k, f) for k in np.flatnonzero(~np.isfinite(read)).tolist() if values[k] is not None]
+            fits = np.abs(read) < LARGEST
+            if kind == "points":
+                fits &= (read >= 0) & (read <= 100)
+            if fits.sum() + values.count(None) != len(read):
+                odd += [(k, f) for k in np.flatnonzero(~fits).tolist() if values[k] is not None]
         columns[column] = read
     for k, f in sorted(odd):
         column, key, kind, required = fields[f]
         value = items[k].get(key)
         columns[column][k] = (text(value, file, where(k, key), required) if kind == "text"
-                              else number(value, file, where(k, key)))
+                              else number(value, file, where(k, key), kind == "points"))
     return columns
 
 
@@ -200,9 +204,9 @@ def canonical(raw: Any, level: str, file: str, path: str | tuple) -> dict:
                 continue
             near = difflib.get_close_matches(name, list(alias), n=1, cutoff=0.6)
             hint = f"，是否指「{near[0]}」" if near else ""
-            raise InputError(f"未知的键「{name}」{hint} / unknown key", file, f"{json_path(path)}.{name}")
+            raise InputError(f"未知的键「{name}」{hint} / unknown key", file, f"{json_path(path)}.{name}", code=InputCode.UNKNOWN_KEY)
         if key in out:
-            raise InputError(f"「{name}」与另一个同义键重复 / the same key given twice", file, f"{json_path(path)}.{name}")
+            raise InputError(f"「{name}」与另一个同义键重复 / the same key given twice", file, f"{json_path(path)}.{name}", code=InputCode.DUPLICATE_KEY)
         out[key] = value
     return out
 
@@ -223,8 +227,9 @@ def text(value: Any, file: str, path: str | tuple, required: bool = False) -> st
     return str(value).strip()
 
 
-def number(value: Any, file: str, path: str | tuple) -> float:
-    """A number, or a string holding one (``"1,025,100"``); NaN when absent."""
+def number(value: Any, file: str, path: str | tuple, points: bool = False) -> float:
+    """A number, or a string holding one (``"1,025,100"``); NaN when absent. Refused: what is not a
+    finite number, or not below 10¹⁵ in size; with ``points`` (分值, 得分), what is not from 0 to 100."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return math.nan
     if isinstance(value, bool):
@@ -240,4 +245,16 @@ def number(value: Any, file: str, path: str | tuple) -> float:
             raise InputError(f"应为数字，而不是「{value}」 / expected a number", file, json_path(path)) from None
     if not math.isfinite(number):
         raise InputError("应为有限的数字 / expected a finite number", file, json_path(path))
+    if problem := out_of_range(number, points):
+        raise InputError(f"{problem}，而不是 {value} / out of range", file, json_path(path), code=InputCode.OUT_OF_RANGE)
     return number
+
+
+def out_of_range(value: float, points: bool = False) -> str | None:
+    """Why a finite number cannot be taken (in Chinese), or None: 10¹⁵ or more in size (past what
+    every output carries exactly), or with ``points`` not from 0 to 100."""
+    if points and not 0 <= value <= 100:
+        return "分值应在 0 到 100 之间"
+    if abs(value) >= LARGEST:
+        return f"数值应小于 10 的 {SIGNIFICANT} 次方"
+    return None

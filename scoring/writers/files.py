@@ -1,34 +1,71 @@
-"""Output files written whole or not at all: a temporary file beside the target, renamed into place."""
+"""Output files written whole or not at all: a temporary file beside the target, renamed into place;
+and the checks, made before any work, that an output path can be written and is not an input."""
 
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
-from scoring.errors import InputError
+from scoring.errors import InputCode, InputError
+
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def write_whole(path: Path, write: Callable[[Path], None]) -> None:
     """Run ``write`` on a temporary path beside ``path`` and rename it into place; a failure (or an
     interruption) leaves any earlier file at ``path`` as it was and no temporary file behind."""
+    temporary = None
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
+        with _signals_held():           # an interruption lands once the temporary file is known
+            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
+            temporary = Path(name)
         os.close(handle)
-    except OSError as error:
-        raise InputError(f"无法写入 / cannot write: {error.strerror}", str(path)) from None
-    temporary = Path(name)
-    try:
         write(temporary)
         temporary.chmod(0o666 & ~_umask())        # as an ordinary new file, not mkstemp's 0600
         os.replace(temporary, path)
+        temporary = None
     except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"无法写入 / cannot write: {error.strerror}", str(path)) from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+        raise InputError(f"无法写入 / cannot write: {error.strerror}", str(path), code=InputCode.CANNOT_WRITE) from None
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+
+
+def check_output(path: Path, inputs: Iterable[str | Path | None]) -> None:
+    """Refuse an output path that cannot be written (a directory, a folder that is missing or read-only)
+    or that is one of ``inputs`` (writing it would lose the input)."""
+    def refuse(message: str, code: InputCode = InputCode.CANNOT_WRITE):
+        raise InputError(message, str(path), code=code)
+
+    if path.is_dir():
+        refuse("是一个文件夹，应为文件名 / is a directory")
+    folder = path.parent
+    if not folder.is_dir():
+        refuse(f"文件夹「{folder}」不存在 / no such folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        refuse(f"文件夹「{folder}」不可写 / folder not writable")
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            refuse("文件只读 / file is read-only")
+        for given in inputs:
+            if given is not None and Path(given).exists() and os.path.samefile(path, given):
+                refuse("输出文件就是输入文件，写入会覆盖输入 / the output is an input", InputCode.OUTPUT_IS_INPUT)
+
+
+@contextmanager
+def _signals_held():
+    if not hasattr(signal, "pthread_sigmask"):         # Windows
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _umask() -> int:
