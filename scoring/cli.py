@@ -217,17 +217,17 @@ def _score_command(args: argparse.Namespace) -> int:
     progress.done()
     if not report.has_issues:
         return 0
-    _say_issues(report)
+    _say_issues(report, args.targets)
     return 1
 
 
 _SHOWN_ISSUES = 5
 
 
-def _say_issues(report) -> None:
+def _say_issues(report, file: str) -> None:
     """The issues of a report, counted by code, and the first few with their place, on stderr."""
     counts = report.issue_counts()
-    print(f"score: 有 {sum(counts.values()):,} 个问题（" + "，".join(f"{code} {n:,}" for code, n in counts.items()) +
+    print(f"score: {file}：有 {sum(counts.values()):,} 个问题（" + "，".join(f"{code} {n:,}" for code, n in counts.items()) +
           "），得分已写出；问题也在输出的 issues 中 / scored with issues", file=sys.stderr)
     for row in report.issue_rows(_SHOWN_ISSUES).itertuples():
         project = row.project_name if isinstance(row.project_name, str) else row.project_id

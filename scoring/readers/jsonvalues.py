@@ -243,10 +243,11 @@ def number(value: Any, file: str, path: str | tuple, points: bool = False) -> fl
             number = float(str(value).replace(",", "").replace("，", "").strip())
         except ValueError:
             raise InputError(f"应为数字，而不是「{value}」 / expected a number", file, json_path(path)) from None
-    if not math.isfinite(number):
+    if not math.isfinite(number) and not isinstance(value, int):      # an integer too large for a float is out of range
         raise InputError("应为有限的数字 / expected a finite number", file, json_path(path))
     if problem := out_of_range(number, points):
-        raise InputError(f"{problem}，而不是 {value} / out of range", file, json_path(path), code=InputCode.OUT_OF_RANGE)
+        shown = str(value) if len(str(value)) <= 24 else f"{str(value)[:20]}…（{len(str(value))} 位）"
+        raise InputError(f"{problem}，而不是 {shown} / out of range", file, json_path(path), code=InputCode.OUT_OF_RANGE)
     return number
 
 

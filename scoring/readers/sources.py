@@ -6,6 +6,7 @@ never read as mojibake."""
 from __future__ import annotations
 
 import codecs
+import os
 from pathlib import Path
 
 from scoring.errors import InputCode, InputError
@@ -20,10 +21,11 @@ def read_bytes(path: Path, limit: int = limits.FILE_BYTES) -> bytes:
     """The file's bytes; refused when it cannot be read, is empty, or is larger than ``limit``."""
     try:
         with path.open("rb") as file:
-            raw = file.read(limit + 1)          # bounded even where the size is not known (a pipe, a device)
+            size = os.fstat(file.fileno()).st_size
+            raw = b"" if size > limit else file.read(limit + 1)   # bounded where the size is not known (a pipe)
     except OSError as error:
         raise InputError(f"无法读取文件 / cannot read: {error.strerror}", str(path), code=InputCode.UNREADABLE) from None
-    if len(raw) > limit:
+    if max(size, len(raw)) > limit:
         raise InputError(f"文件超过 {limit / 2 ** 20:,.0f} MB，一行一个指标的大表请用 CSV 或 Parquet / file too large",
                          str(path), code=InputCode.FILE_TOO_LARGE)
     if not raw.strip():

@@ -36,24 +36,33 @@ def write_whole(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def check_output(path: Path, inputs: Iterable[str | Path | None]) -> None:
-    """Refuse an output path that cannot be written (a directory, a folder that is missing or read-only)
-    or that is one of ``inputs`` (writing it would lose the input)."""
+    """Refuse an output path that cannot be written (a directory, a folder that is missing, read-only or
+    out of reach) or that is one of ``inputs`` (writing it would lose the input)."""
     def refuse(message: str, code: InputCode = InputCode.CANNOT_WRITE):
         raise InputError(message, str(path), code=code)
 
-    if path.is_dir():
-        refuse("是一个文件夹，应为文件名 / is a directory")
     folder = path.parent
-    if not folder.is_dir():
-        refuse(f"文件夹「{folder}」不存在 / no such folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
+    try:
+        if path.is_dir():
+            refuse("是一个文件夹，应为文件名 / is a directory")
+        if not folder.is_dir():
+            refuse(f"文件夹「{folder}」不存在 / no such folder")
+        exists = path.exists()
+    except OSError as error:                      # a folder on the way that may not be entered
+        refuse(f"无法写入 / cannot write: {error.strerror}")
+    if not _may(folder, os.W_OK | os.X_OK):
         refuse(f"文件夹「{folder}」不可写 / folder not writable")
-    if path.exists():
-        if not os.access(path, os.W_OK):
+    if exists:
+        if not _may(path, os.W_OK):
             refuse("文件只读 / file is read-only")
         for given in inputs:
             if given is not None and Path(given).exists() and os.path.samefile(path, given):
                 refuse("输出文件就是输入文件，写入会覆盖输入 / the output is an input", InputCode.OUTPUT_IS_INPUT)
+
+
+def _may(path: Path, mode: int) -> bool:
+    """Whether this process (its effective user, where the system tells) may use ``path`` so."""
+    return os.access(path, mode, effective_ids=os.access in os.supports_effective_ids)
 
 
 @contextmanager
