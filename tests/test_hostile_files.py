@@ -13,6 +13,7 @@ import pytest
 from scoring import InputError
 from scoring.cli import main
 from scoring.readers import limits, workbook
+from scoring.readers.declarations import import_files
 from scoring.readers.uncomputed import Uncomputed, saved_without_value
 from scoring.readers.xlsx import read_workbook
 
@@ -334,3 +335,79 @@ def test_a_dtd_is_refused(tmp_path):
     source = flat_book(tmp_path / "dtd.xlsx")
     path = rewritten(source, tmp_path / "x.xlsx", in_sheet(b"<worksheet", b'<!DOCTYPE worksheet [<!ENTITY r "A1:B2">]><worksheet'))
     assert "DTD" in refused(path, "not_a_workbook", place=SHEET).message
+
+
+# ---- 5. score import --------------------------------------------------------------------------------
+
+DECLARATION = "\n".join([
+    "财政项目支出绩效目标申报表",
+    "项目名称\t无偿献血宣传\t\t项目性质\t其他经常性项目",
+    "主管部门\t上海市卫生健康委员会\t\t实施单位\t上海市血液管理办公室",
+    "\t一级指标\t二级指标\t三级指标\t\t年度(/项目)指标值",
+    "绩效指标\t产出指标\t数量指标\t主题活动次数\t\t≥3(次)",
+    "\t\t\t新闻发布数量\t\t≥200.00(条)",
+    "\t\t质量指标\t主题活动执行率\t\t=100.00(%)",
+    "\t满意度指标\t服务对象满意度指标\t无偿献血志愿者满意率\t\t≥85.00(%)",
+])
+
+
+def imported(path: Path) -> tuple[list[str], list[tuple[int, str]]]:
+    data, repairs = import_files([path])
+    return [i["name"] for i in data["projects"][0]["indicators"]], [(r.line, r.code) for r in repairs]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk", "utf-16"])
+def test_a_declaration_reads_in_each_encoding(encoding, tmp_path):
+    path = tmp_path / "申报表.txt"
+    path.write_text(DECLARATION, encoding=encoding)
+    assert imported(path) == (["主题活动次数", "新闻发布数量", "主题活动执行率", "无偿献血志愿者满意率"], [])
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_a_declaration_cut_inside_a_character_imports_what_is_there(encoding, tmp_path, capsys):
+    raw = DECLARATION.encode(encoding)
+    path = tmp_path / "申报表.txt"
+    path.write_bytes(raw[: raw.index("满意率".encode(encoding)) + 1])          # half of 满
+    names, repairs = imported(path)
+    assert names == ["主题活动次数", "新闻发布数量", "主题活动执行率"]
+    assert repairs == [(8, "ambiguous"), (8, "cut_off")]                      # the cut row, and the cut
+    assert main(["import", str(path), "-o", str(tmp_path / "targets.json")]) == 0
+    assert f"{path}:8 [cut_off]" in capsys.readouterr().err
+
+
+def test_a_declaration_cut_mid_row_keeps_the_rows_before(tmp_path):
+    path = tmp_path / "申报表.txt"
+    path.write_text(DECLARATION[: DECLARATION.index("\t无偿献血志愿者")], encoding="utf-8")
+    assert imported(path) == (["主题活动次数", "新闻发布数量", "主题活动执行率"], [(8, "ambiguous")])
+
+
+def test_a_declaration_cut_before_its_rows_is_refused(tmp_path, capsys):
+    path = tmp_path / "申报表.txt"
+    path.write_text(DECLARATION[: DECLARATION.index("绩效指标\t")], encoding="utf-8")
+    assert "没有读到任何指标行" in one_line(capsys, ["import", str(path)])
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"
+
+
+@pytest.mark.parametrize("data, code, words", [
+    (PNG, "bad_encoding", "第 3 行有 NUL 字节"),
+    (bytes(range(256)) * 4, "bad_encoding", "第 1 行有 NUL 字节"),
+    (b"\x80\xff" * 100 + b"\n", "bad_encoding", "第 1 行（第 1 字节）"),          # no NUL, neither UTF-8 nor GBK
+    ("一级指标\n".encode() + b"\x81\x20\xff", "bad_encoding", "第 2 行（第 14 字节）"),
+    (b"", "empty_file", "为空"),
+    (b" \r\n\t\n", "empty_file", "为空"),
+])
+def test_import_refuses_what_is_not_text_naming_the_file_and_line(data, code, words, tmp_path, capsys):
+    path = tmp_path / "申报表.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as caught:
+        import_files([path])
+    assert (caught.value.code, caught.value.file) == (code, str(path)) and words in caught.value.message
+    out = tmp_path / "targets.json"
+    assert one_line(capsys, ["import", str(path), "-o", str(out)]).startswith(f"score: {path}：")
+    assert not out.exists()
+
+
+def test_import_of_a_directory_is_refused(tmp_path, capsys):
+    assert "score: " in one_line(capsys, ["import", str(tmp_path)])
