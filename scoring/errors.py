@@ -48,6 +48,7 @@ class InputCode(StrEnum):
     NOT_FOUND = "not_found"                  # an actual for a project or indicator the targets lack
     OUT_OF_RANGE = "out_of_range"            # a number outside what its field allows
     NOT_A_WORKBOOK = "not_a_workbook"        # a damaged or mislabelled xlsx
+    UNCOMPUTED_FORMULA = "uncomputed_formula"  # an xlsx formula saved without its value
     FILE_TOO_LARGE = "file_too_large"        # limits (scoring.readers.limits)
     TOO_DEEP = "too_deep"
     SHEET_TOO_LARGE = "sheet_too_large"

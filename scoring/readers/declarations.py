@@ -11,11 +11,12 @@ its source line; where the text is truly ambiguous the literal reading is kept a
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scoring.errors import InputError
+from scoring.errors import InputCode, InputError
 from scoring.readers.layouts import Layout, layouts
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -43,7 +44,7 @@ class Repair:
     line: int
     project: str
     code: str            # level_inferred, level_moved, levels_backfilled, labels_displaced, row_repeated,
-                         # cell_joined, row_shifted, ambiguous
+                         # cell_joined, row_shifted, cut_off, ambiguous
     message: str
 
     def as_dict(self) -> dict:
@@ -70,21 +71,37 @@ class _Project:
     rows: list[_Row] = field(default_factory=list)
 
 
-def read_text(path: Path) -> str:
-    """The text of a file in UTF-8 or GBK/GB18030, with line ends and full-width spaces normalised."""
+def read_text(path: Path) -> tuple[str, int]:
+    """The text of a file in UTF-8 or GBK/GB18030 (UTF-16 with its BOM), with line ends and full-width
+    spaces normalised, and how many bytes of a character cut off at its end were dropped."""
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise InputError(f"无法读取文件 / cannot read: {error.strerror}", str(path)) from None
-    for encoding in ("utf-8-sig", "gb18030"):
+        raise InputError(f"无法读取文件 / cannot read: {error.strerror}", str(path), code=InputCode.UNREADABLE) from None
+    if not raw.strip():
+        raise InputError("文件为空 / empty file", str(path), code=InputCode.EMPTY_FILE)
+    utf16 = raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    if not utf16 and b"\0" in raw:
+        raise InputError(f"第 {_line(raw, raw.index(0))} 行有 NUL 字节：是二进制文件（图片、PDF、Excel 等），"
+                         f"不是申报表的文本 / binary data, not text", str(path), code=InputCode.BAD_ENCODING)
+    errors = []
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            text = raw.decode(encoding)
+            text = decoder.decode(raw)              # a character cut off at the end is held back
             break
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as error:
+            errors.append(error)
     else:
-        raise InputError("既不是 UTF-8 也不是 GBK 编码 / neither UTF-8 nor GBK", str(path))
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
+        start = errors[0].start                     # where it stops being UTF-8 (or UTF-16)
+        raise InputError(f"既不是 UTF-8 也不是 GBK 编码：第 {_line(raw, start)} 行（第 {start + 1} 字节）起无法解读 / "
+                         f"neither UTF-8 nor GBK", str(path), code=InputCode.BAD_ENCODING)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
+    return text, len(decoder.getstate()[0])
+
+
+def _line(raw: bytes, at: int) -> int:
+    return raw.count(b"\n", 0, at) + 1
 
 
 def detect(text: str, file: str) -> Layout:
@@ -99,7 +116,8 @@ def import_files(paths: list[Path]) -> tuple[dict, list[Repair]]:
     """Read every project of the files → (targets.json data, repairs)."""
     projects, repairs, rulesets = [], [], []
     for path in paths:
-        found, fixes, layout = import_text(read_text(path), str(path))
+        text, cut = read_text(path)
+        found, fixes, layout = import_text(text, str(path), cut)
         projects += found
         repairs += fixes
         rulesets.append(layout.ruleset)
@@ -112,12 +130,16 @@ def import_files(paths: list[Path]) -> tuple[dict, list[Repair]]:
     return data, repairs
 
 
-def import_text(text: str, file: str) -> tuple[list[dict], list[Repair], Layout]:
+def import_text(text: str, file: str, cut: int = 0) -> tuple[list[dict], list[Repair], Layout]:
+    """The projects of one file's text; ``cut`` bytes of a last character were dropped (read_text)."""
     layout = detect(text, file)
     reader = _Reader(layout, file)
     projects = reader.read(text.split("\n"))
     if not projects or not any(p.rows for p in projects):
         raise InputError("没有读到任何指标行（表格不完整？） / no indicator rows found", file)
+    if cut:
+        reader.repair(text.count("\n") + 1, projects[-1], "cut_off", f"文件在一个字符中间结束（文件被截断？），"
+                                                                      f"末尾不完整的 {cut} 个字节已去掉；最后一行可能不完整")
     return [reader.to_json(p, i) for i, p in enumerate(projects)], reader.repairs, layout
 
 

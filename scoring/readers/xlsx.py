@@ -6,25 +6,26 @@ does the file format; this module owns the layouts. Header names are those of co
 may take two rows (年度指标值 over 指标性质 | 指标值 | 度量单位); a split target is composed into one
 (readers/natures.py, the cells kept in ``source.target_cells``); a 得分 or 分值 merged over several rows
 is shared by them (readers/spans.py); a table without 一级指标 (指标名称 | 指标值 | 权重 …) is level-less.
+The file is checked and loaded by readers/workbook.py; a formula is read as the value the spreadsheet
+saved, or without one as readers/uncomputed.py says.
 """
 
 from __future__ import annotations
 
 import math
-import zipfile
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from scoring.columns import BUDGET_AMOUNTS, TARGET_PARTS, column_of, label, normalized
 from scoring.errors import InputError
 from scoring.readers.funds import fund_groups
 from scoring.readers.natures import compose
 from scoring.readers.spans import Merge, spread
+from scoring.readers.uncomputed import Uncomputed, saved_without_value
+from scoring.readers.workbook import Formulas, load
 
 _REPEATED = ("level1", "level2", "name", "target", "half_year_target", "weight", "score")   # by a fund's rows
 _LABELS = ("项目名称", "部门名称")                                # the label before a table's project name
@@ -39,15 +40,10 @@ def read_workbook(path: Path, keep_scores: bool = False) -> dict:
     The unit's own 得分 are kept in each indicator's ``score`` only with ``keep_scores`` (for checking
     a filled table); scoring computes them afresh. The printed totals go to ``x-printed``.
     """
-    try:
-        book = load_workbook(path, data_only=True)
-        written = load_workbook(path, data_only=False)   # what was typed, for targets saved as formulas
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise InputError(f"不是可读的 xlsx 文件 / not a readable xlsx workbook ({type(error).__name__})",
-                         str(path)) from None
+    book, formulas = load(path)
     projects, printed, skipped = [], {}, []
-    for sheet, typed in zip(book.worksheets, written.worksheets):
-        grid, merges = _values(sheet, typed)
+    for sheet in book.worksheets:
+        grid, merges = _values(sheet, formulas.get(sheet.title, {}), str(path))
         if _is_official(grid):
             project, totals = _official(grid, merges, str(path), sheet.title)
             projects.append(project)
@@ -86,19 +82,20 @@ def _grid_header(grid) -> int | None:
     return None
 
 
-def _values(sheet, typed) -> tuple[list[list[Any]], list[Merge]]:
+def _values(sheet, formulas: Formulas, file: str) -> tuple[list[list[Any]], list[Merge]]:
     """The sheet's values with every merged range filled from its top-left cell, and the ranges.
 
-    A cell typed as ``=100.00(%)`` is saved as a formula that has no value; its text is the target.
+    A formula saved without a value is its text when it only spells a value (a target typed as
+    ``=100.00(%)``), else an Uncomputed that refuses to be read.
     """
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    for r, row in enumerate(typed.iter_rows(values_only=True)):
-        for c, value in enumerate(row):
-            if rows[r][c] is None and isinstance(value, str) and value.startswith("="):
-                rows[r][c] = value
+    for (r, c), formula in formulas.items():
+        if r < len(rows) and c < len(rows[r]) and rows[r][c] is None:
+            rows[r][c] = saved_without_value(formula, file, f"工作表「{sheet.title}」{get_column_letter(c + 1)}{r + 1}")
     merges = []
     for merged in sheet.merged_cells.ranges:
-        value = sheet.cell(merged.min_row, merged.min_col).value
+        top, left = merged.min_row - 1, merged.min_col - 1
+        value = rows[top][left] if top < len(rows) and left < len(rows[top]) else None
         for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
             for c in range(merged.min_col - 1, merged.max_col):
                 if c < len(rows[r]):
@@ -113,14 +110,17 @@ def _values(sheet, typed) -> tuple[list[list[Any]], list[Merge]]:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, Uncomputed):
+        value.refuse()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
 
 
 def _norm(value: Any) -> str:
-    """A label as compared, as headers are (columns.normalized: 項目名稱 is 项目名称)."""
-    return normalized(_text(value))
+    """A label as compared, as headers are (columns.normalized: 項目名稱 is 项目名称); a formula without
+    a value is no label."""
+    return "" if isinstance(value, Uncomputed) else normalized(_text(value))
 
 
 def _find(grid, label: str) -> tuple[int, int] | None:
@@ -345,6 +345,8 @@ def _column_key(value: Any) -> str | None:
 def _number(value: Any) -> float | None:
     if value is None or isinstance(value, bool):
         return None
+    if isinstance(value, Uncomputed):
+        value.refuse()
     if isinstance(value, (int, float)):
         return None if math.isnan(value) else float(value)
     text = _text(value).replace(",", "").replace("，", "")
