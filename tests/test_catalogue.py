@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
+import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,6 +134,62 @@ def output_in(place: str):
     return setup
 
 
+HEADER = ["项目名称", "一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值"]
+ROWS = [["运维", "产出指标", "数量指标", "完成率", "≥95%", "96%", 50],
+        ["运维", "满意度指标", "服务对象满意度指标", "满意度", "≥90%", "92%", 40]]
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def workbook(change=None, cells: dict | None = None, raw: Callable[[bytes], bytes] | None = None):
+    """A setup writing a flat sheet as x.xlsx: ``cells`` set by address, its bytes through ``raw``, or
+    its sheet's XML through ``change``."""
+    def setup(folder: Path) -> list[str]:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        for row in (HEADER, *ROWS):
+            book.active.append(row)
+        for address, value in (cells or {}).items():
+            book.active[address] = value
+        path = folder / "x.xlsx"
+        book.save(path)
+        if change is not None:
+            data = {m.filename: z.read(m) for z in [zipfile.ZipFile(path)] for m in z.infolist()}
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+                for name, content in data.items():
+                    z.writestr(name, change(content) if name == SHEET else content)
+        if raw is not None:
+            path.write_bytes(raw(path.read_bytes()))
+        return [str(path)]
+    return setup
+
+
+def spaces(sheet: bytes) -> bytes:             # 20 MiB of white space: valid XML, packed a thousandfold
+    return sheet.replace(b"<sheetData>", b"<sheetData>" + b" " * (20 << 20), 1)
+
+
+def tall(sheet: bytes) -> bytes:
+    return re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:G1048576"', sheet, count=1)
+
+
+DECLARATION = "\n".join([
+    "财政项目支出绩效目标申报表",
+    "项目名称\t无偿献血宣传\t\t项目性质\t其他经常性项目",
+    "主管部门\t上海市卫生健康委员会\t\t实施单位\t上海市血液管理办公室",
+    "\t一级指标\t二级指标\t三级指标\t\t年度(/项目)指标值",
+    "绩效指标\t产出指标\t数量指标\t主题活动次数\t\t≥3(次)",
+    "\t\t\t新闻发布数量\t\t≥200.00(条)",
+    "\t\t质量指标\t主题活动执行率\t\t=100.00(%)",
+    "\t满意度指标\t服务对象满意度指标\t无偿献血志愿者满意率\t\t≥85.00(%)",
+])
+
+
+def declaration(content: str | bytes):
+    def setup(folder: Path) -> list[str]:
+        return ["import", written(folder, "申报表.txt", content)]
+    return setup
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -245,6 +303,29 @@ CASES = [
     Case("empty CSV", csv_file(""), 2, ("indicators.csv", "empty_file")),
     Case("CSV weight out of range", csv_file(CSV.replace(",20,", ",120,")), 2,
          ("indicators.csv", "第 2 行 weight", "out_of_range")),
+    # workbooks
+    Case("xlsx cut in half", workbook(raw=lambda data: data[:len(data) // 2]), 2, ("x.xlsx", "not_a_workbook")),
+    Case("text file named .xlsx", workbook(raw=lambda data: "项目名称,指标值\n".encode()), 2,
+         ("x.xlsx", "不是 xlsx 工作簿", "not_a_workbook")),
+    Case("empty .xlsx", workbook(raw=lambda data: b""), 2, ("x.xlsx", "empty_file")),
+    Case("xlsx formula =1+1 as an actual, never computed", workbook(cells={"F3": "=1+1"}), 2,
+         ("x.xlsx", "工作表「Sheet」F3", "=1+1", "uncomputed_formula")),
+    Case("xlsx =HYPERLINK as an actual, never computed", workbook(cells={"F2": '=HYPERLINK("http://x","96%")'}), 2,
+         ("x.xlsx", "工作表「Sheet」F2", "HYPERLINK", "uncomputed_formula")),
+    Case("xlsx zip bomb", workbook(spaces), 2, ("x.xlsx", SHEET, "压缩炸弹", "unpacked_too_large")),
+    Case("xlsx sheet declaring 1,048,576 rows", workbook(tall), 2,
+         ("x.xlsx", "工作表「Sheet」", "1,048,576 行", "sheet_too_large")),
+    # declaration tables (score import)
+    Case("import of binary data", declaration(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), 2,
+         ("申报表.txt", "第 3 行有 NUL 字节", "bad_encoding")),
+    Case("import of an empty file", declaration(""), 2, ("申报表.txt", "empty_file")),
+    Case("import of a table cut off mid-row", declaration(DECLARATION[:DECLARATION.index("\t无偿献血志愿者")]), 0,
+         ("申报表.txt:8 [ambiguous]",)),
+    Case("import cut inside a character",
+         declaration(DECLARATION.encode("gbk")[:DECLARATION.encode("gbk").index("满意率".encode("gbk")) + 1]), 0,
+         ("申报表.txt:8 [cut_off]",)),
+    Case("import cut before its rows", declaration(DECLARATION[:DECLARATION.index("绩效指标\t")]), 2,
+         ("申报表.txt", "没有读到任何指标行")),
 ]
 
 

@@ -11,13 +11,13 @@ its source line; where the text is truly ambiguous the literal reading is kept a
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scoring.errors import InputCode, InputError
+from scoring.errors import InputError
 from scoring.readers.layouts import Layout, layouts
+from scoring.readers.sources import decoded, read_bytes
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _WRAP_SPACE = re.compile(rf"(?<=[{_CJK}（）()、“”《》])\s+(?=[{_CJK}（）()、“”《》])")
@@ -72,36 +72,10 @@ class _Project:
 
 
 def read_text(path: Path) -> tuple[str, int]:
-    """The text of a file in UTF-8 or GBK/GB18030 (UTF-16 with its BOM), with line ends and full-width
-    spaces normalised, and how many bytes of a character cut off at its end were dropped."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"无法读取文件 / cannot read: {error.strerror}", str(path), code=InputCode.UNREADABLE) from None
-    if not raw.strip():
-        raise InputError("文件为空 / empty file", str(path), code=InputCode.EMPTY_FILE)
-    utf16 = raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    if not utf16 and b"\0" in raw:
-        raise InputError(f"第 {_line(raw, raw.index(0))} 行有 NUL 字节：是二进制文件（图片、PDF、Excel 等），"
-                         f"不是申报表的文本 / binary data, not text", str(path), code=InputCode.BAD_ENCODING)
-    errors = []
-    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            text = decoder.decode(raw)              # a character cut off at the end is held back
-            break
-        except UnicodeDecodeError as error:
-            errors.append(error)
-    else:
-        start = errors[0].start                     # where it stops being UTF-8 (or UTF-16)
-        raise InputError(f"既不是 UTF-8 也不是 GBK 编码：第 {_line(raw, start)} 行（第 {start + 1} 字节）起无法解读 / "
-                         f"neither UTF-8 nor GBK", str(path), code=InputCode.BAD_ENCODING)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
-    return text, len(decoder.getstate()[0])
-
-
-def _line(raw: bytes, at: int) -> int:
-    return raw.count(b"\n", 0, at) + 1
+    """The text of a file (readers/sources.py: UTF-8, GBK, UTF-16 with its BOM) with line ends and
+    full-width spaces normalised, and how many bytes of a character cut off at its end were dropped."""
+    text, cut = decoded(read_bytes(path), str(path))
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " "), cut
 
 
 def detect(text: str, file: str) -> Layout:

@@ -41,7 +41,7 @@ def load_json(source: str | Path | dict | list, role: str) -> tuple[Any, str]:
         return source, f"<{role}>"
     path = Path(source)
     raw = read_bytes(path)
-    text = decoded(raw, str(path))
+    text, _ = decoded(raw, str(path))                # a character cut off ends in a JSON syntax error
     duplicates: list = []
     try:
         if len(raw) > limits.DUPLICATE_KEYS_BYTES:

@@ -43,19 +43,21 @@ def file_encoding(path: Path) -> str:
     return _encoding(head, str(path), final=False)
 
 
-def decoded(raw: bytes, file: str) -> str:
-    """The text of a whole file's bytes, in the encoding it was saved in (the BOM dropped)."""
+def decoded(raw: bytes, file: str) -> tuple[str, int]:
+    """The text of a whole file's bytes in the encoding it was saved in (the BOM dropped), and how many
+    bytes of a last character cut off (a file truncated mid-character) were left out."""
     if not raw.startswith(tuple(bom for bom, _ in _BOMS)):
         try:
-            return raw.decode("utf-8")                 # the usual case, decoded once
+            return raw.decode("utf-8"), 0                 # the usual case, decoded once
         except UnicodeDecodeError:
             pass
-    encoding = _encoding(raw, file, final=True)
+    decoder = codecs.getincrementaldecoder(_encoding(raw, file, final=False))()
     try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as error:        # a BOM, then bytes that do not follow it
-        raise InputError(f"不是有效的 {encoding.upper()} 文本（第 {error.start + 1} 字节） / invalid {encoding}", file,
-                         code=InputCode.BAD_ENCODING) from None
+        text = decoder.decode(raw)                        # a character cut off at the end is held back
+    except UnicodeDecodeError as error:                   # a BOM, then bytes that do not follow it
+        raise InputError(f"第 {_line(raw, error.start)} 行（第 {error.start + 1} 字节）起不是有效的文本 / invalid text",
+                         file, code=InputCode.BAD_ENCODING) from None
+    return text, len(decoder.getstate()[0])
 
 
 def _encoding(data: bytes, file: str, final: bool) -> str:
@@ -64,8 +66,8 @@ def _encoding(data: bytes, file: str, final: bool) -> str:
         if data.startswith(bom):
             return encoding
     if b"\x00" in data:
-        raise InputError("含有 NUL 字节：不是文本文件，或是没有 BOM 的 UTF-16 / not a text file", file,
-                         code=InputCode.BAD_ENCODING)
+        raise InputError(f"第 {_line(data, data.index(0))} 行有 NUL 字节：是二进制文件（图片、PDF、Excel 等）"
+                         f"或没有 BOM 的 UTF-16，不是文本 / binary data, not text", file, code=InputCode.BAD_ENCODING)
     try:
         codecs.getincrementaldecoder("utf-8")().decode(data, final)
         return "utf-8"
@@ -75,5 +77,9 @@ def _encoding(data: bytes, file: str, final: bool) -> str:
         codecs.getincrementaldecoder(_FALLBACK)().decode(data, final)
         return _FALLBACK
     except UnicodeDecodeError:
-        raise InputError(f"既不是 UTF-8 也不是 GBK 编码（第 {at + 1} 字节起）；请另存为 UTF-8 / neither UTF-8 nor GBK",
-                         file, code=InputCode.BAD_ENCODING) from None
+        raise InputError(f"既不是 UTF-8 也不是 GBK 编码：第 {_line(data, at)} 行（第 {at + 1} 字节）起无法解读；"
+                         f"请另存为 UTF-8 / neither UTF-8 nor GBK", file, code=InputCode.BAD_ENCODING) from None
+
+
+def _line(raw: bytes, at: int) -> int:
+    return raw.count(b"\n", 0, at) + 1
