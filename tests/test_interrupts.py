@@ -46,16 +46,16 @@ def province(tmp_path_factory):
 
 
 def _interrupted(province, signum: int, when) -> tuple[subprocess.CompletedProcess, Path]:
-    """A run sent ``signum`` once ``when(output folder)`` says so."""
+    """A run sent ``signum`` once ``when(output folder, seconds since the start)`` says so."""
     folder, _, _ = province
     work = folder / f"run-{signum}-{when.__name__}"
-    work.mkdir()
+    work.mkdir(exist_ok=True)
     out = work / "out.json"
     out.write_text(OLD, encoding="utf-8")
     process = subprocess.Popen(command(str(folder / "targets.json"), str(folder / "actuals.json"), "-o", str(out)),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not when(work) and process.poll() is None and time.monotonic() < deadline:
+    start = time.monotonic()
+    while not when(work, time.monotonic() - start) and process.poll() is None and time.monotonic() < start + 120:
         time.sleep(0.002)
     process.send_signal(signum)
     stdout, stderr = process.communicate(timeout=120)
@@ -66,33 +66,41 @@ def _temporary(work: Path) -> list[Path]:
     return [p for p in work.iterdir() if p.name.startswith(".out.json.")]
 
 
+def _assert_interrupted_once(province, signum: int, when) -> None:
+    """Runs until one is interrupted (on a loaded machine a run may finish before the signal lands: its
+    output must then be whole); each interrupted run ends with one line, exit 128 + the signal, the
+    earlier output as it was and no temporary file."""
+    _, serial, _ = province
+    for _ in range(5):
+        done, work = _interrupted(province, signum, when)
+        assert done.stdout == "" and "Traceback" not in done.stderr
+        assert not _temporary(work)
+        if done.returncode in (0, 1):                   # finished first
+            assert (work / "out.json").read_bytes() == serial
+            continue
+        assert done.returncode == 128 + signum, done.stderr
+        assert done.stderr.strip().count("\n") == 0 and "已中断" in done.stderr
+        assert (work / "out.json").read_text(encoding="utf-8") == OLD
+        return
+    pytest.fail("no run was interrupted before it finished")
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_while_the_output_is_written_leaves_the_old_file(province, signum):
-    def writing(work: Path) -> bool:
+    def writing(work: Path, seconds: float) -> bool:
         return bool(_temporary(work))
 
-    done, work = _interrupted(province, signum, writing)
-    _assert_interrupted(done, work, signum)
+    _assert_interrupted_once(province, signum, writing)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_while_scoring_leaves_the_old_file(province, signum):
-    started = time.monotonic()
     _, _, took = province
 
-    def scoring_stage(work: Path) -> bool:         # past the imports, before the output is begun
-        return time.monotonic() - started > 0.6 * took
+    def scoring_stage(work: Path, seconds: float) -> bool:     # past the imports, before the output is begun
+        return seconds > 0.6 * took
 
-    done, work = _interrupted(province, signum, scoring_stage)
-    _assert_interrupted(done, work, signum)
-
-
-def _assert_interrupted(done: subprocess.CompletedProcess, work: Path, signum: int) -> None:
-    assert done.returncode == 128 + signum, done.stderr
-    assert done.stderr.strip().count("\n") == 0 and "已中断" in done.stderr and "Traceback" not in done.stderr
-    assert done.stdout == ""
-    assert (work / "out.json").read_text(encoding="utf-8") == OLD
-    assert not _temporary(work)
+    _assert_interrupted_once(province, signum, scoring_stage)
 
 
 def test_eight_processes_at_once_all_succeed_with_the_serial_result(province, tmp_path):
