@@ -21,6 +21,7 @@ import pytest
 
 from scoring.cli import main
 from scoring.readers import limits
+from test_hostile_files import DECLARATION
 
 DOCS = Path(__file__).parent.parent / "docs" / "errors.md"
 OLD = "an earlier output\n"
@@ -170,18 +171,6 @@ def spaces(sheet: bytes) -> bytes:             # 20 MiB of white space: valid XM
 
 def tall(sheet: bytes) -> bytes:
     return re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:G1048576"', sheet, count=1)
-
-
-DECLARATION = "\n".join([
-    "财政项目支出绩效目标申报表",
-    "项目名称\t无偿献血宣传\t\t项目性质\t其他经常性项目",
-    "主管部门\t上海市卫生健康委员会\t\t实施单位\t上海市血液管理办公室",
-    "\t一级指标\t二级指标\t三级指标\t\t年度(/项目)指标值",
-    "绩效指标\t产出指标\t数量指标\t主题活动次数\t\t≥3(次)",
-    "\t\t\t新闻发布数量\t\t≥200.00(条)",
-    "\t\t质量指标\t主题活动执行率\t\t=100.00(%)",
-    "\t满意度指标\t服务对象满意度指标\t无偿献血志愿者满意率\t\t≥85.00(%)",
-])
 
 
 def declaration(content: str | bytes):
