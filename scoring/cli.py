@@ -84,19 +84,34 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 def _interrupted(signum: int, frame) -> None:
+    _ignore_signals()                      # a second signal must not interrupt the cleanup
     raise Interrupted(signum)
+
+
+def _ignore_signals() -> None:
+    """From here on SIGINT and SIGTERM change nothing (the work is cleaned up, or its output is whole)."""
+    if threading.current_thread() is threading.main_thread():
+        for signum in _SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
 
 
 def main(argv: list[str] | None = None) -> int:
     if threading.current_thread() is not threading.main_thread():
         return _main(argv)
-    handlers = {signum: signal.signal(signum, _interrupted) for signum in (signal.SIGINT, signal.SIGTERM)}
+    handlers = {signum: signal.getsignal(signum) for signum in _SIGNALS}
+    for signum, handler in handlers.items():
+        if handler is not signal.SIG_IGN:          # a signal ignored by whoever started us stays ignored
+            signal.signal(signum, _interrupted)
     try:
         return _main(argv)
     finally:
         for signum, handler in handlers.items():
-            signal.signal(signum, handler)
+            if handler is not None:                # None: installed outside Python, cannot be put back
+                signal.signal(signum, handler)
 
 
 def _main(argv: list[str] | None) -> int:
@@ -122,7 +137,9 @@ def _main(argv: list[str] | None) -> int:
         return 2
     except KeyboardInterrupt as interrupt:
         signum = interrupt.signum if isinstance(interrupt, Interrupted) else signal.SIGINT
-        print(f"\nscore: 已中断（{signal.Signals(signum).name}），未完成的输出文件没有写出 / interrupted", file=sys.stderr)
+        ended = "\n" if sys.stderr.isatty() else ""          # after a progress bar
+        print(f"{ended}score: 已中断（{signal.Signals(signum).name}），未完成的输出文件没有写出 / interrupted",
+              file=sys.stderr)
         return 128 + signum
     except BrokenPipeError:            # score … | head: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -214,6 +231,7 @@ def _score_command(args: argparse.Namespace) -> int:
     report = score(args.targets, args.actuals, ruleset=args.ruleset, period=args.period)
     progress.stage(1, f"{len(report):,} 个指标")
     writers.write(report, _format(args), args.output or sys.stdout, spreadsheet_safe=args.csv_safe)
+    _ignore_signals()                     # the output is whole: an interruption now would misreport it
     progress.done()
     if not report.has_issues:
         return 0

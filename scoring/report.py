@@ -126,15 +126,22 @@ class ScoreReport:
         """One row per issue (问题), the first ``limit`` (default all): each indicator's in table order,
         then each project's (no level or ``name``); columns project_id, project_name, level1, level2,
         name, code, message."""
-        projects, rows = self._projects.set_index("project"), []
+        projects = self._projects.set_index("project")
+        parts = []
         for frame, named in ((self._indicators, True), (self._projects, False)):
-            has = np.flatnonzero(np.fromiter(map(len, frame["issues"]), dtype=np.int64, count=len(frame)))
-            for _, row in frame.iloc[has[:limit]].iterrows():
-                project = projects.loc[row["project"]]
-                place = (row["level1"], row["level2"], row["name"]) if named else (None, None, None)
-                rows += [(project["id"], project["name"], *place, str(issue.code), issue.message) for issue in row["issues"]]
-        return pd.DataFrame(rows[:limit], columns=["project_id", "project_name", "level1", "level2", "name", "code",
-                                                   "message"])
+            counts = np.fromiter(map(len, frame["issues"]), dtype=np.int64, count=len(frame))
+            rows = np.flatnonzero(counts)[:limit]
+            each = np.repeat(rows, counts[rows])                        # a row per issue
+            owner = frame["project"].to_numpy()[each]
+            issues = list(chain.from_iterable(frame["issues"].to_numpy()[rows]))
+            place = {key: frame[key].to_numpy()[each] if named else np.full(len(each), None, dtype=object)
+                     for key in ("level1", "level2", "name")}
+            parts.append(pd.DataFrame({"project_id": projects["id"].reindex(owner).to_numpy(),
+                                       "project_name": projects["name"].reindex(owner).to_numpy(), **place,
+                                       "code": [str(issue.code) for issue in issues],
+                                       "message": [issue.message for issue in issues]}))
+        rows = pd.concat(parts, ignore_index=True)
+        return rows if limit is None else rows.head(limit)
 
     def issue_counts(self) -> dict[str, int]:
         """How many issues of each code the report has, by code."""

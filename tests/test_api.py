@@ -33,3 +33,17 @@ def test_a_report_is_written_to_a_path_whole_or_to_a_stream(tmp_path):
         assert "yaml" in str(error)
     else:
         raise AssertionError("an unknown format was written")
+
+
+def test_issue_rows_name_each_issue_with_its_place_and_count_by_code():
+    report = scoring.score({"id": "p", "name": "项目", "indicators": [
+        {"id": "1", "level1": "产出指标", "level2": "数量指标", "name": "n", "target": "≥90 xyz", "actual": "95"},
+        {"id": "2", "level1": "产出指标", "level2": "质量指标", "name": "m", "target": "≥90%"}]})
+    rows = report.issue_rows()
+    indicators = rows[rows["name"].notna()]
+    assert indicators[["project_name", "level2", "name", "code"]].values.tolist() == [
+        ["项目", "数量指标", "n", "bad_target"], ["项目", "质量指标", "m", "missing_actual"]]
+    assert rows["name"].isna().sum() == len(rows) - 2                  # the project's own issues come last
+    assert report.issue_rows(1)["name"].tolist() == ["n"]
+    counts = report.issue_counts()
+    assert counts["bad_target"] == 1 and counts["missing_actual"] == 1 and sum(counts.values()) == len(rows)

@@ -155,7 +155,7 @@ def test_an_unreadable_csv_is_an_input_error_that_names_the_file(content, tmp_pa
 
     source = tmp_path / "indicators.csv"
     source.write_bytes(content)
-    with pytest.raises(InputError, match="cannot read|empty file") as caught:
+    with pytest.raises(InputError, match="cannot read|empty file|不是 GBK") as caught:
         read_flat(source)
     assert "indicators.csv" in str(caught.value)
 

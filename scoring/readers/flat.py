@@ -44,6 +44,8 @@ def read_flat(path: Path) -> pd.DataFrame:
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path)
         return _read_csv(path)
+    except InputError:
+        raise
     except pd.errors.EmptyDataError:
         raise InputError("文件为空 / empty file", str(path), code=InputCode.EMPTY_FILE) from None
     except ImportError as error:
@@ -66,7 +68,13 @@ def _read_csv(path: Path) -> pd.DataFrame:
             return _read_csv_arrow(path)
         except (ImportError, ValueError, csv.Error):             # pyarrow.ArrowInvalid is a ValueError
             pass
-    return pd.read_csv(path, dtype=object, keep_default_na=False, encoding=encoding)
+    try:
+        return pd.read_csv(path, dtype=object, keep_default_na=False, encoding=encoding)
+    except UnicodeDecodeError:                  # the first megabyte said UTF-8: judge the whole file
+        whole = file_encoding(path, whole=True)
+        if whole == encoding:
+            raise
+        return pd.read_csv(path, dtype=object, keep_default_na=False, encoding=whole)
 
 
 def _read_csv_arrow(path: Path) -> pd.DataFrame:

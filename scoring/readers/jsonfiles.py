@@ -43,10 +43,14 @@ def load_json(source: str | Path | dict | list, role: str) -> tuple[Any, str]:
     raw = read_bytes(path)
     text, _ = decoded(raw, str(path))                # a character cut off ends in a JSON syntax error
     duplicates: list = []
+    hook = None if len(raw) > limits.DUPLICATE_KEYS_BYTES else partial(_object, duplicates)
     try:
-        if len(raw) > limits.DUPLICATE_KEYS_BYTES:
-            return json.loads(text), str(path)
-        data = json.loads(text, object_pairs_hook=partial(_object, duplicates))
+        try:
+            data = json.loads(text, object_pairs_hook=hook)
+        except ValueError as error:
+            if isinstance(error, json.JSONDecodeError):
+                raise
+            data = json.loads(text, object_pairs_hook=hook, parse_int=_integer)   # past int()'s 4,300 digits
     except json.JSONDecodeError as error:
         raise InputError(f"JSON 语法错误：第 {error.lineno} 行第 {error.colno} 列，{error.msg} / invalid JSON",
                          str(path), code=InputCode.BAD_SYNTAX) from None
@@ -58,6 +62,15 @@ def load_json(source: str | Path | dict | list, role: str) -> tuple[Any, str]:
         raise InputError(f"同一对象中「{key}」出现两次，无法判断取哪一个 / a key given twice", str(path),
                          f"{where}.{key}", code=InputCode.DUPLICATE_KEY)
     return data, str(path)
+
+
+_HUGE = 10 ** 4400
+
+
+def _integer(digits: str) -> int:
+    """A JSON integer; one too long for int() (4,300 digits) stands as a larger one, which the readers
+    refuse as out of range."""
+    return int(digits) if len(digits) <= 4000 else -_HUGE if digits.startswith("-") else _HUGE
 
 
 class _Twice(dict):

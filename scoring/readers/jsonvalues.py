@@ -246,9 +246,17 @@ def number(value: Any, file: str, path: str | tuple, points: bool = False) -> fl
     if not math.isfinite(number) and not isinstance(value, int):      # an integer too large for a float is out of range
         raise InputError("应为有限的数字 / expected a finite number", file, json_path(path))
     if problem := out_of_range(number, points):
-        shown = str(value) if len(str(value)) <= 24 else f"{str(value)[:20]}…（{len(str(value))} 位）"
-        raise InputError(f"{problem}，而不是 {shown} / out of range", file, json_path(path), code=InputCode.OUT_OF_RANGE)
+        raise InputError(f"{problem}，而不是 {shown(value)} / out of range", file, json_path(path),
+                         code=InputCode.OUT_OF_RANGE)
     return number
+
+
+def shown(value: Any) -> str:
+    """A value as a message quotes it: at most 24 characters."""
+    if isinstance(value, int) and abs(value) >= 10 ** 24:
+        return f"约 10 的 {len(str(abs(value))) - 1} 次方" if value.bit_length() < 13_000 else "一个极大的整数"
+    text = str(value)
+    return text if len(text) <= 24 else f"{text[:20]}…（{len(text)} 个字符）"
 
 
 def out_of_range(value: float, points: bool = False) -> str | None:

@@ -55,9 +55,17 @@ def check_output(path: Path, inputs: Iterable[str | Path | None]) -> None:
     if exists:
         if not _may(path, os.W_OK):
             refuse("文件只读 / file is read-only")
-        for given in inputs:
-            if given is not None and Path(given).exists() and os.path.samefile(path, given):
-                refuse("输出文件就是输入文件，写入会覆盖输入 / the output is an input", InputCode.OUTPUT_IS_INPUT)
+        if any(_same(path, given) for given in inputs if given is not None):
+            refuse("输出文件就是输入文件，写入会覆盖输入 / the output is an input", InputCode.OUTPUT_IS_INPUT)
+
+
+def _same(path: Path, given: str | Path) -> bool:
+    """Whether ``given`` is the file at ``path`` (an input that cannot be reached is not: its reader
+    says why)."""
+    try:
+        return os.path.samefile(path, given)
+    except (OSError, ValueError):
+        return False
 
 
 def _may(path: Path, mode: int) -> bool:
