@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+import scoring
 from scoring import InputError
 from scoring.cli import main
 from scoring.readers import limits, workbook
@@ -194,6 +195,42 @@ def test_a_computing_formula_without_its_value_is_refused_naming_the_cell(cell, 
 def test_a_formula_is_read_as_the_value_the_spreadsheet_saved(formula, saved, kind, tmp_path):
     path = cached(with_cell(tmp_path, "F3", formula), "F3", saved, kind)
     assert indicators(path)[1]["actual"] == saved
+
+
+@pytest.mark.parametrize("kind", ["str", "b", "e"])
+def test_a_formula_computed_to_an_empty_value_is_blank_not_uncomputed(kind, tmp_path):
+    """Excel and LibreOffice save a formula that gives "" as <c t="str"><f>…</f><v></v></c>; openpyxl
+    reads the empty value as None, as it reads a formula never computed (no type, <v />): the saved
+    type tells them apart."""
+    path = cached(with_cell(tmp_path, "F3", '=IF(G3>0,"","x")'), "F3", "", kind)
+    assert b'<c r="F3" t="%s"><f>IF(G3&gt;0,"","x")</f><v></v></c>' % kind.encode() in _part(path, SHEET)
+    assert indicators(path)[1]["actual"] is None
+
+
+@pytest.mark.parametrize("empty", [b"<v></v>", b'<v xml:space="preserve"/>'])
+def test_a_formula_with_no_type_and_an_empty_value_is_still_uncomputed(empty, tmp_path):
+    """No type (or t="n"): a computed number always has digits, so an empty value was never computed."""
+    source = with_cell(tmp_path, "F3", "=1+1")
+    path = rewritten(source, tmp_path / "empty.xlsx", in_sheet(b"<f>1+1</f><v /></c>", b"<f>1+1</f>%s</c>" % empty))
+    refused(path, "uncomputed_formula", place="工作表「Sheet」F3")
+    refused(cached(source, "F3", "", "n"), "uncomputed_formula", place="工作表「Sheet」F3")
+
+
+@pytest.mark.parametrize("cell, key", [("F3", "actual"), ("G3", "weight")])
+def test_a_formula_computed_to_an_error_is_the_error_not_a_number(cell, key, tmp_path):
+    """#DIV/0! (t="e") is read as the text the spreadsheet shows: an actual that cannot be scored,
+    no 分值."""
+    path = cached(with_cell(tmp_path, cell, "=1/0"), cell, "#DIV/0!", "e")
+    assert indicators(path)[1][key] == ("#DIV/0!" if key == "actual" else None)
+    if key == "actual":
+        row = scoring.score(str(path)).to_dataframe().iloc[1]
+        assert (row["actual"], row["score"], row["status"].value, row["issues"]) == ("#DIV/0!", 0, "not_scored",
+                                                                                     "bad_actual")
+
+
+def _part(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name)
 
 
 def test_a_target_typed_as_a_formula_is_read_as_its_text_also_merged(tmp_path):
