@@ -3,6 +3,7 @@ names the file and the place (a member, a sheet and a cell, a line), never a tra
 nothing is written. Workbooks are built here with openpyxl; the 100,000-row timing is
 benchmarks/workbook.py's."""
 
+import codecs
 import re
 import zipfile
 from pathlib import Path
@@ -372,6 +373,68 @@ def test_a_dtd_is_refused(tmp_path):
     source = flat_book(tmp_path / "dtd.xlsx")
     path = rewritten(source, tmp_path / "x.xlsx", in_sheet(b"<worksheet", b'<!DOCTYPE worksheet [<!ENTITY r "A1:B2">]><worksheet'))
     assert "DTD" in refused(path, "not_a_workbook", place=SHEET).message
+
+
+WHOLE_SHEET = b'</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'
+UTF8_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+def encoded(encoding: str, bom: bytes = b"", declared: str | None = None):
+    """A change for ``rewritten``: the sheet, holding a merged range over the whole sheet, in
+    ``encoding`` after ``bom``, declaring the encoding ``declared``."""
+    def change(name, data):
+        if name != SHEET:
+            return data
+        data = data.replace(b"</sheetData>", WHOLE_SHEET)
+        if declared is not None:
+            data = b'<?xml version="1.0" encoding="%s"?>\n' % declared.encode() + data
+        return bom + data.decode("utf-8").encode(encoding)
+    return change
+
+
+@pytest.mark.parametrize("encoding, bom, declared, words", [
+    ("utf-16-le", codecs.BOM_UTF16_LE, "UTF-16", "字节序标记"),
+    ("utf-16-be", codecs.BOM_UTF16_BE, None, "字节序标记"),
+    ("utf-16-le", b"", None, "NUL"),
+    ("utf-32-le", codecs.BOM_UTF32_LE, None, "字节序标记"),
+    ("utf-32-be", codecs.BOM_UTF32_BE, None, "字节序标记"),
+    ("gb18030", b"", "GB18030", "GB18030"),
+    ("utf-8", b"", "ISO-8859-1", "ISO-8859-1"),                # what it declares is refused
+])
+def test_a_part_not_in_utf8_is_refused_before_loading(encoding, bom, declared, words, tmp_path):
+    """The checks read bytes as UTF-8: a UTF-16 sheet (in a 1.4 KB xlsx) hid its merged range from
+    them, and openpyxl, which reads UTF-16, hung making A1:XFD1048576's 17 billion cells."""
+    path = rewritten(flat_book(tmp_path / "good.xlsx"), tmp_path / "x.xlsx", encoded(encoding, bom, declared))
+    with pytest.raises(InputError) as caught:
+        workbook.check(path)                                  # not loaded: a regression fails, not hangs
+    error = caught.value
+    assert (error.code, error.file, error.path) == ("not_a_workbook", str(path), SHEET)
+    assert "UTF-8" in error.message and words in error.message
+
+
+def test_a_part_not_in_utf8_is_named_on_one_line(tmp_path, capsys):
+    def change(name, data):
+        return codecs.BOM_UTF16_LE + data.decode("utf-8").encode("utf-16-le") if name == "xl/workbook.xml" else data
+
+    path = rewritten(flat_book(tmp_path / "good.xlsx"), tmp_path / "x.xlsx", change)
+    assert "UTF-8" in refused(path, "not_a_workbook", place="xl/workbook.xml").message
+    line = one_line(capsys, [str(path), "-o", str(tmp_path / "out.json")])
+    assert "xl/workbook.xml" in line and not (tmp_path / "out.json").exists()
+
+
+def test_utf8_with_a_mark_or_a_declaration_and_utf16_metadata_openpyxl_never_reads_are_accepted(tmp_path):
+    """A UTF-8 byte order mark, an XML declaration of utf-8 in any spelling, and a customXml item in
+    UTF-16 (document systems write their metadata so; Excel keeps it) are read as before."""
+    def change(name, data):
+        if name == SHEET:
+            return codecs.BOM_UTF8 + UTF8_DECLARATION + data
+        return data.replace(b"UTF-8", b"utf8") if data.startswith(b"<?xml") else data
+
+    path = rewritten(flat_book(tmp_path / "good.xlsx"), tmp_path / "x.xlsx", change)
+    metadata = '<?xml version="1.0" encoding="utf-16"?><properties>文档</properties>'
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("customXml/item1.xml", codecs.BOM_UTF16_LE + metadata.encode("utf-16-le"))
+    assert [i["actual"] for i in indicators(path)] == ["96%", "92%"]
 
 
 # ---- 5. score import --------------------------------------------------------------------------------
