@@ -5,7 +5,11 @@ benchmarks/workbook.py's."""
 
 import codecs
 import re
+import subprocess
+import sys
+import warnings
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import openpyxl
@@ -511,3 +515,37 @@ def test_import_refuses_what_is_not_text_naming_the_file_and_line(data, code, wo
 
 def test_import_of_a_directory_is_refused(tmp_path, capsys):
     assert "score: " in one_line(capsys, ["import", str(tmp_path)])
+
+
+# ---- 6. threads -------------------------------------------------------------------------------------
+
+EXTENSION = b'<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}"/></extLst></worksheet>'
+
+
+def warned(tmp_path) -> Path:
+    """A workbook openpyxl warns about when it reads it (an extension it drops)."""
+    return rewritten(flat_book(tmp_path / "good.xlsx"), tmp_path / "x.xlsx", in_sheet(b"</worksheet>", EXTENSION))
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning:openpyxl")      # pytest resets the filters set at import
+def test_reading_on_threads_leaves_the_warning_filters_as_they_were(tmp_path):
+    """catch_warnings() around each load swapped the process's filters: 64 reads on 8 threads left its
+    ("ignore", None, Warning, None, 0) first, silencing every warning of the process for good."""
+    path, before = warned(tmp_path), list(warnings.filters)
+    with ThreadPoolExecutor(8) as pool:
+        read = list(pool.map(lambda _: read_workbook(path)["projects"][0]["indicators"][1]["actual"], range(64)))
+    assert read == ["92%"] * 64
+    assert warnings.filters == before
+
+
+def test_only_openpyxl_warnings_are_silenced(tmp_path):
+    """With every warning an error (-W error, in a fresh process, as pytest resets the filters it finds
+    at import), the workbook openpyxl warns about is read, and a warning from elsewhere still raises."""
+    path = warned(tmp_path)
+    code = ("import pathlib, sys, warnings; from scoring.readers.xlsx import read_workbook; "
+            "print(read_workbook(pathlib.Path(sys.argv[1]))['projects'][0]['indicators'][1]['actual']); "
+            "warnings.warn('elsewhere', UserWarning)")
+    done = subprocess.run([sys.executable, "-W", "error", "-c", code, str(path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.stdout == "92%\n"
+    assert done.returncode == 1 and "UserWarning: elsewhere" in done.stderr

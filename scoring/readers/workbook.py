@@ -56,6 +56,11 @@ _UNREADABLE = {FileNotFoundError: "文件不存在 / no such file", IsADirectory
                PermissionError: "没有读取权限 / permission denied"}
 
 
+# openpyxl warns of the parts it drops (data validation, unknown extensions …): nothing a reader of the
+# values needs. The filter is set once here and names only openpyxl's warnings: catch_warnings() around
+# each load swapped the process's filters and, on threads, left its blanket "ignore" in place for good.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?\Z")
+
 Formulas = dict[tuple[int, int], str]        # (row, column), from 0 → the formula's text, '=' first
 
 
@@ -63,12 +68,10 @@ def load(path: Path) -> tuple[Workbook, dict[str, Formulas]]:
     """The checked book with the values its spreadsheet saved, and each sheet's formulas by title."""
     file = str(path)
     has_formulas = check(path)
-    with warnings.catch_warnings():                 # openpyxl warns of parts it drops (data validation …)
-        warnings.simplefilter("ignore")
-        book = _loaded(load_workbook, path, data_only=True)
-        for sheet in book.worksheets:
-            _within(sheet.max_row, sheet.max_column, "有", f"工作表「{sheet.title}」", file)
-        return book, (_loaded(_formulas, path) if has_formulas else {})
+    book = _loaded(load_workbook, path, data_only=True)
+    for sheet in book.worksheets:
+        _within(sheet.max_row, sheet.max_column, "有", f"工作表「{sheet.title}」", file)
+    return book, (_loaded(_formulas, path) if has_formulas else {})
 
 
 def _loaded(read, path: Path, **options):
