@@ -3,13 +3,19 @@ names the file and the place (a member, a sheet and a cell, a line), never a tra
 nothing is written. Workbooks are built here with openpyxl; the 100,000-row timing is
 benchmarks/workbook.py's."""
 
+import codecs
 import re
+import subprocess
+import sys
+import warnings
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+import scoring
 from scoring import InputError
 from scoring.cli import main
 from scoring.readers import limits, workbook
@@ -196,6 +202,42 @@ def test_a_formula_is_read_as_the_value_the_spreadsheet_saved(formula, saved, ki
     assert indicators(path)[1]["actual"] == saved
 
 
+@pytest.mark.parametrize("kind", ["str", "b", "e"])
+def test_a_formula_computed_to_an_empty_value_is_blank_not_uncomputed(kind, tmp_path):
+    """Excel and LibreOffice save a formula that gives "" as <c t="str"><f>…</f><v></v></c>; openpyxl
+    reads the empty value as None, as it reads a formula never computed (no type, <v />): the saved
+    type tells them apart."""
+    path = cached(with_cell(tmp_path, "F3", '=IF(G3>0,"","x")'), "F3", "", kind)
+    assert b'<c r="F3" t="%s"><f>IF(G3&gt;0,"","x")</f><v></v></c>' % kind.encode() in _part(path, SHEET)
+    assert indicators(path)[1]["actual"] is None
+
+
+@pytest.mark.parametrize("empty", [b"<v></v>", b'<v xml:space="preserve"/>'])
+def test_a_formula_with_no_type_and_an_empty_value_is_still_uncomputed(empty, tmp_path):
+    """No type (or t="n"): a computed number always has digits, so an empty value was never computed."""
+    source = with_cell(tmp_path, "F3", "=1+1")
+    path = rewritten(source, tmp_path / "empty.xlsx", in_sheet(b"<f>1+1</f><v /></c>", b"<f>1+1</f>%s</c>" % empty))
+    refused(path, "uncomputed_formula", place="工作表「Sheet」F3")
+    refused(cached(source, "F3", "", "n"), "uncomputed_formula", place="工作表「Sheet」F3")
+
+
+@pytest.mark.parametrize("cell, key", [("F3", "actual"), ("G3", "weight")])
+def test_a_formula_computed_to_an_error_is_the_error_not_a_number(cell, key, tmp_path):
+    """#DIV/0! (t="e") is read as the text the spreadsheet shows: an actual that cannot be scored,
+    no 分值."""
+    path = cached(with_cell(tmp_path, cell, "=1/0"), cell, "#DIV/0!", "e")
+    assert indicators(path)[1][key] == ("#DIV/0!" if key == "actual" else None)
+    if key == "actual":
+        row = scoring.score(str(path)).to_dataframe().iloc[1]
+        assert (row["actual"], row["score"], row["status"].value, row["issues"]) == ("#DIV/0!", 0, "not_scored",
+                                                                                     "bad_actual")
+
+
+def _part(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name)
+
+
 def test_a_target_typed_as_a_formula_is_read_as_its_text_also_merged(tmp_path):
     """=100.00(%) written by a program is a formula with no value: its text is the target, in a
     merged cell too (the merge used to spread the missing value, not the text)."""
@@ -337,6 +379,68 @@ def test_a_dtd_is_refused(tmp_path):
     assert "DTD" in refused(path, "not_a_workbook", place=SHEET).message
 
 
+WHOLE_SHEET = b'</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'
+UTF8_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+def encoded(encoding: str, bom: bytes = b"", declared: str | None = None):
+    """A change for ``rewritten``: the sheet, holding a merged range over the whole sheet, in
+    ``encoding`` after ``bom``, declaring the encoding ``declared``."""
+    def change(name, data):
+        if name != SHEET:
+            return data
+        data = data.replace(b"</sheetData>", WHOLE_SHEET)
+        if declared is not None:
+            data = b'<?xml version="1.0" encoding="%s"?>\n' % declared.encode() + data
+        return bom + data.decode("utf-8").encode(encoding)
+    return change
+
+
+@pytest.mark.parametrize("encoding, bom, declared, words", [
+    ("utf-16-le", codecs.BOM_UTF16_LE, "UTF-16", "字节序标记"),
+    ("utf-16-be", codecs.BOM_UTF16_BE, None, "字节序标记"),
+    ("utf-16-le", b"", None, "NUL"),
+    ("utf-32-le", codecs.BOM_UTF32_LE, None, "字节序标记"),
+    ("utf-32-be", codecs.BOM_UTF32_BE, None, "字节序标记"),
+    ("gb18030", b"", "GB18030", "GB18030"),
+    ("utf-8", b"", "ISO-8859-1", "ISO-8859-1"),                # what it declares is refused
+])
+def test_a_part_not_in_utf8_is_refused_before_loading(encoding, bom, declared, words, tmp_path):
+    """The checks read bytes as UTF-8: a UTF-16 sheet (in a 1.4 KB xlsx) hid its merged range from
+    them, and openpyxl, which reads UTF-16, hung making A1:XFD1048576's 17 billion cells."""
+    path = rewritten(flat_book(tmp_path / "good.xlsx"), tmp_path / "x.xlsx", encoded(encoding, bom, declared))
+    with pytest.raises(InputError) as caught:
+        workbook.check(path)                                  # not loaded: a regression fails, not hangs
+    error = caught.value
+    assert (error.code, error.file, error.path) == ("not_a_workbook", str(path), SHEET)
+    assert "UTF-8" in error.message and words in error.message
+
+
+def test_a_part_not_in_utf8_is_named_on_one_line(tmp_path, capsys):
+    def change(name, data):
+        return codecs.BOM_UTF16_LE + data.decode("utf-8").encode("utf-16-le") if name == "xl/workbook.xml" else data
+
+    path = rewritten(flat_book(tmp_path / "good.xlsx"), tmp_path / "x.xlsx", change)
+    assert "UTF-8" in refused(path, "not_a_workbook", place="xl/workbook.xml").message
+    line = one_line(capsys, [str(path), "-o", str(tmp_path / "out.json")])
+    assert "xl/workbook.xml" in line and not (tmp_path / "out.json").exists()
+
+
+def test_utf8_with_a_mark_or_a_declaration_and_utf16_metadata_openpyxl_never_reads_are_accepted(tmp_path):
+    """A UTF-8 byte order mark, an XML declaration of utf-8 in any spelling, and a customXml item in
+    UTF-16 (document systems write their metadata so; Excel keeps it) are read as before."""
+    def change(name, data):
+        if name == SHEET:
+            return codecs.BOM_UTF8 + UTF8_DECLARATION + data
+        return data.replace(b"UTF-8", b"utf8") if data.startswith(b"<?xml") else data
+
+    path = rewritten(flat_book(tmp_path / "good.xlsx"), tmp_path / "x.xlsx", change)
+    metadata = '<?xml version="1.0" encoding="utf-16"?><properties>文档</properties>'
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("customXml/item1.xml", codecs.BOM_UTF16_LE + metadata.encode("utf-16-le"))
+    assert [i["actual"] for i in indicators(path)] == ["96%", "92%"]
+
+
 # ---- 5. score import --------------------------------------------------------------------------------
 
 DECLARATION = "\n".join([
@@ -411,3 +515,37 @@ def test_import_refuses_what_is_not_text_naming_the_file_and_line(data, code, wo
 
 def test_import_of_a_directory_is_refused(tmp_path, capsys):
     assert "score: " in one_line(capsys, ["import", str(tmp_path)])
+
+
+# ---- 6. threads -------------------------------------------------------------------------------------
+
+EXTENSION = b'<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}"/></extLst></worksheet>'
+
+
+def warned(tmp_path) -> Path:
+    """A workbook openpyxl warns about when it reads it (an extension it drops)."""
+    return rewritten(flat_book(tmp_path / "good.xlsx"), tmp_path / "x.xlsx", in_sheet(b"</worksheet>", EXTENSION))
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning:openpyxl")      # pytest resets the filters set at import
+def test_reading_on_threads_leaves_the_warning_filters_as_they_were(tmp_path):
+    """catch_warnings() around each load swapped the process's filters: 64 reads on 8 threads left its
+    ("ignore", None, Warning, None, 0) first, silencing every warning of the process for good."""
+    path, before = warned(tmp_path), list(warnings.filters)
+    with ThreadPoolExecutor(8) as pool:
+        read = list(pool.map(lambda _: read_workbook(path)["projects"][0]["indicators"][1]["actual"], range(64)))
+    assert read == ["92%"] * 64
+    assert warnings.filters == before
+
+
+def test_only_openpyxl_warnings_are_silenced(tmp_path):
+    """With every warning an error (-W error, in a fresh process, as pytest resets the filters it finds
+    at import), the workbook openpyxl warns about is read, and a warning from elsewhere still raises."""
+    path = warned(tmp_path)
+    code = ("import pathlib, sys, warnings; from scoring.readers.xlsx import read_workbook; "
+            "print(read_workbook(pathlib.Path(sys.argv[1]))['projects'][0]['indicators'][1]['actual']); "
+            "warnings.warn('elsewhere', UserWarning)")
+    done = subprocess.run([sys.executable, "-W", "error", "-c", code, str(path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.stdout == "92%\n"
+    assert done.returncode == 1 and "UserWarning: elsewhere" in done.stderr

@@ -1,5 +1,7 @@
 """Formula cells that a workbook saved without a value (a program wrote it and no spreadsheet has
-computed it since; Excel and WPS save each formula's value, and a cell with one is read as it).
+computed it since; Excel and WPS save each formula's value, and a cell with one is read as it). A cell
+saved with a type and an empty value has one, empty: Excel saves a formula giving "" as ``t="str"`` and
+``<v></v>``, which readers/xlsx.py reads as blank; a program's uncomputed formula has no type.
 
 A formula that only spells a value (=100.00(%), =100%, =是: text beginning with = that a program wrote,
 which a spreadsheet would not even accept) is read as that text, as a target is typed. One that

@@ -4,7 +4,9 @@ reads it, loaded, each sheet's size checked again, and the text of its formulas.
 Before loading: the file is there, is not empty, and is a zip whose every member unpacks intact; the
 members' declared sizes stay under limits.UNPACKED_BYTES (they bound what zipfile unpacks: it stops
 at a member's declared size, with a CRC error if there was more) and none grows like a compression
-bomb; no member has a DTD (the OPC standard forbids one; its entities could grow without bound); no
+bomb; no member has a DTD (the OPC standard forbids one; its entities could grow without bound); every
+XML part is in UTF-8, as Excel writes them (the checks read bytes as UTF-8, and openpyxl would parse a
+UTF-16 part they cannot read: a merged range over the whole sheet in one would pass them); no
 worksheet declares (``<dimension>``) or holds (``<row>`` and ``<c>`` elements, counted) more than the
 sheet limits, a merged range counting its every cell (openpyxl makes each one). The same pass says
 whether any worksheet holds a formula. Loaded (openpyxl, the values the spreadsheet saved), a sheet's real
@@ -14,6 +16,7 @@ read-only pass takes their text. Every refusal is an InputError with its InputCo
 
 from __future__ import annotations
 
+import codecs
 import html
 import posixpath
 import re
@@ -36,6 +39,10 @@ _REF = rb"""\s[^>]*?\bref\s*=\s*(?:"([^"]*)"|'([^']*)')"""
 _ROW, _CELL, _FORMULA = (re.compile(_START + name + rb"[\s/>]") for name in (rb"row", rb"c", rb"f"))
 _DIMENSION, _MERGE = (re.compile(_START + name + _REF) for name in (rb"dimension", rb"mergeCell"))
 _DTD = b"<!DOCTYPE"
+_DECLARED = re.compile(rb"""(?:\xef\xbb\xbf)?\s*<\?xml\s[^>]*?\bencoding\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)   # UTF-32 LE starts as UTF-16 LE
+_XML = (".xml", ".rels")
+_UNREAD = "customxml/"          # openpyxl never reads these (document systems keep metadata there, in UTF-16 too)
 _WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATION = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -49,6 +56,11 @@ _UNREADABLE = {FileNotFoundError: "文件不存在 / no such file", IsADirectory
                PermissionError: "没有读取权限 / permission denied"}
 
 
+# openpyxl warns of the parts it drops (data validation, unknown extensions …): nothing a reader of the
+# values needs. The filter is set once here and names only openpyxl's warnings: catch_warnings() around
+# each load swapped the process's filters and, on threads, left its blanket "ignore" in place for good.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?\Z")
+
 Formulas = dict[tuple[int, int], str]        # (row, column), from 0 → the formula's text, '=' first
 
 
@@ -56,12 +68,10 @@ def load(path: Path) -> tuple[Workbook, dict[str, Formulas]]:
     """The checked book with the values its spreadsheet saved, and each sheet's formulas by title."""
     file = str(path)
     has_formulas = check(path)
-    with warnings.catch_warnings():                 # openpyxl warns of parts it drops (data validation …)
-        warnings.simplefilter("ignore")
-        book = _loaded(load_workbook, path, data_only=True)
-        for sheet in book.worksheets:
-            _within(sheet.max_row, sheet.max_column, "有", f"工作表「{sheet.title}」", file)
-        return book, (_loaded(_formulas, path) if has_formulas else {})
+    book = _loaded(load_workbook, path, data_only=True)
+    for sheet in book.worksheets:
+        _within(sheet.max_row, sheet.max_column, "有", f"工作表「{sheet.title}」", file)
+    return book, (_loaded(_formulas, path) if has_formulas else {})
 
 
 def _loaded(read, path: Path, **options):
@@ -116,9 +126,11 @@ def check(path: Path) -> bool:
         for member in members:
             title = titles.get(member.filename) or (member.filename if _WORKSHEET.fullmatch(member.filename) else None)
             sheets += title is not None
+            name = member.filename.lower()
+            xml = title is not None or (name.endswith(_XML) and not name.startswith(_UNREAD))
             try:
                 with archive.open(member) as stream:
-                    formulas |= _scan(stream, title and f"工作表「{title}」", file, member.filename)
+                    formulas |= _scan(stream, title and f"工作表「{title}」", xml, file, member.filename)
             except InputError:          # a limit (a ValueError, as some of _DAMAGED are)
                 raise
             except _DAMAGED as error:
@@ -163,11 +175,15 @@ def _titles(archive: zipfile.ZipFile) -> dict[str, str]:
             for sheet in book.iter(f"{_MAIN}sheet") if sheet.get(_RELATION) in targets}
 
 
-def _scan(stream: IO[bytes], where: str | None, file: str, member: str) -> bool:
-    """Unpack a member (which checks it is intact) and refuse a DTD in it; a worksheet's (``where``
-    names it) declared and counted size is checked as it streams by. True if it holds a formula."""
+def _scan(stream: IO[bytes], where: str | None, xml: bool, file: str, member: str) -> bool:
+    """Unpack a member (which checks it is intact) and refuse a DTD in it, and an XML part (``xml``)
+    not in UTF-8; a worksheet's (``where`` names it) declared and counted size is checked as it streams
+    by. True if it holds a formula."""
+    head = stream.read(_CHUNK)
+    if xml:
+        _utf8(head, file, member)
     rows, cells, formula = 0, 0, False
-    for index, piece in enumerate(_pieces(stream)):
+    for index, piece in enumerate(_pieces(head, stream)):
         if _DTD in piece:
             raise InputError("部件含有 DTD（<!DOCTYPE），工作簿不会这样写 / a DTD in a workbook part", file, member,
                              InputCode.NOT_A_WORKBOOK)
@@ -189,6 +205,30 @@ def _scan(stream: IO[bytes], where: str | None, file: str, member: str) -> bool:
     return formula
 
 
+def _utf8(head: bytes, file: str, member: str) -> None:
+    """Refuse an XML part that its first chunk shows is not UTF-8: a UTF-16 or UTF-32 byte order mark,
+    NUL bytes (UTF-16 or UTF-32 without a mark) or an XML declaration naming another encoding."""
+    declared = _DECLARED.match(head)
+    name = declared and (declared.group(1) or declared.group(2) or b"").decode("ascii", "replace")
+    if head.startswith(_WIDE_BOMS):
+        why = "以 UTF-16 或 UTF-32 的字节序标记开头"
+    elif b"\0" in head:
+        why = "含有 NUL 字节（UTF-16 或 UTF-32？）"
+    elif name is not None and _codec(name) != "utf-8":
+        why = f"声明的编码为 {name[:40]}"
+    else:
+        return
+    raise InputError(f"部件不是 UTF-8 编码（{why}），Excel 不会这样保存 / a workbook part not in UTF-8", file, member,
+                     InputCode.NOT_A_WORKBOOK)
+
+
+def _codec(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
 def _text(ref: re.Match) -> str:
     """A ``ref`` attribute's value as the XML says it (&#65;1 is A1)."""
     return html.unescape((ref.group(1) or ref.group(2) or b"").decode("utf-8", "replace"))
@@ -202,16 +242,17 @@ def _range(ref: re.Match | None) -> tuple[int, int, int, int] | None:
         return None
 
 
-def _pieces(stream: IO[bytes]) -> Iterator[bytes]:
-    """The stream in pieces of about a MiB, none ending inside a tag's name (a '<' in the last 64 bytes
-    goes on to the next piece)."""
-    carry = b""
-    while chunk := stream.read(_CHUNK):
+def _pieces(head: bytes, stream: IO[bytes]) -> Iterator[bytes]:
+    """The stream, whose first chunk ``head`` was read, in pieces of about a MiB, none ending inside a
+    tag's name (a '<' in the last 64 bytes goes on to the next piece)."""
+    carry, chunk = b"", head
+    while chunk:
         data = carry + chunk
         cut = data.rfind(b"<", max(len(data) - 64, 0))
         cut = len(data) if cut < 0 else cut
         yield data[:cut]
         carry = data[cut:]
+        chunk = stream.read(_CHUNK)
     yield carry
 
 

@@ -86,11 +86,12 @@ def _values(sheet, formulas: Formulas, file: str) -> tuple[list[list[Any]], list
     """The sheet's values with every merged range filled from its top-left cell, and the ranges.
 
     A formula saved without a value is its text when it only spells a value (a target typed as
-    ``=100.00(%)``), else an Uncomputed that refuses to be read.
+    ``=100.00(%)``), else an Uncomputed that refuses to be read. One saved with a type and an empty
+    value (``t="str"``: a spreadsheet computed ``""``) was computed: it is blank.
     """
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     for (r, c), formula in formulas.items():
-        if r < len(rows) and c < len(rows[r]) and rows[r][c] is None:
+        if r < len(rows) and c < len(rows[r]) and rows[r][c] is None and _untyped(sheet.cell(r + 1, c + 1)):
             rows[r][c] = saved_without_value(formula, file, f"工作表「{sheet.title}」{get_column_letter(c + 1)}{r + 1}")
     merges = []
     for merged in sheet.merged_cells.ranges:
@@ -105,6 +106,14 @@ def _values(sheet, formulas: Formulas, file: str) -> tuple[list[list[Any]], list
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
     return rows, merges
+
+
+def _untyped(cell) -> bool:
+    """A cell saved with no type (or ``t="n"``), as a program writes a formula it has not computed.
+    Excel and LibreOffice save a computed text, boolean or error with its type (``t="str"``, ``b``,
+    ``e``), an empty value too: ``""`` is ``<c t="str"><f>…</f><v></v></c>``; a computed number always
+    has digits. openpyxl reads an empty value as None either way, keeping the saved type."""
+    return cell.data_type == "n"
 
 
 def _text(value: Any) -> str:
