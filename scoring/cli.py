@@ -6,6 +6,7 @@
     score import FILE… [-o targets.json] [--report FILE]
     score template targets.json [-o actuals.json]
     score check 自评表.xlsx [--ruleset R] [--format table|json|xlsx] [-o FILE]
+    score review 申报表.txt|targets.json|xlsx [--ruleset R] [--format table|json] [-o FILE]
     score rulesets
 
 Diagnostics go to stderr; no traceback reaches a user for anything but a bug in the engine.
@@ -33,7 +34,7 @@ from scoring.template import template
 from scoring.writers.files import check_output, write_text
 from scoring.model import Kind, Reading
 from scoring.parse import parse_actual, parse_target
-from scoring.rulesets import available, load_ruleset
+from scoring.rulesets import DEFAULT, available, load_ruleset
 
 _KIND_NAMES = {Kind.QUANTITY: "数量", Kind.RANGE: "范围", Kind.QUALITATIVE: "定性",
                Kind.RELATIVE: "相对比较", Kind.DATE: "日期", Kind.COMPOUND: "复合"}
@@ -42,7 +43,8 @@ _KIND_NAMES = {Kind.QUANTITY: "数量", Kind.RANGE: "范围", Kind.QUALITATIVE: 
 def _score_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="score", description="绩效自评评分：按规则集为指标值与实际完成值评分。",
-        epilog="其他命令：score import FILE…（读入申报表）；score template targets.json（生成待填的实际值文件）；"
+        epilog="其他命令：score import FILE…（读入申报表）；score review FILE…（目标审核）；"
+               "score template targets.json（生成待填的实际值文件）；"
                "score parse EXPR…（显示表达式的解读）；score rulesets（列出规则集）。")
     parser.add_argument("targets", help="指标值文件 targets.json")
     parser.add_argument("actuals", nargs="?", help="实际完成值文件 actuals.json（缺省时每个指标都按未填写计）")
@@ -64,6 +66,17 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ruleset", help="规则集名称或 TOML 文件路径（缺省 national-2020）")
     parser.add_argument("--format", choices=("table", "json", "xlsx"), help="输出格式（缺省 table）")
     parser.add_argument("-o", "--output", help="写入文件（xlsx 格式必须给出）")
+    return parser
+
+
+def _review_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="score review",
+                                     description="目标审核：年初检查申报的绩效目标与指标（docs/review.md）。发现问题时退出码为 1。")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="申报表文本（.txt，与 score import 相同）、targets.json、xlsx 或 CSV")
+    parser.add_argument("--ruleset", help="规则集名称或 TOML 文件路径（缺省取文件所写，否则 national-2020）")
+    parser.add_argument("--format", choices=("table", "json"), help="输出格式（缺省 table）")
+    parser.add_argument("-o", "--output", help="写入文件")
     return parser
 
 
@@ -128,6 +141,8 @@ def _main(argv: list[str] | None) -> int:
             return _template_command(_template_parser().parse_args(argv[1:]))
         if argv[:1] == ["check"]:
             return _check_command(_check_parser().parse_args(argv[1:]))
+        if argv[:1] == ["review"]:
+            return _review_command(_review_parser().parse_args(argv[1:]))
         return _score_command(_score_parser().parse_args(argv))
     except SystemExit as exit_:   # argparse's usage errors and --help
         return exit_.code if isinstance(exit_.code, int) else 2
@@ -286,6 +301,24 @@ def _check_command(args: argparse.Namespace) -> int:
             lines.append("各规则集与表中得分相符的行：" + "；".join(f"{f.ruleset} {f.agreeing}/{f.rows}" for f in ranked))
             lines += [f"没有规则集能解释的得分（评价人自定）：{p} / {i}" for p, i in unexplained]
         _emit("\n".join(lines) + "\n", args.output)
+    return 1 if findings else 0
+
+
+def _review_command(args: argparse.Namespace) -> int:
+    from scoring.review import review
+
+    _check_output(args.output, *args.files, args.ruleset)
+    findings = []
+    for file in args.files:
+        source = import_files([Path(file)])[0] if file.lower().endswith(".txt") else file
+        inputs = readers.read(source)
+        findings += review(inputs.projects, inputs.indicators, load_ruleset(args.ruleset or inputs.ruleset or DEFAULT))
+    if (args.format or writers.format_for(args.output)) == "json":
+        text = json.dumps({"findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = "\n".join(f"[{f.code}] {f.project}" + (f" / {f.indicator}" if f.indicator else "") +
+                         f"：{f.message}。{f.fix}" for f in findings) + "\n" if findings else "未发现问题。\n"
+    _emit(text, args.output)
     return 1 if findings else 0
 
 

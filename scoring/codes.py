@@ -1,4 +1,5 @@
-"""The closed vocabularies of a scored indicator: its status, method, flags and issue codes.
+"""The closed vocabularies of a scored indicator: its status, method, flags and issue codes; and the
+findings of a target review (目标审核, ``score review``).
 
 Each is a ``StrEnum`` whose values are the stable codes of the JSON and CSV outputs (docs/outputs.md)
 and whose ``label`` is the Chinese a reader sees in a table or a workbook. Members are strings, so a
@@ -110,3 +111,29 @@ class Issue(NamedTuple):
         if self.error_code is not None:
             data |= {"error_code": str(self.error_code), "column": self.column, "suggestions": list(self.suggestions)}
         return data
+
+
+class ReviewCode(_Labelled):
+    """A problem of declared targets found before the year starts (目标审核); each can be switched off
+    by a ruleset ([review] off)."""
+
+    # a project's
+    MISSING_LEVEL = "missing_level", "缺少一级指标"
+    TOO_FEW_INDICATORS = "too_few_indicators", "三级指标过少"
+    QUANTITATIVE_SHARE = "quantitative_share", "定量指标比例过低"
+    WEIGHTS_TOTAL = "weights_total", "分值合计不符"
+    # an indicator's
+    MISSING_TARGET = "missing_target", "缺少指标值"
+    UNREADABLE_TARGET = "unreadable_target", "指标值无法解读"
+    VAGUE_TARGET = "vague_target", "指标值含糊"
+    NO_UNIT = "no_unit", "数值没有单位"
+    RATE_WITHOUT_PERCENT = "rate_without_percent", "比率没有写 %"
+    RATE_OVER_100 = "rate_over_100", "比率超过 100%"
+    FRACTIONAL_COUNT = "fractional_count", "计数带小数"
+    DATE_OUTSIDE_YEAR = "date_outside_year", "期限不在项目年度内"
+    SATISFACTION_BELOW_FLOOR = "satisfaction_below_floor", "满意度目标低于下限"
+    KIND_MISMATCH = "kind_mismatch", "指标值类型与指标名称不符"
+    DUPLICATE_INDICATOR = "duplicate_indicator", "指标重复"
+    HALF_YEAR_OVER_YEAR = "half_year_over_year", "半年指标值大于全年"
+    HALF_YEAR_MISSING = "half_year_missing", "缺少半年指标值"
+    ADVERSE_AT_LEAST = "adverse_at_least", "反向指标写成了 ≥"

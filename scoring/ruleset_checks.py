@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import difflib
 
+from scoring.codes import ReviewCode
 from scoring.methods import METHODS
 from scoring.model import Op
 
 SCHEMA_VERSION = 1
 # Arrays of tables that merge element by element, by the key that names an element.
-NAMED_BY = {"qualitative": "tier", "grades": "grade", "rules": "name"}
+NAMED_BY = {"qualitative": "tier", "grades": "grade", "rules": "name", "levels": "name"}
 # The shape of a ruleset file: nested dicts name tables, "*" any key; [spec] an array of spec.
 _NUMBER, _TEXT, _TEXTS = "number", "text", "texts"
 _OP = ("op", tuple(op.value for op in Op))
@@ -39,6 +40,11 @@ SCHEMA: dict = {
     "grades": [{"grade": _TEXT, "min": _NUMBER}],
     "rules": [{"name": _TEXT, "names": _TEXTS, "families": _TEXTS, "on": ("choice", ("actual", "completion")),
                "unit": _TEXT, "steps": [_STEP], "otherwise": ("choice", ("zero", "method", "proportional"))}],
+    "review": {"levels": [{"name": _TEXT, "words": _TEXTS, "in": ("choices", ("level1", "level2")),
+                           "from_year": _NUMBER}],
+               "min_indicators": _NUMBER, "min_quantitative_share": _NUMBER, "satisfaction_floor": _NUMBER,
+               "vague_words": _TEXTS, "count_units": _TEXTS, "rate_endings": _TEXTS, "time_endings": _TEXTS,
+               "count_endings": _TEXTS, "off": ("choices", tuple(code.value for code in ReviewCode))},
 }
 _REQUIRED = {"": ("schema", "name", "total", "weights", "families", "methods", "no_comparator",
                   "nothing_happened", "over_achievement", "negative_actual", "not_applicable", "qualitative", "grades"),
@@ -151,7 +157,11 @@ def _check_meaning(data: dict) -> list[tuple[str, str]]:
     if abs(data["total"]["budget"] + data["total"]["indicators"] - 100) > 1e-9:
         problems.append(("total", "budget 与 indicators 之和应为 100 / the two parts add up to 100"))
     for name in data.get("replace", []):
-        if not isinstance(SCHEMA.get(name), dict) and name not in NAMED_BY:
+        *outer, inner = name.split(".")
+        table = SCHEMA
+        for key in outer:
+            table = table.get(key) if isinstance(table, dict) else None
+        if not isinstance(table, dict) or not isinstance(table.get(inner), (dict, list)):
             problems.append(("replace", f"「{name}」不是可整体替换的表 / not a table of the ruleset"))
     if data["schema"] != SCHEMA_VERSION:
         problems.append(("schema", f"不支持的版本 {data['schema']}，应为 {SCHEMA_VERSION} / unsupported schema"))

@@ -69,6 +69,33 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Level:
+    """A level a declaration must have ([[review.levels]]): one of ``words`` in a 一级 (or, with
+    ``in``, 二级) 指标 name, in tables of ``from_year`` and later (any year, if None)."""
+
+    name: str
+    words: tuple[str, ...]
+    columns: tuple[str, ...] = ("level1",)
+    from_year: int | None = None
+
+
+@dataclass(frozen=True)
+class ReviewRules:
+    """What the target review (目标审核, scoring/review.py) asks of declared targets ([review])."""
+
+    levels: tuple[Level, ...] = ()
+    min_indicators: int = 0
+    min_quantitative_share: Decimal = Decimal(0)
+    satisfaction_floor: Decimal | None = None          # percent
+    vague_words: tuple[str, ...] = ()
+    count_units: tuple[str, ...] = ()
+    rate_endings: tuple[str, ...] = ("率",)
+    time_endings: tuple[str, ...] = ("时间", "时限", "周期")
+    count_endings: tuple[str, ...] = ("数", "数量", "次数", "人数")
+    off: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Rule:
     """A scoring rule for some indicators ([[rules]]): a threshold or steps in place of the method.
 
@@ -120,6 +147,7 @@ class Ruleset:
     tiers: tuple[Tier, ...]
     grades: tuple[tuple[str, Decimal], ...]
     rules: tuple[Rule, ...] = ()
+    review: ReviewRules = ReviewRules()
 
     def __hash__(self) -> int:   # one ruleset per (name, file): hashing it stays cheap in caches
         return hash((self.name, self.source))
@@ -232,13 +260,13 @@ def _merged(name_or_path: str, seen: tuple[str, ...], relative_to: Path | None =
 def _merge(base: dict, delta: dict, replace: set[str]) -> dict:
     """A delta over its base: tables key by key; the arrays of ``NAMED_BY`` element by element, by
     name (a tier given again changes only the keys it gives; a new one is added); other values, and
-    whatever ``replace`` names, replace the base's."""
+    whatever ``replace`` names (``review.levels``: a key within a table), replace the base's."""
     merged = dict(base)
     for key, value in delta.items():
         if key in replace:
             merged[key] = value
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
-            merged[key] = _merge(base[key], value, set())
+            merged[key] = _merge(base[key], value, {r.split(".", 1)[1] for r in replace if r.startswith(f"{key}.")})
         elif key in NAMED_BY and _named_tables(value, key) and _named_tables(base.get(key), key):
             name = NAMED_BY[key]
             changes = {item[name]: item for item in value}
@@ -283,7 +311,21 @@ def _build(data: dict, source: str) -> Ruleset:
                     for t in data["qualitative"]),
         grades=tuple(sorted(((g["grade"], d(str(g["min"]))) for g in data["grades"]), key=lambda g: -g[1])),
         rules=tuple(_rule(rule) for rule in data.get("rules", ())),
+        review=_review(data.get("review", {})),
     )
+
+
+def _review(spec: dict) -> ReviewRules:
+    defaults = ReviewRules()
+    floor = spec.get("satisfaction_floor")
+    return ReviewRules(
+        levels=tuple(Level(level["name"], tuple(level.get("words", (level["name"],))), tuple(level.get("in", ("level1",))),
+                           None if "from_year" not in level else int(level["from_year"])) for level in spec.get("levels", ())),
+        min_indicators=int(spec.get("min_indicators", 0)),
+        min_quantitative_share=Decimal(str(spec.get("min_quantitative_share", 0))),
+        satisfaction_floor=None if floor is None else Decimal(str(floor)),
+        **{key: tuple(spec.get(key, getattr(defaults, key))) for key in
+           ("vague_words", "count_units", "rate_endings", "time_endings", "count_endings", "off")})
 
 
 def _rule(spec: dict) -> Rule:

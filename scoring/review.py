@@ -1,0 +1,196 @@
+"""Target review (目标审核): declared targets checked before the year starts, by the ruleset's [review]
+data (scoring.rulesets.ReviewRules), one ``Finding`` per problem with a stable code (codes.ReviewCode),
+the indicator, a Chinese message and what would fix it. Reads the engine's input frames; no I/O.
+
+    review(projects, indicators, ruleset) -> list[Finding]
+
+Projects first (levels, counts, the share of quantitative targets, weights), then each indicator in
+table order (readable, precise, the kind its name asks for, in the project's year, not repeated).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from scoring import hanzi
+from scoring.codes import ReviewCode
+from scoring.errors import ExpressionError
+from scoring.model import Kind, Op, Reading
+from scoring.parse import parse_target
+from scoring.rulesets import ReviewRules, Ruleset
+
+_QUANTITATIVE = (Kind.QUANTITY, Kind.RANGE, Kind.DATE, Kind.RELATIVE)
+_AT_LEAST = (Op.GE, Op.GT)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem of a declaration: ``indicator`` None for the project's own."""
+
+    code: ReviewCode
+    project: str
+    indicator: str | None
+    message: str
+    fix: str
+
+    def as_dict(self) -> dict:
+        return {"code": str(self.code), "label": self.code.label, "project": self.project,
+                "indicator": self.indicator, "message": self.message, "fix": self.fix}
+
+
+def review(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset) -> list[Finding]:
+    """Every finding of the declared targets, projects in order, each project's own findings first."""
+    rules = ruleset.review
+    found: list[Finding] = []
+    names = {row.project: (row.name or row.id or "") for row in projects.itertuples()}
+    years = {row.project: _year(row.year) for row in projects.itertuples()}
+    for project, rows in indicators.groupby("project", sort=True):
+        name = names[project]
+        readings = [_reading(target) for target in rows["target"].tolist()]
+        found += _project(rows, readings, name, years[project], rules, ruleset)
+        half_declared = rows["half_year_target"].notna().any()
+        seen: dict[tuple, str] = {}
+        for row, reading in zip(rows.itertuples(), readings):
+            label = " / ".join(part for part in (row.level1, row.level2, row.name) if part)
+            key = (row.level1, row.level2, row.name)
+            if key in seen:
+                found.append(Finding(ReviewCode.DUPLICATE_INDICATOR, name, label,
+                                     f"与同一项目中的「{seen[key]}」重复", "合并两条，或改写名称以区分"))
+            seen.setdefault(key, label)
+            found += [Finding(code, name, label, message, fix) for code, message, fix in
+                      _indicator(row, reading, years[project], half_declared, rules, ruleset)]
+    return [f for f in found if str(f.code) not in rules.off]
+
+
+def _project(rows: pd.DataFrame, readings: list, name: str, year: int | None, rules: ReviewRules,
+             ruleset: Ruleset) -> list[Finding]:
+    found = []
+    for level in rules.levels:
+        if level.from_year is not None and (year is None or year < level.from_year):
+            continue
+        texts = [_plain(text) for column in level.columns for text in rows[column].tolist() if isinstance(text, str)]
+        if not any(word in text for word in level.words for text in texts):
+            found.append(Finding(ReviewCode.MISSING_LEVEL, name, None, f"没有{level.name}",
+                                 f"至少设置一个{level.name}" + (f"（{level.from_year} 年起）" if level.from_year else "")))
+    if len(rows) < rules.min_indicators:
+        found.append(Finding(ReviewCode.TOO_FEW_INDICATORS, name, None, f"只有 {len(rows)} 个三级指标",
+                             f"至少设置 {rules.min_indicators} 个三级指标"))
+    readable = [r for r in readings if isinstance(r, Reading)]
+    if readable and rules.min_quantitative_share:
+        share = sum(r.kind in _QUANTITATIVE for r in readable) / len(readable)
+        if share < rules.min_quantitative_share:
+            found.append(Finding(ReviewCode.QUANTITATIVE_SHARE, name, None,
+                                 f"定量指标占 {share:.0%}，低于 {float(rules.min_quantitative_share):.0%}",
+                                 "把能计量的指标写成数值（数量、比率、时限）"))
+    weights = rows["weight"].to_numpy(dtype=float)
+    if np.isfinite(weights).all() and len(weights):
+        expected = float(ruleset.indicator_points)
+        if abs(weights.sum() - expected) > 0.005:
+            found.append(Finding(ReviewCode.WEIGHTS_TOTAL, name, None,
+                                 f"三级指标分值合计 {weights.sum():g}，不是 {expected:g}",
+                                 f"调整分值，使合计为 {expected:g}（另 {float(ruleset.budget_points):g} 分为预算执行）"))
+    return found
+
+
+def _indicator(row, reading, year: int | None, half_declared: bool, rules: ReviewRules, ruleset: Ruleset):
+    """(code, message, fix) of each problem of one indicator."""
+    name = _plain(row.name or "")
+    if reading is None:
+        yield ReviewCode.MISSING_TARGET, "没有指标值", "填写指标值"
+        return
+    if isinstance(reading, ExpressionError):
+        yield ReviewCode.UNREADABLE_TARGET, f"指标值「{row.target}」无法解读：{reading.message}", "按 ≥95%、≤8小时、=0次 这样的格式填写"
+        return
+    text = reading.text
+    vague = next((word for word in rules.vague_words if word in text), None)
+    if vague:
+        yield (ReviewCode.VAGUE_TARGET, f"指标值「{text}」含糊（{vague}）",
+               "写出可核验的数值或状态，如 ≥95%、提高 5 个百分点、2026年12月31日前")
+    rate = name.endswith(rules.rate_endings) and not _adverse_name(name, ruleset)
+    for part in reading.parts or (reading,):
+        yield from _value(part, name, rate, year, rules, ruleset)
+    if reading.kind is Kind.QUALITATIVE and name.endswith(rules.count_endings):
+        yield ReviewCode.KIND_MISMATCH, f"「{row.name}」是数量，指标值却是文字「{text}」", "写出数量及单位，如 ≥200人次"
+    if reading.op in _AT_LEAST and any(word in name for word in ruleset.adverse_words):
+        yield (ReviewCode.ADVERSE_AT_LEAST, f"「{row.name}」越少越好，指标值却是「{text}」",
+               "写成 ≤ 或 =，如 =0次、≤1%")
+    yield from _half_year(row, reading, half_declared)
+
+
+def _value(reading: Reading, name: str, rate: bool, year: int | None, rules: ReviewRules, ruleset: Ruleset):
+    if reading.kind is Kind.DATE and reading.deadline is not None and year is not None:
+        if reading.deadline.year != year:
+            yield (ReviewCode.DATE_OUTSIDE_YEAR, f"期限 {reading.text} 不在项目年度 {year} 年内",
+                   f"写 {year} 年内的期限，跨年的工作分年设置")
+    if reading.kind is not Kind.QUANTITY or reading.value is None:
+        return
+    unit, value = reading.unit or "", Decimal(reading.value)
+    percent = unit in ("%", "‰")
+    if rate and not unit:
+        yield ReviewCode.RATE_WITHOUT_PERCENT, f"比率「{reading.text}」没有写 %", f"写成 {reading.text}%"
+    elif not unit and not rate and value != 0 and not name.endswith(("指数", "系数", "比", "倍数")):   # 0 of anything
+        yield ReviewCode.NO_UNIT, f"数值「{reading.text}」没有单位", "写明单位，如 次、人、万元、小时"
+    if rate and unit == "%" and value > 100:
+        yield ReviewCode.RATE_OVER_100, f"比率目标 {reading.text} 超过 100%", "检查数值，比率最多为 100%"
+    if rate and unit in rules.count_units:
+        yield (ReviewCode.KIND_MISMATCH, f"「{name}」是比率，指标值却是计数「{reading.text}」",
+               "写成百分比，或把名称改为数量")
+    if name.endswith(rules.count_endings) and percent:
+        yield (ReviewCode.KIND_MISMATCH, f"「{name}」是计数，指标值却是百分比「{reading.text}」",
+               "写成计数及单位，如 =0次；或把名称改为比率")
+    if name.endswith(rules.time_endings) and percent:
+        yield (ReviewCode.KIND_MISMATCH, f"「{name}」是时间，指标值却是百分比「{reading.text}」",
+               "写成时长或期限，如 ≤8小时、6月30日前")
+    if unit in rules.count_units and value != value.to_integral_value():
+        yield ReviewCode.FRACTIONAL_COUNT, f"计数「{reading.text}」带小数", "计数写整数；需要小数的，换用更小的单位"
+    floor = rules.satisfaction_floor
+    if floor is not None and "满意" in name and unit == "%" and reading.op in (*_AT_LEAST, Op.EQ) and value < floor:
+        yield (ReviewCode.SATISFACTION_BELOW_FLOOR, f"满意度目标 {reading.text} 低于 {floor}%",
+               f"满意度目标不低于 {floor}%")
+
+
+def _half_year(row, reading: Reading, declared: bool):
+    half = row.half_year_target
+    if not isinstance(half, str) or not half.strip():
+        if declared:
+            yield ReviewCode.HALF_YEAR_MISSING, "没有半年指标值（同一项目的其他指标有）", "填写半年指标值"
+        return
+    year_part, half_part = reading, _reading(half)
+    if not isinstance(half_part, Reading) or Kind.QUANTITY not in (year_part.kind, half_part.kind):
+        return
+    if (year_part.kind is half_part.kind is Kind.QUANTITY and year_part.op in _AT_LEAST and half_part.op in _AT_LEAST
+            and year_part.unit == half_part.unit and year_part.unit not in ("%", "‰")
+            and Decimal(half_part.value) > Decimal(year_part.value)):
+        yield (ReviewCode.HALF_YEAR_OVER_YEAR, f"半年指标值 {half} 大于全年指标值 {year_part.text}",
+               "累计数的半年目标不应超过全年目标")
+
+
+@lru_cache(maxsize=65536)
+def _reading(target) -> Reading | ExpressionError | None:
+    if not isinstance(target, str) or not target.strip():
+        return None
+    try:
+        return parse_target(target)
+    except ExpressionError as error:
+        return error
+
+
+def _adverse_name(name: str, ruleset: Ruleset) -> bool:
+    return any(name.endswith(rate) for rate in ruleset.adverse_rates)
+
+
+def _plain(text: str) -> str:
+    return hanzi.simplified(re.sub(r"\s", "", text))
+
+
+def _year(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
