@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -44,19 +45,34 @@ class Finding:
                 "indicator": self.indicator, "message": self.message, "fix": self.fix}
 
 
+class _Row(NamedTuple):
+    level1: str
+    level2: str
+    name: str
+    target: str | None
+    half_year_target: str | None
+
+
 def review(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset) -> list[Finding]:
     """Every finding of the declared targets, projects in order, each project's own findings first."""
     rules = ruleset.review
     found: list[Finding] = []
     names = {row.project: (row.name or row.id or "") for row in projects.itertuples()}
     years = {row.project: _year(row.year) for row in projects.itertuples()}
-    for project, rows in indicators.groupby("project", sort=True):
-        name = names[project]
-        readings = [_reading(target) for target in rows["target"].tolist()]
-        found += _project(rows, readings, name, years[project], rules, ruleset)
-        half_declared = rows["half_year_target"].notna().any()
+    owner = indicators["project"].to_numpy()
+    order = np.argsort(owner, kind="stable")
+    columns = [indicators[key].to_numpy(dtype=object)[order] for key in _Row._fields]
+    weights, owner = indicators["weight"].to_numpy(dtype=float)[order], owner[order]
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else np.array([], int)
+    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(owner)]):
+        project = owner[start]
+        name, year = names[project], years[project]
+        rows = [_Row(*values) for values in zip(*(column[start:end] for column in columns))]
+        readings = [_reading(row.target) for row in rows]
+        found += _project(rows, weights[start:end], readings, name, year, rules, ruleset)
+        half_declared = any(isinstance(row.half_year_target, str) for row in rows)
         seen: dict[tuple, str] = {}
-        for row, reading in zip(rows.itertuples(), readings):
+        for row, reading in zip(rows, readings):
             label = " / ".join(part for part in (row.level1, row.level2, row.name) if part)
             key = (row.level1, row.level2, row.name)
             if key in seen:
@@ -64,17 +80,19 @@ def review(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset) -
                                      f"与同一项目中的「{seen[key]}」重复", "合并两条，或改写名称以区分"))
             seen.setdefault(key, label)
             found += [Finding(code, name, label, message, fix) for code, message, fix in
-                      _indicator(row, reading, years[project], half_declared, rules, ruleset)]
+                      _indicator(row, reading, year, half_declared, rules, ruleset)]
     return [f for f in found if str(f.code) not in rules.off]
 
 
-def _project(rows: pd.DataFrame, readings: list, name: str, year: int | None, rules: ReviewRules,
-             ruleset: Ruleset) -> list[Finding]:
+def _project(rows: list[_Row], weights: np.ndarray, readings: list, name: str, year: int | None,
+             rules: ReviewRules, ruleset: Ruleset) -> list[Finding]:
     found = []
+    plain = {column: {_plain(getattr(row, column)) for row in rows if isinstance(getattr(row, column), str)}
+             for column in ("level1", "level2")}
     for level in rules.levels:
         if level.from_year is not None and (year is None or year < level.from_year):
             continue
-        texts = [_plain(text) for column in level.columns for text in rows[column].tolist() if isinstance(text, str)]
+        texts = set().union(*(plain[column] for column in level.columns))
         if not any(word in text for word in level.words for text in texts):
             found.append(Finding(ReviewCode.MISSING_LEVEL, name, None, f"没有{level.name}",
                                  f"至少设置一个{level.name}" + (f"（{level.from_year} 年起）" if level.from_year else "")))
@@ -88,7 +106,6 @@ def _project(rows: pd.DataFrame, readings: list, name: str, year: int | None, ru
             found.append(Finding(ReviewCode.QUANTITATIVE_SHARE, name, None,
                                  f"定量指标占 {share:.0%}，低于 {float(rules.min_quantitative_share):.0%}",
                                  "把能计量的指标写成数值（数量、比率、时限）"))
-    weights = rows["weight"].to_numpy(dtype=float)
     if np.isfinite(weights).all() and len(weights):
         expected = float(ruleset.indicator_points)
         if abs(weights.sum() - expected) > 0.005:
@@ -185,6 +202,7 @@ def _adverse_name(name: str, ruleset: Ruleset) -> bool:
     return any(name.endswith(rate) for rate in ruleset.adverse_rates)
 
 
+@lru_cache(maxsize=65536)
 def _plain(text: str) -> str:
     return hanzi.simplified(re.sub(r"\s", "", text))
 
