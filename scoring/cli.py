@@ -7,6 +7,7 @@
     score template targets.json [-o actuals.json]
     score check 自评表.xlsx [--ruleset R] [--format table|json|xlsx] [-o FILE]
     score review 申报表.txt|targets.json|xlsx [--ruleset R] [--format table|json] [-o FILE]
+    score monitor targets.json progress.json [--as-of DATE] [--ruleset R] [--format table|json|csv] [-o FILE]
     score rulesets
 
 Diagnostics go to stderr; no traceback reaches a user for anything but a bug in the engine.
@@ -23,6 +24,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Iterable, TextIO
 
@@ -32,6 +34,7 @@ from scoring import readers, writers
 from scoring.readers.declarations import import_files
 from scoring.template import template
 from scoring.writers.files import check_output, write_text
+from scoring.writers.lifecycle import findings_text, monitoring_text
 from scoring.model import Kind, Reading
 from scoring.parse import parse_actual, parse_target
 from scoring.rulesets import DEFAULT, available, load_ruleset
@@ -78,6 +81,25 @@ def _review_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=("table", "json"), help="输出格式（缺省 table）")
     parser.add_argument("-o", "--output", help="写入文件")
     return parser
+
+
+def _monitor_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="score monitor",
+                                     description="运行监控：年中对照时间进度检查预算执行与指标完成（docs/monitor.md）。有红灯时退出码为 1。")
+    parser.add_argument("targets", help="指标值文件 targets.json（或 xlsx、CSV）")
+    parser.add_argument("progress", help="截至监控日的进展，格式同 actuals.json")
+    parser.add_argument("--as-of", type=_day, default=None, help="监控日 YYYY-MM-DD（缺省今天）")
+    parser.add_argument("--ruleset", help="规则集名称或 TOML 文件路径（缺省取 targets.json 所写，否则 national-2020）")
+    parser.add_argument("--format", choices=("table", "json", "csv"), help="输出格式（缺省 table）")
+    parser.add_argument("-o", "--output", help="写入文件")
+    return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为 YYYY-MM-DD 格式的日期，而不是「{text}」") from None
 
 
 def _parse_parser() -> argparse.ArgumentParser:
@@ -143,6 +165,8 @@ def _main(argv: list[str] | None) -> int:
             return _check_command(_check_parser().parse_args(argv[1:]))
         if argv[:1] == ["review"]:
             return _review_command(_review_parser().parse_args(argv[1:]))
+        if argv[:1] == ["monitor"]:
+            return _monitor_command(_monitor_parser().parse_args(argv[1:]))
         return _score_command(_score_parser().parse_args(argv))
     except SystemExit as exit_:   # argparse's usage errors and --help
         return exit_.code if isinstance(exit_.code, int) else 2
@@ -313,13 +337,21 @@ def _review_command(args: argparse.Namespace) -> int:
         source = import_files([Path(file)])[0] if file.lower().endswith(".txt") else file
         inputs = readers.read(source)
         findings += review(inputs.projects, inputs.indicators, load_ruleset(args.ruleset or inputs.ruleset or DEFAULT))
-    if (args.format or writers.format_for(args.output)) == "json":
-        text = json.dumps({"findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = "\n".join(f"[{f.code}] {f.project}" + (f" / {f.indicator}" if f.indicator else "") +
-                         f"：{f.message}。{f.fix}" for f in findings) + "\n" if findings else "未发现问题。\n"
+    text = findings_text(findings, args.format or writers.format_for(args.output))
     _emit(text, args.output)
     return 1 if findings else 0
+
+
+def _monitor_command(args: argparse.Namespace) -> int:
+    from scoring.monitor import Light, monitor
+
+    _check_output(args.output, args.targets, args.progress, args.ruleset)
+    inputs = readers.read(args.targets, args.progress)
+    ruleset = load_ruleset(args.ruleset or inputs.ruleset or DEFAULT)
+    watched = monitor(inputs.projects, inputs.indicators, ruleset, args.as_of or date.today())
+    text = monitoring_text(watched, ruleset.name, args.format or writers.format_for(args.output))
+    _emit(text, args.output)
+    return 1 if any(w.light is Light.RED for w in (*watched.projects, *watched.indicators)) else 0
 
 
 def _rulesets_command() -> int:

@@ -45,6 +45,7 @@ SCHEMA: dict = {
                "min_indicators": _NUMBER, "min_quantitative_share": _NUMBER, "satisfaction_floor": _NUMBER,
                "vague_words": _TEXTS, "count_units": _TEXTS, "rate_endings": _TEXTS, "time_endings": _TEXTS,
                "count_endings": _TEXTS, "off": ("choices", tuple(code.value for code in ReviewCode))},
+    "monitor": {"green_at": _NUMBER, "yellow_at": _NUMBER, "behind_green": _NUMBER, "behind_yellow": _NUMBER},
 }
 _REQUIRED = {"": ("schema", "name", "total", "weights", "families", "methods", "no_comparator",
                   "nothing_happened", "over_achievement", "negative_actual", "not_applicable", "qualitative", "grades"),

@@ -96,6 +96,19 @@ class ReviewRules:
 
 
 @dataclass(frozen=True)
+class MonitorRules:
+    """The lights of mid-year monitoring (运行监控, scoring/monitor.py; [monitor]): an indicator is green
+    at ``green_at`` of the progress expected and yellow at ``yellow_at``; a project green while its
+    budget execution is at most ``behind_green`` percentage points behind the time gone, yellow to
+    ``behind_yellow``."""
+
+    green_at: Decimal = Decimal("0.9")
+    yellow_at: Decimal = Decimal("0.7")
+    behind_green: Decimal = Decimal(10)
+    behind_yellow: Decimal = Decimal(20)
+
+
+@dataclass(frozen=True)
 class Rule:
     """A scoring rule for some indicators ([[rules]]): a threshold or steps in place of the method.
 
@@ -148,6 +161,7 @@ class Ruleset:
     grades: tuple[tuple[str, Decimal], ...]
     rules: tuple[Rule, ...] = ()
     review: ReviewRules = ReviewRules()
+    monitor: MonitorRules = MonitorRules()
 
     def __hash__(self) -> int:   # one ruleset per (name, file): hashing it stays cheap in caches
         return hash((self.name, self.source))
@@ -312,6 +326,7 @@ def _build(data: dict, source: str) -> Ruleset:
         grades=tuple(sorted(((g["grade"], d(str(g["min"]))) for g in data["grades"]), key=lambda g: -g[1])),
         rules=tuple(_rule(rule) for rule in data.get("rules", ())),
         review=_review(data.get("review", {})),
+        monitor=MonitorRules(**{key: Decimal(str(value)) for key, value in data.get("monitor", {}).items()}),
     )
 
 

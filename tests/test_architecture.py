@@ -48,6 +48,8 @@ RULES = [
     ("scoring.engine", ("scoring.readers", "scoring.writers", "scoring.api", "scoring.cli", "scoring.report",
                         "scoring.scores", "scoring.check", "scoring.dask", "scoring.template")),
     ("scoring.report", ("scoring.writers", "scoring.readers", "scoring.api", "scoring.cli")),
+    ("scoring.review", ("scoring.readers", "scoring.writers", "scoring.api", "scoring.cli", "scoring.report")),
+    ("scoring.monitor", ("scoring.readers", "scoring.writers", "scoring.api", "scoring.cli", "scoring.report")),
     ("scoring.scores", ("scoring.writers", "scoring.readers", "scoring.api", "scoring.cli", "scoring.engine")),
     ("scoring._columnar", tuple(m for m in MODULES if not _within(m, "scoring._columnar") and m != "scoring")),
 ]

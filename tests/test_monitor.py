@@ -1,0 +1,134 @@
+"""Mid-year monitoring (`score monitor`, scoring/monitor.py): the progress expected at a date, the light
+of each indicator and project with its reason, the ruleset's thresholds, and the command."""
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+
+from scoring import readers
+from scoring.cli import main
+from scoring.monitor import Light, monitor
+from scoring.rulesets import load_ruleset
+
+JUNE = date(2026, 6, 30)
+
+
+def watch(target: str, progress: str | None, half: str | None = None, as_of: date = JUNE, ruleset="national-2020",
+          executed: float = 50):
+    indicator = {"id": "1", "level1": "产出指标", "level2": "数量指标", "name": "指标", "target": target}
+    if half:
+        indicator["half_year_target"] = half
+    targets = {"id": "P", "name": "项目", "year": 2026, "budget": {"adjusted": 100, "unit": "万元"},
+               "indicators": [indicator]}
+    report = {"id": "P", "budget": {"executed": executed}, "indicators": [{"id": "1", "actual": progress}]}
+    inputs = readers.read(targets, report)
+    return monitor(inputs.projects, inputs.indicators, load_ruleset(ruleset), as_of)
+
+
+def light(*args, **kwargs) -> tuple[str, str]:
+    watched = watch(*args, **kwargs).indicators[0]
+    return str(watched.light), watched.reason
+
+
+def test_a_cumulative_target_is_expected_in_proportion_to_the_time_gone():
+    watched = watch("≥365次", "181次").indicators[0]
+    assert watched.expected == pytest.approx(181) and watched.light is Light.GREEN
+    assert watched.projected == pytest.approx(365)
+    assert "按时间进度 49.6%" in watched.reason
+
+
+def test_a_half_year_target_is_what_is_expected_at_30_june():
+    watched = watch("≥200人次", "80人次", half="≥120人次").indicators[0]
+    assert watched.expected == pytest.approx(120) and watched.light is Light.RED        # 67% of it
+    assert "按半年指标值" in watched.reason and watched.projected == pytest.approx(200 * 80 / 120)
+    later = watch("≥200人次", "150人次", half="≥120人次", as_of=date(2026, 9, 30)).indicators[0]
+    assert 120 < later.expected < 200 and later.light is Light.GREEN
+
+
+@pytest.mark.parametrize("progress, expected", [("95次", "green"), ("90次", "green"), ("80次", "yellow"),
+                                                 ("70次", "yellow"), ("60次", "red")])
+def test_the_light_of_a_cumulative_target_by_the_share_of_the_progress_expected(progress, expected):
+    assert light("≥200次", progress, half="≥100次")[0] == expected
+
+
+def test_a_progress_in_another_unit_is_converted():
+    watched = watch("≥19.58万人份", "98000人份", half="≥9.79万人份").indicators[0]
+    assert watched.progress == pytest.approx(9.8) and watched.unit == "万人份" and watched.light is Light.GREEN
+
+
+@pytest.mark.parametrize("target, progress, expected", [
+    ("≥95%", "96%", "green"), ("≥95%", "80%", "yellow"), ("≥95%", "60%", "red"),
+    ("≤8小时", "6小时", "green"), ("≤8小时", "10小时", "yellow"), ("≤8小时", "16小时", "red"),
+    ("健全", "健全", "green"), ("按时完成", "基本完成", "yellow"), ("按时完成", "未完成", "red"),
+])
+def test_a_level_target_is_expected_at_its_value_all_year(target, progress, expected):
+    assert light(target, progress)[0] == expected
+
+
+def test_a_deadline_is_red_only_once_it_has_passed_unfinished():
+    assert light("2026年9月30日前", "推进中")[0] == "green"
+    assert light("2026年6月15日前", "推进中")[0] == "red"
+    assert light("2026年6月15日前", "已完成")[0] == "green"
+
+
+def test_an_indicator_without_progress_or_a_readable_target_is_red_and_says_why():
+    assert light("≥200次", None) == ("red", "未填报进展")
+    assert light("≥200 xyz", "1次")[0] == "red"
+    assert light("≥200人次", "3万元") == ("red", "进展「3万元」与指标值「≥200人次」单位不一致，无法比较")
+    assert light("≥200人次", "进展顺利")[0] == "yellow"                 # words for a number: a person decides
+
+
+@pytest.mark.parametrize("executed, expected", [(45, "green"), (35, "yellow"), (25, "red")])
+def test_a_project_light_compares_execution_with_the_time_gone(executed, expected):
+    project = watch("≥95%", "96%", executed=executed).projects[0]
+    assert str(project.light) == expected and "时间进度 49.6%" in project.reason
+
+
+def test_a_red_indicator_makes_a_green_project_yellow():
+    project = watch("≥95%", "50%", executed=50).projects[0]
+    assert project.light is Light.YELLOW and project.red_indicators == 1 and "1 个指标红灯" in project.reason
+
+
+def test_the_thresholds_are_the_rulesets(tmp_path):
+    lenient = tmp_path / "lenient.toml"
+    lenient.write_text('schema = 1\nname = "lenient"\nbase = "national-2020"\n'
+                       "[monitor]\ngreen_at = 0.5\nyellow_at = 0.3\nbehind_green = 30\n", encoding="utf-8")
+    assert light("≥200次", "60次", half="≥100次", ruleset=str(lenient))[0] == "green"
+    assert str(watch("≥95%", "96%", executed=25, ruleset=str(lenient)).projects[0].light) == "green"
+
+
+@pytest.fixture
+def files(tmp_path):
+    targets = {"id": "P", "name": "项目", "year": 2026, "budget": {"adjusted": 100, "unit": "万元"}, "indicators": [
+        {"id": "1", "level1": "产出指标", "level2": "数量指标", "name": "培训人次", "target": "≥200人次"},
+        {"id": "2", "level1": "满意度指标", "level2": "服务对象满意度指标", "name": "满意度", "target": "≥90%"}]}
+    progress = {"id": "P", "budget": {"executed": 48}, "indicators": [{"id": "1", "actual": "=30人次"},
+                                                                     {"id": "2", "actual": "92%"}]}
+    paths = tmp_path / "targets.json", tmp_path / "progress.json"
+    for path, data in zip(paths, (targets, progress)):
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return [str(p) for p in paths]
+
+
+def test_the_command_prints_the_lights_and_exits_1_on_red(files, capsys):
+    assert main(["monitor", *files, "--as-of", "2026-06-30"]) == 1
+    out = capsys.readouterr().out
+    assert "项目 项目：黄灯（关注）" in out and "红灯指标 1 个" in out and "绿灯（正常）　满意度指标" in out
+
+
+def test_the_command_writes_json_and_csv_with_formula_text_kept_as_text(files, tmp_path, capsys):
+    out = tmp_path / "watch.json"
+    main(["monitor", *files, "--as-of", "2026-06-30", "-o", str(out)])
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["as_of"] == "2026-06-30" and [row["indicator"] for row in data["red"]] == ["产出指标 / 数量指标 / 培训人次"]
+    main(["monitor", *files, "--as-of", "2026-06-30", "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0]["reported"] == "'=30人次" and rows[1]["light"] == "green"
+
+
+def test_a_date_that_is_not_one_is_a_usage_error(files, capsys):
+    assert main(["monitor", *files, "--as-of", "2026-13-01"]) == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
