@@ -6,8 +6,8 @@
     score import FILE… [-o targets.json] [--report FILE]
     score template targets.json [-o actuals.json]
     score check 自评表.xlsx [--ruleset R] [--format table|json|xlsx] [-o FILE]
-    score review 申报表.txt|targets.json|xlsx [--ruleset R] [--format table|json] [-o FILE]
-    score monitor targets.json progress.json [--as-of DATE] [--ruleset R] [--format table|json|csv] [-o FILE]
+    score review 申报表.txt|targets.json|xlsx [--ruleset R] [--format table|json|xlsx] [-o FILE]
+    score monitor targets.json progress.json [--as-of DATE] [--ruleset R] [--format table|json|csv|xlsx] [-o FILE]
     score rulesets
 
 Diagnostics go to stderr; no traceback reaches a user for anything but a bug in the engine.
@@ -34,7 +34,7 @@ from scoring import readers, writers
 from scoring.readers.declarations import import_files
 from scoring.template import template
 from scoring.writers.files import check_output, write_text
-from scoring.writers.lifecycle import findings_text, monitoring_text
+from scoring.writers.lifecycle import emit, findings_tables, findings_text, monitoring_tables, monitoring_text
 from scoring.model import Kind, Reading
 from scoring.parse import parse_actual, parse_target
 from scoring.rulesets import DEFAULT, available, load_ruleset
@@ -78,7 +78,7 @@ def _review_parser() -> argparse.ArgumentParser:
     parser.add_argument("files", nargs="+", metavar="FILE",
                         help="申报表文本（.txt，与 score import 相同）、targets.json、xlsx 或 CSV")
     parser.add_argument("--ruleset", help="规则集名称或 TOML 文件路径（缺省取文件所写，否则 national-2020）")
-    parser.add_argument("--format", choices=("table", "json"), help="输出格式（缺省 table）")
+    parser.add_argument("--format", choices=("table", "json", "xlsx"), help="输出格式（缺省 table；-o 为 .xlsx 时按扩展名）")
     parser.add_argument("-o", "--output", help="写入文件")
     return parser
 
@@ -90,7 +90,7 @@ def _monitor_parser() -> argparse.ArgumentParser:
     parser.add_argument("progress", help="截至监控日的进展，格式同 actuals.json")
     parser.add_argument("--as-of", type=_day, default=None, help="监控日 YYYY-MM-DD（缺省今天）")
     parser.add_argument("--ruleset", help="规则集名称或 TOML 文件路径（缺省取 targets.json 所写，否则 national-2020）")
-    parser.add_argument("--format", choices=("table", "json", "csv"), help="输出格式（缺省 table）")
+    parser.add_argument("--format", choices=("table", "json", "csv", "xlsx"), help="输出格式（缺省 table；按 -o 的扩展名）")
     parser.add_argument("-o", "--output", help="写入文件")
     return parser
 
@@ -337,8 +337,7 @@ def _review_command(args: argparse.Namespace) -> int:
         source = import_files([Path(file)])[0] if file.lower().endswith(".txt") else file
         inputs = readers.read(source)
         findings += review(inputs.projects, inputs.indicators, load_ruleset(args.ruleset or inputs.ruleset or DEFAULT))
-    text = findings_text(findings, args.format or writers.format_for(args.output))
-    _emit(text, args.output)
+    emit(findings, args.format or writers.format_for(args.output), args.output, findings_text, findings_tables)
     return 1 if findings else 0
 
 
@@ -349,8 +348,8 @@ def _monitor_command(args: argparse.Namespace) -> int:
     inputs = readers.read(args.targets, args.progress)
     ruleset = load_ruleset(args.ruleset or inputs.ruleset or DEFAULT)
     watched = monitor(inputs.projects, inputs.indicators, ruleset, args.as_of or date.today())
-    text = monitoring_text(watched, ruleset.name, args.format or writers.format_for(args.output))
-    _emit(text, args.output)
+    emit(watched, args.format or writers.format_for(args.output), args.output,
+         lambda w, form: monitoring_text(w, ruleset.name, form), monitoring_tables)
     return 1 if any(w.light is Light.RED for w in (*watched.projects, *watched.indicators)) else 0
 
 

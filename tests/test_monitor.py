@@ -132,3 +132,16 @@ def test_the_command_writes_json_and_csv_with_formula_text_kept_as_text(files, t
 def test_a_date_that_is_not_one_is_a_usage_error(files, capsys):
     assert main(["monitor", *files, "--as-of", "2026-13-01"]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_the_command_writes_a_workbook_of_projects_indicators_and_red_rows(files, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "watch.xlsx"
+    assert main(["monitor", *files, "--as-of", "2026-06-30", "-o", str(out)]) == 1
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["项目", "指标", "红灯"]
+    red = [[cell.value for cell in row] for row in book["红灯"].iter_rows(min_row=2)]
+    assert [row[1] for row in red] == ["产出指标 / 数量指标 / 培训人次"]
+    reported = book["红灯"]["D2"]
+    assert reported.value == "=30人次" and reported.data_type == "s"          # text, not a formula

@@ -147,3 +147,15 @@ def test_the_imported_seed_declarations_findings_are_the_golden_ones(capsys):
     tables = sorted(str(p) for p in (ROOT / "examples" / "imported").glob("*.targets.json"))
     assert main(["review", *tables]) == 1
     assert capsys.readouterr().out == (ROOT / "tests" / "golden" / "review-imported.txt").read_text(encoding="utf-8")
+
+
+def test_the_findings_as_a_workbook(tmp_path, capsys):
+    import openpyxl
+
+    out = tmp_path / "review.xlsx"
+    assert main(["review", str(ROOT / "examples" / "redcross-2024" / "targets.json"), "-o", str(out)]) == 1
+    rows = [[cell.value for cell in row] for row in openpyxl.load_workbook(out)["目标审核"].iter_rows()]
+    assert rows[0] == ["项目", "指标", "代码", "问题", "说明", "如何修改"]
+    assert [row[2] for row in rows[1:]] == ["missing_level", "kind_mismatch"]
+    assert main(["review", str(ROOT / "examples" / "redcross-2024" / "targets.json"), "--format", "xlsx"]) == 2
+    assert "需要 -o" in capsys.readouterr().err

@@ -1,16 +1,56 @@
-"""The year before the score as text: the findings of a target review (score review) and a mid-year
-monitoring (score monitor) as a table for people, JSON, or (monitoring) CSV with formula-like text
-kept from running."""
+"""The year before the score as output: the findings of a target review (score review) and a mid-year
+monitoring (score monitor) as a table for people, JSON, a workbook, or (monitoring) CSV; formula-like
+text is kept from running in the CSV and the workbook."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import sys
+from pathlib import Path
 
+from scoring.errors import ScoringError
 from scoring.monitor import Light, Monitoring
 from scoring.review import Finding
+from scoring.writers.files import write_text
 from scoring.writers.formulas import formula_like
+
+
+def emit(result, form: str, output: str | None, as_text, as_tables) -> None:
+    """A review's or a monitoring's output: a workbook (an output path needed), or ``as_text(result,
+    form)`` to the path or stdout."""
+    if form == "xlsx":
+        if not output:
+            raise ScoringError("xlsx 格式需要 -o FILE / the xlsx format needs -o FILE")
+        from scoring.writers.xlsx import write_tables
+
+        write_tables(as_tables(result), Path(output))
+    elif output:
+        write_text(Path(output), as_text(result, form))
+    else:
+        sys.stdout.write(as_text(result, form))
+
+
+def findings_tables(findings: list[Finding]) -> list[tuple[str, list[str], list[list]]]:
+    """The findings as one sheet for writers.xlsx.write_tables."""
+    return [("目标审核", ["项目", "指标", "代码", "问题", "说明", "如何修改"],
+             [[f.project, f.indicator or "（项目）", str(f.code), f.code.label, f.message, f.fix] for f in findings])]
+
+
+def monitoring_tables(watched: Monitoring) -> list[tuple[str, list[str], list[list]]]:
+    """A monitoring as sheets for writers.xlsx.write_tables: the projects, the indicators, the red ones."""
+    heads = ["项目", "指标", "指标值", "进展", "应完成", "已完成", "全年预计", "单位", "监控结果", "说明"]
+
+    def rows(indicators):
+        return [[w.project, w.indicator, w.target, w.reported, w.expected, w.progress, w.projected, w.unit,
+                 w.light.label, w.reason] for w in indicators]
+
+    return [("项目", ["项目", "时间进度", "执行进度", "红灯指标", "监控结果", "说明"],
+             [[p.project, p.time_progress, p.execution, p.red_indicators, p.light.label, p.reason]
+              for p in watched.projects]),
+            ("指标", heads, rows(watched.indicators)),
+            ("红灯", heads, rows([w for w in watched.indicators if w.light is Light.RED]))]
 
 
 def findings_text(findings: list[Finding], form: str) -> str:

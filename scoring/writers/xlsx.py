@@ -209,6 +209,23 @@ def _fit(sheet, limits: dict[int, int]) -> None:
             sheet.row_dimensions[row[0].row].height = 15 * lines
 
 
+def write_tables(tables: list[tuple[str, list[str], list[list]]], path: Path) -> None:
+    """Sheets of plain tables, each (title, header, rows): the review's findings, a monitoring's lights."""
+    book = Workbook()
+    for k, (title, heads, rows) in enumerate(tables):
+        sheet = book.active if k == 0 else book.create_sheet()
+        sheet.title = title
+        for c, head in enumerate(heads, 1):
+            cell = put(sheet, 1, c, head)
+            cell.fill, cell.font, cell.alignment = _HEAD, Font(bold=True), _CENTER
+        for r, row in enumerate(rows, 2):
+            for c, value in enumerate(row, 1):
+                put(sheet, r, c, value, "0.00" if isinstance(value, float) else None)
+        sheet.freeze_panes = "A2"
+        _fit(sheet, {c: 40 for c in range(1, len(heads) + 1)})
+    _save(book, path)
+
+
 def write_findings(findings: list[dict], path: Path, fits: list[dict] = (), unexplained: list[dict] = ()) -> None:
     """The findings of ``score check`` as a workbook: the findings, and the shipped rulesets by how many
     printed scores each gives (``fits``) with the rows none explains (``unexplained``)."""
