@@ -337,7 +337,8 @@ def _review_command(args: argparse.Namespace) -> int:
         source = import_files([Path(file)])[0] if file.lower().endswith(".txt") else file
         inputs = readers.read(source)
         findings += review(inputs.projects, inputs.indicators, load_ruleset(args.ruleset or inputs.ruleset or DEFAULT))
-    emit(findings, args.format or writers.format_for(args.output), args.output, findings_text, findings_tables)
+    emit(findings, args.format or writers.format_for(args.output), args.output, findings_text, findings_tables,
+         ("table", "json", "xlsx"))
     return 1 if findings else 0
 
 
@@ -349,7 +350,7 @@ def _monitor_command(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.ruleset or inputs.ruleset or DEFAULT)
     watched = monitor(inputs.projects, inputs.indicators, ruleset, args.as_of or date.today())
     emit(watched, args.format or writers.format_for(args.output), args.output,
-         lambda w, form: monitoring_text(w, ruleset.name, form), monitoring_tables)
+         lambda w, form: monitoring_text(w, ruleset.name, form), monitoring_tables, ("table", "json", "csv", "xlsx"))
     return 1 if any(w.light is Light.RED for w in (*watched.projects, *watched.indicators)) else 0
 
 

@@ -22,14 +22,13 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from scoring.engine.qualitative import tier_of
-from scoring.errors import ExpressionError
+from scoring.engine.qualitative import says_none, tier_of
+from scoring.errors import ExpressionError, UnitMismatchError
 from scoring.model import Kind, Op, Reading
 from scoring.parse import parse_actual, parse_target
 from scoring.rulesets import Ruleset
 
 _LEVEL_UNITS = ("%", "‰")
-_AT_LEAST = (Op.GE, Op.GT, Op.EQ)
 
 
 class Light(StrEnum):
@@ -49,6 +48,7 @@ class Watched:
     """One indicator at the date: expected and reported progress in the target's unit (None where
     not a number), the projected year-end value, the light and why."""
 
+    project_id: str
     project: str
     indicator: str
     target: str
@@ -61,7 +61,7 @@ class Watched:
     reason: str
 
     def as_dict(self) -> dict:
-        return {"project": self.project, "indicator": self.indicator, "target": self.target,
+        return {"project_id": self.project_id, "project": self.project, "indicator": self.indicator, "target": self.target,
                 "reported": self.reported, "expected": self.expected, "progress": self.progress,
                 "projected": self.projected, "unit": self.unit, "light": str(self.light), "reason": self.reason}
 
@@ -70,6 +70,7 @@ class Watched:
 class ProjectWatch:
     """A project at the date: 执行进度 (budget executed over the budget) against 时间进度."""
 
+    project_id: str
     project: str
     time_progress: float
     execution: float | None
@@ -78,7 +79,7 @@ class ProjectWatch:
     red_indicators: int
 
     def as_dict(self) -> dict:
-        return {"project": self.project, "time_progress": self.time_progress, "execution": self.execution,
+        return {"project_id": self.project_id, "project": self.project, "time_progress": self.time_progress, "execution": self.execution,
                 "light": str(self.light), "reason": self.reason, "red_indicators": self.red_indicators}
 
 
@@ -95,27 +96,34 @@ class Monitoring:
 
 
 def monitor(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, as_of: date) -> Monitoring:
+    """The lights of every project and indicator at the end of ``as_of``; a row reported 不适用 is left out.
+    A project's 时间进度 is that of its own year (0 before it, 1 after it; the as-of date's year when
+    the project gives none)."""
     rules = ruleset.monitor
-    time_gone = _time_gone(as_of)
-    names = {row.project: row.name or row.id or "" for row in projects.itertuples()}
+    keys = {row.project: (row.id or row.name or "", row.name or row.id or "") for row in projects.itertuples()}
+    years = {row.project: _year(row.year) or as_of.year for row in projects.itertuples()}
     watched: list[Watched] = []
+    owners: list[int] = []
     columns = [indicators[key].to_numpy(dtype=object) for key in
                ("project", "level1", "level2", "name", "target", "half_year_target", "actual")]
     for project, level1, level2, name, target, half, actual in zip(*columns):
+        if isinstance(actual, str) and actual.strip() in ruleset.not_applicable_words:
+            continue
         label = " / ".join(part for part in (level1, level2, name) if part)
-        watched.append(_watch(names[project], label, target, half, actual, time_gone, as_of, rules, ruleset))
+        watched.append(_watch(keys[project], label, target, half, actual, years[project], as_of, rules, ruleset))
+        owners.append(project)
     flagged = np.array([w.light is Light.RED for w in watched], dtype=bool)
-    red = np.bincount(indicators["project"].to_numpy(dtype=np.int64)[flagged], minlength=len(projects))
-    watches = []
-    for row in projects.itertuples():
-        execution = _execution(row, ruleset)
-        watches.append(_project_light(names[row.project], time_gone, execution, int(red[row.project]), rules))
+    red = np.bincount(np.asarray(owners, dtype=np.int64)[flagged], minlength=len(projects))
+    watches = [_project_light(keys[row.project], _time_gone(as_of, years[row.project]), _execution(row, ruleset),
+                              int(red[row.project]), rules) for row in projects.itertuples()]
     return Monitoring(as_of, tuple(watches), tuple(watched))
 
 
-def _time_gone(as_of: date) -> float:
-    """时间进度: the share of the year gone by the end of ``as_of``."""
-    return as_of.timetuple().tm_yday / (366 if calendar.isleap(as_of.year) else 365)
+def _time_gone(as_of: date, year: int) -> float:
+    """时间进度 of a year at the end of ``as_of``: 0 before the year, 1 after it."""
+    if as_of.year != year:
+        return 0.0 if as_of.year < year else 1.0
+    return as_of.timetuple().tm_yday / (366 if calendar.isleap(year) else 365)
 
 
 def _expected_share(time_gone: float, half_share: float | None, year: int) -> float:
@@ -123,65 +131,91 @@ def _expected_share(time_gone: float, half_share: float | None, year: int) -> fl
     target's share, reached at the end of 30 June."""
     if half_share is None:
         return time_gone
-    mid = _time_gone(date(year, 6, 30))
+    mid = _time_gone(date(year, 6, 30), year)
     if time_gone <= mid:
         return half_share * time_gone / mid
     return half_share + (1 - half_share) * (time_gone - mid) / (1 - mid)
 
 
-def _watch(project, label, target, half, actual, time_gone, as_of, rules, ruleset) -> Watched:
+def _watch(project, label, target, half, actual, year, as_of, rules, ruleset) -> Watched:
     goal = _read(parse_target, target)
     reported = actual if isinstance(actual, str) and actual.strip() else None
+    time_gone = _time_gone(as_of, year)
 
     def watched(light: Light, reason: str, expected=None, progress=None, projected=None, unit=""):
-        return Watched(project, label, target or "", reported, expected, progress, projected, unit, light, reason)
+        return Watched(*project, label, target or "", reported, expected, progress, projected, unit, light, reason)
 
     if not isinstance(goal, Reading):
         return watched(Light.RED, "指标值缺失或无法解读，无法监控")
     if reported is None:
         return watched(Light.RED, "未填报进展")
     done = _read(parse_actual, reported)
-    if goal.kind is Kind.QUANTITY and isinstance(done, Reading) and done.kind is Kind.QUANTITY \
-            and goal.magnitude is not None and done.magnitude is not None and goal.base_unit == done.base_unit:
-        scale = float(goal.value) / float(goal.magnitude) if goal.magnitude else 1.0    # base unit → the target's
-        value, aim = float(done.magnitude) * scale, float(goal.value)
-        unit = goal.unit or ""
-        cumulative = (goal.op in (Op.GE, Op.GT) or goal.op is None) and unit not in _LEVEL_UNITS
-        if cumulative:
-            half_goal = _read(parse_target, half)
-            half_share = (float(half_goal.magnitude) / float(goal.magnitude)
-                          if isinstance(half_goal, Reading) and half_goal.kind is Kind.QUANTITY
-                          and half_goal.base_unit == goal.base_unit and goal.magnitude else None)
-            expected = aim * _expected_share(time_gone, half_share, as_of.year)
-            ratio = value / expected if expected else 1.0
-            projected = aim * ratio                     # the year's target at the pace kept so far
-            basis = "按半年指标值" if half_share is not None else f"按时间进度 {time_gone:.1%}"
-            light = _light(ratio, rules)
-            return watched(light, f"完成 {value:g}{unit}，应完成 {expected:.4g}{unit}（{basis}），进度 {ratio:.0%}；"
-                                  f"按此进度全年约 {projected:.4g}{unit}", expected, value, projected, unit)
-        if goal.op in (Op.LE, Op.LT):
-            ratio = aim / value if value else 1.0
+    if goal.kind is Kind.QUANTITY and goal.value is not None:
+        if says_none(reported, ruleset, counted=True):
+            value = 0.0                                     # 无, 未发生: none of it
+        elif isinstance(done, Reading) and done.kind is Kind.QUANTITY and done.value is not None:
+            try:
+                value = float(done.compare_in(goal).value)
+            except UnitMismatchError:
+                return watched(Light.RED, f"进展「{reported}」与指标值「{goal.text}」单位不一致，无法比较")
         else:
-            ratio = value / aim if aim else 1.0
-        light = _light(ratio, rules)
-        return watched(light, f"当前 {value:g}{unit}，目标 {goal.text}，达成 {min(ratio, 9.99):.0%}", aim, value, value, unit)
-    if goal.kind is Kind.QUANTITY and isinstance(done, Reading) and done.kind is Kind.QUANTITY:
-        return watched(Light.RED, f"进展「{reported}」与指标值「{goal.text}」单位不一致，无法比较")
+            return _worded(watched, reported, goal, ruleset)
+        return _quantity(watched, goal, value, half, time_gone, year, rules)
     if goal.kind is Kind.DATE and goal.deadline is not None:
         deadline = goal.deadline
-        day = date(deadline.year, deadline.month or 12, deadline.day or calendar.monthrange(deadline.year, deadline.month or 12)[1])
+        deadline_year, month = deadline.year or year, deadline.month or 12
+        day = date(deadline_year, month, deadline.day or calendar.monthrange(deadline_year, month)[1])
         tier, _ = tier_of(reported, "", goal.text, ruleset)
-        finished = tier == ruleset.tiers[0].name
-        if finished:
+        if tier == _ranked(ruleset)[0]:
             return watched(Light.GREEN, f"已完成（{reported}），期限 {goal.text}")
         if as_of > day:
             return watched(Light.RED, f"已过期限 {goal.text}，进展为「{reported}」")
         return watched(Light.GREEN, f"期限 {goal.text} 未到，进展为「{reported}」")
+    return _worded(watched, reported, goal, ruleset)
+
+
+def _quantity(watched, goal: Reading, value: float, half, time_gone: float, year: int, rules) -> Watched:
+    aim, unit = float(goal.value), goal.unit or ""
+    if aim == 0 and goal.op in (None, Op.EQ, Op.LE, Op.LT):       # =0次: none at all, all year
+        light = Light.GREEN if value <= 0 else Light.RED
+        return watched(light, f"当前 {value:g}{unit}，目标 {goal.text}", aim, value, value, unit)
+    cumulative = goal.op in (None, Op.GE, Op.GT, Op.EQ) and unit not in _LEVEL_UNITS
+    if cumulative:
+        half_goal = _read(parse_target, half)
+        half_share = None
+        if isinstance(half_goal, Reading) and half_goal.kind is Kind.QUANTITY and half_goal.value is not None:
+            try:
+                half_share = float(half_goal.compare_in(goal).value) / aim
+            except UnitMismatchError:
+                pass
+        expected = aim * _expected_share(time_gone, half_share, year)
+        ratio = value / expected if expected else 1.0
+        basis = "按半年指标值" if half_share is not None else f"按时间进度 {time_gone:.1%}"
+        return watched(_light(ratio, rules), f"完成 {value:g}{unit}，应完成 {expected:.4g}{unit}（{basis}），进度 {ratio:.0%}；"
+                                             f"按此进度全年约 {aim * ratio:.4g}{unit}", expected, value, aim * ratio, unit)
+    ratio = (aim / value if value else 1.0) if goal.op in (Op.LE, Op.LT) else value / aim
+    return watched(_light(ratio, rules), f"当前 {value:g}{unit}，目标 {goal.text}，达成 {min(ratio, 9.99):.0%}",
+                   aim, value, value, unit)
+
+
+def _worded(watched, reported: str, goal: Reading, ruleset: Ruleset) -> Watched:
     tier, _ = tier_of(reported, goal.word or "", goal.text, ruleset)
-    ranked = [t.name for t in sorted(ruleset.tiers, key=lambda t: -t.low)]      # 达成, 部分达成, 未达成
     if tier is None:
         return watched(Light.YELLOW, f"进展「{reported}」无法判断档次，需人工判断")
-    return watched((Light.GREEN, Light.YELLOW, Light.RED)[min(ranked.index(tier), 2)], f"进展「{reported}」属于「{tier}」")
+    lights = (Light.GREEN, Light.YELLOW, Light.RED)
+    return watched(lights[min(_ranked(ruleset).index(tier), 2)], f"进展「{reported}」属于「{tier}」")
+
+
+def _ranked(ruleset: Ruleset) -> list[str]:
+    """The qualitative tiers, best first (达成, 部分达成, 未达成)."""
+    return [t.name for t in sorted(ruleset.tiers, key=lambda t: -t.low)]
+
+
+def _year(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _light(ratio: float, rules) -> Light:
@@ -199,9 +233,9 @@ def _execution(row, ruleset: Ruleset) -> float | None:
     return None
 
 
-def _project_light(name: str, time_gone: float, execution: float | None, red: int, rules) -> ProjectWatch:
+def _project_light(project: tuple[str, str], time_gone: float, execution: float | None, red: int, rules) -> ProjectWatch:
     if execution is None:
-        return ProjectWatch(name, time_gone, None, Light.RED, "缺少预算数或执行数，无法比较执行进度", red)
+        return ProjectWatch(*project, time_gone, None, Light.RED, "缺少预算数或执行数，无法比较执行进度", red)
     behind = (time_gone - execution) * 100
     light = Light.GREEN if behind <= float(rules.behind_green) else Light.YELLOW if behind <= float(rules.behind_yellow) \
         else Light.RED
@@ -209,7 +243,7 @@ def _project_light(name: str, time_gone: float, execution: float | None, red: in
     if red:
         reason += f"；{red} 个指标红灯"
         light = max(light, Light.YELLOW, key=[Light.GREEN, Light.YELLOW, Light.RED].index)
-    return ProjectWatch(name, time_gone, execution, light, reason, red)
+    return ProjectWatch(*project, time_gone, execution, light, reason, red)
 
 
 @lru_cache(maxsize=65536)

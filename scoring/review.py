@@ -27,6 +27,7 @@ from scoring.parse import parse_target
 from scoring.rulesets import ReviewRules, Ruleset
 
 _QUANTITATIVE = (Kind.QUANTITY, Kind.RANGE, Kind.DATE, Kind.RELATIVE)
+_MEASURES = ("指数", "系数", "参数", "倍数", "比")        # names of measures without a unit, not counts
 _AT_LEAST = (Op.GE, Op.GT)
 
 
@@ -63,9 +64,8 @@ def review(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset) -
     order = np.argsort(owner, kind="stable")
     columns = [indicators[key].to_numpy(dtype=object)[order] for key in _Row._fields]
     weights, owner = indicators["weight"].to_numpy(dtype=float)[order], owner[order]
-    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else np.array([], int)
-    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(owner)]):
-        project = owner[start]
+    bounds = np.searchsorted(owner, np.arange(len(projects) + 1))        # each project's rows, none for some
+    for project, start, end in zip(projects["project"].tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
         name, year = names[project], years[project]
         rows = [_Row(*values) for values in zip(*(column[start:end] for column in columns))]
         readings = [_reading(row.target) for row in rows]
@@ -132,16 +132,17 @@ def _indicator(row, reading, year: int | None, half_declared: bool, rules: Revie
     rate = name.endswith(rules.rate_endings) and not _adverse_name(name, ruleset)
     for part in reading.parts or (reading,):
         yield from _value(part, name, rate, year, rules, ruleset)
-    if reading.kind is Kind.QUALITATIVE and name.endswith(rules.count_endings):
+    if reading.kind is Kind.QUALITATIVE and _counted(name, rules):
         yield ReviewCode.KIND_MISMATCH, f"「{row.name}」是数量，指标值却是文字「{text}」", "写出数量及单位，如 ≥200人次"
-    if reading.op in _AT_LEAST and any(word in name for word in ruleset.adverse_words):
+    counted = not name.endswith(rules.rate_endings) or _adverse_name(name, ruleset)   # 投诉处理率 ≥95% is fine
+    if reading.op in _AT_LEAST and counted and any(word in name for word in ruleset.adverse_words):
         yield (ReviewCode.ADVERSE_AT_LEAST, f"「{row.name}」越少越好，指标值却是「{text}」",
                "写成 ≤ 或 =，如 =0次、≤1%")
     yield from _half_year(row, reading, half_declared)
 
 
 def _value(reading: Reading, name: str, rate: bool, year: int | None, rules: ReviewRules, ruleset: Ruleset):
-    if reading.kind is Kind.DATE and reading.deadline is not None and year is not None:
+    if reading.kind is Kind.DATE and reading.deadline is not None and None not in (year, reading.deadline.year):
         if reading.deadline.year != year:
             yield (ReviewCode.DATE_OUTSIDE_YEAR, f"期限 {reading.text} 不在项目年度 {year} 年内",
                    f"写 {year} 年内的期限，跨年的工作分年设置")
@@ -151,14 +152,14 @@ def _value(reading: Reading, name: str, rate: bool, year: int | None, rules: Rev
     percent = unit in ("%", "‰")
     if rate and not unit:
         yield ReviewCode.RATE_WITHOUT_PERCENT, f"比率「{reading.text}」没有写 %", f"写成 {reading.text}%"
-    elif not unit and not rate and value != 0 and not name.endswith(("指数", "系数", "比", "倍数")):   # 0 of anything
+    elif not unit and not rate and value != 0 and not name.endswith(_MEASURES):   # 0 of anything
         yield ReviewCode.NO_UNIT, f"数值「{reading.text}」没有单位", "写明单位，如 次、人、万元、小时"
     if rate and unit == "%" and value > 100:
         yield ReviewCode.RATE_OVER_100, f"比率目标 {reading.text} 超过 100%", "检查数值，比率最多为 100%"
     if rate and unit in rules.count_units:
         yield (ReviewCode.KIND_MISMATCH, f"「{name}」是比率，指标值却是计数「{reading.text}」",
                "写成百分比，或把名称改为数量")
-    if name.endswith(rules.count_endings) and percent:
+    if _counted(name, rules) and percent:
         yield (ReviewCode.KIND_MISMATCH, f"「{name}」是计数，指标值却是百分比「{reading.text}」",
                "写成计数及单位，如 =0次；或把名称改为比率")
     if name.endswith(rules.time_endings) and percent:
@@ -196,6 +197,11 @@ def _reading(target) -> Reading | ExpressionError | None:
         return parse_target(target)
     except ExpressionError as error:
         return error
+
+
+def _counted(name: str, rules: ReviewRules) -> bool:
+    """Whether the name is of a count (培训人数, 差错次数), not of a measure (满意指数, 安全系数)."""
+    return name.endswith(rules.count_endings) and not name.endswith(_MEASURES)
 
 
 def _adverse_name(name: str, ruleset: Ruleset) -> bool:

@@ -41,8 +41,8 @@ SCHEMA: dict = {
     "rules": [{"name": _TEXT, "names": _TEXTS, "families": _TEXTS, "on": ("choice", ("actual", "completion")),
                "unit": _TEXT, "steps": [_STEP], "otherwise": ("choice", ("zero", "method", "proportional"))}],
     "review": {"levels": [{"name": _TEXT, "words": _TEXTS, "in": ("choices", ("level1", "level2")),
-                           "from_year": _NUMBER}],
-               "min_indicators": _NUMBER, "min_quantitative_share": _NUMBER, "satisfaction_floor": _NUMBER,
+                           "from_year": "int"}],
+               "min_indicators": "int", "min_quantitative_share": _NUMBER, "satisfaction_floor": _NUMBER,
                "vague_words": _TEXTS, "count_units": _TEXTS, "rate_endings": _TEXTS, "time_endings": _TEXTS,
                "count_endings": _TEXTS, "off": ("choices", tuple(code.value for code in ReviewCode))},
     "monitor": {"green_at": _NUMBER, "yellow_at": _NUMBER, "behind_green": _NUMBER, "behind_yellow": _NUMBER},
@@ -146,6 +146,27 @@ def _missing(data: dict) -> list[tuple[str, str]]:
     return problems
 
 
+def _review_and_monitor(review: dict, monitor: dict) -> list[tuple[str, str]]:
+    """[review] and [monitor] numbers in their ranges and in order; word lists without empty words."""
+    problems = []
+    for key, low, high in (("min_quantitative_share", 0, 1), ("satisfaction_floor", 0, 100), ("min_indicators", 0, None)):
+        value = review.get(key)
+        if value is not None and not (low <= value and (high is None or value <= high)):
+            problems.append((f"review.{key}", f"应在 {low} 到 {high if high is not None else '∞'} 之间 / out of range"))
+    for key in ("vague_words", "count_units", "rate_endings", "time_endings", "count_endings"):
+        if any(not word.strip() for word in review.get(key, ())):
+            problems.append((f"review.{key}", "不能有空的词 / an empty word"))
+    for k, level in enumerate(review.get("levels", ())):
+        if not level.get("name") or not level.get("words", [level.get("name")]) or \
+                any(not str(word).strip() for word in level.get("words", ())):
+            problems.append((f"review.levels[{k}]", "需要 name 和不为空的 words / needs a name and words"))
+    for low, high in (("yellow_at", "green_at"), ("behind_green", "behind_yellow")):
+        a, b = monitor.get(low), monitor.get(high)
+        if any(v is not None and v < 0 for v in (a, b)) or (a is not None and b is not None and a > b):
+            problems.append((f"monitor.{low}", f"应不小于 0，且不大于 {high} / out of order"))
+    return problems
+
+
 def _check_meaning(data: dict) -> list[tuple[str, str]]:
     problems = []
     for key, method in data["methods"].items():
@@ -164,6 +185,7 @@ def _check_meaning(data: dict) -> list[tuple[str, str]]:
             table = table.get(key) if isinstance(table, dict) else None
         if not isinstance(table, dict) or not isinstance(table.get(inner), (dict, list)):
             problems.append(("replace", f"「{name}」不是可整体替换的表 / not a table of the ruleset"))
+    problems += _review_and_monitor(data.get("review", {}), data.get("monitor", {}))
     if data["schema"] != SCHEMA_VERSION:
         problems.append(("schema", f"不支持的版本 {data['schema']}，应为 {SCHEMA_VERSION} / unsupported schema"))
     missing = [key for key in (">=", ">", "<=", "<", "=", "range", "date") if key not in data["methods"]]

@@ -95,7 +95,7 @@ def test_a_red_indicator_makes_a_green_project_yellow():
 def test_the_thresholds_are_the_rulesets(tmp_path):
     lenient = tmp_path / "lenient.toml"
     lenient.write_text('schema = 1\nname = "lenient"\nbase = "national-2020"\n'
-                       "[monitor]\ngreen_at = 0.5\nyellow_at = 0.3\nbehind_green = 30\n", encoding="utf-8")
+                       "[monitor]\ngreen_at = 0.5\nyellow_at = 0.3\nbehind_green = 30\nbehind_yellow = 40\n", encoding="utf-8")
     assert light("≥200次", "60次", half="≥100次", ruleset=str(lenient))[0] == "green"
     assert str(watch("≥95%", "96%", executed=25, ruleset=str(lenient)).projects[0].light) == "green"
 
@@ -145,3 +145,51 @@ def test_the_command_writes_a_workbook_of_projects_indicators_and_red_rows(files
     assert [row[1] for row in red] == ["产出指标 / 数量指标 / 培训人次"]
     reported = book["红灯"]["D2"]
     assert reported.value == "=30人次" and reported.data_type == "s"          # text, not a formula
+
+
+@pytest.mark.parametrize("target, progress, expected", [
+    ("≥90%", "88", "green"),                     # a bare number in the target's unit, as the scorer reads it
+    ("≥1000亩", "500", "green"),
+    ("≥500万元", "100万", "red"),
+    ("=0次", "3次", "red"), ("=0次", "0次", "green"), ("=0次", "无", "green"), ("=0次", "未发生", "green"),
+    ("=4次", "2次", "green"),                    # = a count is cumulative: half of it by 30 June
+    ("9月底前", "推进中", "green"), ("5月底前", "推进中", "red"),        # a deadline without a year: the project's
+])
+def test_readings_as_the_scorer_reads_them(target, progress, expected):
+    assert light(target, progress)[0] == expected
+
+
+def test_the_time_gone_is_that_of_the_projects_year():
+    assert watch("≥95%", "96%", as_of=date(2027, 1, 15)).projects[0].time_progress == 1.0
+    earlier = watch("≥200次", "10次", as_of=date(2025, 6, 30))
+    assert earlier.projects[0].time_progress == 0.0 and earlier.indicators[0].light is Light.GREEN
+
+
+def test_a_row_reported_not_applicable_is_left_out():
+    assert watch("≥95%", "不适用").indicators == ()
+
+
+def test_projects_of_the_same_name_keep_their_own_indicators(capsys, tmp_path):
+    projects = [{"id": k, "name": "培训项目", "year": 2026, "budget": {"adjusted": 100}, "indicators": [
+        {"id": "1", "level1": "产出指标", "level2": "质量指标", "name": f"合格率{k}", "target": "≥95%"}]} for k in "AB"]
+    progress = [{"id": k, "budget": {"executed": 50}, "indicators": [{"id": "1", "actual": value}]}
+                for k, value in (("A", "96%"), ("B", "10%"))]
+    paths = [tmp_path / "t.json", tmp_path / "p.json"]
+    for path, data in zip(paths, (projects, progress)):
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    main(["monitor", *map(str, paths), "--as-of", "2026-06-30"])
+    out = capsys.readouterr().out.split("项目 培训项目")
+    assert "合格率A" in out[1] and "合格率B" not in out[1] and "合格率B" in out[2]
+
+
+def test_an_output_format_the_command_does_not_write_is_refused(files, tmp_path, capsys):
+    assert main(["monitor", *files, "--as-of", "2026-06-30", "-o", str(tmp_path / "w.parquet")]) == 2
+    assert "输出格式" in capsys.readouterr().err and not (tmp_path / "w.parquet").exists()
+
+
+def test_thresholds_out_of_order_are_refused(tmp_path):
+    inverted = tmp_path / "inverted.toml"
+    inverted.write_text('schema = 1\nname = "inverted"\nbase = "national-2020"\n[monitor]\ngreen_at = 0.5\nyellow_at = 0.8\n',
+                        encoding="utf-8")
+    with pytest.raises(Exception, match="monitor.yellow_at"):
+        load_ruleset(inverted)

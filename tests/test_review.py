@@ -159,3 +159,29 @@ def test_the_findings_as_a_workbook(tmp_path, capsys):
     assert [row[2] for row in rows[1:]] == ["missing_level", "kind_mismatch"]
     assert main(["review", str(ROOT / "examples" / "redcross-2024" / "targets.json"), "--format", "xlsx"]) == 2
     assert "需要 -o" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("change, expected", [
+    (at(2, target="12月31日前", half_year_target="12月31日前"), []),          # no year written: the project's
+    (at(4, name="群众投诉办结率", target="≥98%"), []),                          # a rate of handling complaints
+    (at(1, name="群众满意指数", target="≥90%"), []),                            # an index, not a count
+    (at(4, name="投诉次数", target="≥1次"), [("adverse_at_least", "投诉次数")]),
+])
+def test_what_the_checks_leave_alone(change, expected):
+    assert findings(change=change) == expected
+
+
+def test_a_project_without_indicators_is_found_wanting():
+    inputs = readers.read({"projects": [{"id": "A", "name": "空项目", "year": 2026, "indicators": []},
+                                        {"id": "B", "name": "培训项目", "year": 2026, "indicators": SOUND}]})
+    found = review(inputs.projects, inputs.indicators, load_ruleset("national-2020"))
+    assert {(f.project, str(f.code)) for f in found} == {("空项目", "missing_level"), ("空项目", "too_few_indicators")}
+
+
+def test_review_knobs_out_of_range_are_refused(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('schema = 1\nname = "bad"\nbase = "national-2020"\n[review]\nmin_quantitative_share = 1.5\n'
+                   'count_endings = [""]\n', encoding="utf-8")
+    with pytest.raises(Exception, match="review.min_quantitative_share") as caught:
+        load_ruleset(bad)
+    assert "review.count_endings" in str(caught.value)

@@ -17,9 +17,11 @@ from scoring.writers.files import write_text
 from scoring.writers.formulas import formula_like
 
 
-def emit(result, form: str, output: str | None, as_text, as_tables) -> None:
-    """A review's or a monitoring's output: a workbook (an output path needed), or ``as_text(result,
-    form)`` to the path or stdout."""
+def emit(result, form: str, output: str | None, as_text, as_tables, forms: tuple[str, ...]) -> None:
+    """A review's or a monitoring's output in one of ``forms``: a workbook (an output path needed), or
+    ``as_text(result, form)`` to the path or stdout."""
+    if form not in forms:
+        raise ScoringError(f"此命令的输出格式为 {'、'.join(forms)}，而不是 {form}（由 -o 的扩展名判断） / unsupported format")
     if form == "xlsx":
         if not output:
             raise ScoringError("xlsx 格式需要 -o FILE / the xlsx format needs -o FILE")
@@ -74,10 +76,12 @@ def monitoring_text(watched: Monitoring, ruleset: str, form: str) -> str:
                         for row in rows)
         return buffer.getvalue()
     lines = [f"运行监控（截至 {watched.as_of.isoformat()}，规则集 {ruleset}）"]
+    by_project: dict[str, list[str]] = {}
+    for w in watched.indicators:
+        by_project.setdefault(w.project_id, []).append(f"  {w.light.label}　{w.indicator}（{w.target}）：{w.reason}")
     for project in watched.projects:
         lines.append(f"项目 {project.project}：{project.light.label}　{project.reason}")
-        lines += [f"  {w.light.label}　{w.indicator}（{w.target}）：{w.reason}" for w in watched.indicators
-                  if w.project == project.project]
+        lines += by_project.get(project.project_id, [])
     red = [w for w in watched.indicators if w.light is Light.RED]
     shown = "；".join(f"{w.project} / {w.indicator}" for w in red[:20]) + ("……" if len(red) > 20 else "")
     lines.append(f"红灯指标 {len(red)} 个" + (f"：{shown}" if red else "。"))
