@@ -87,7 +87,7 @@ def _monitor_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="score monitor",
                                      description="运行监控：年中对照时间进度检查预算执行与指标完成（docs/monitor.md）。有红灯时退出码为 1。")
     parser.add_argument("targets", help="指标值文件 targets.json（或 xlsx、CSV）")
-    parser.add_argument("progress", help="截至监控日的进展，格式同 actuals.json")
+    parser.add_argument("progress", nargs="?", help="截至监控日的进展，格式同 actuals.json（一行一个指标的表格已含进展时不给）")
     parser.add_argument("--as-of", type=_day, default=None, help="监控日 YYYY-MM-DD（缺省今天）")
     parser.add_argument("--ruleset", help="规则集名称或 TOML 文件路径（缺省取 targets.json 所写，否则 national-2020）")
     parser.add_argument("--format", choices=("table", "json", "csv", "xlsx"), help="输出格式（缺省 table；按 -o 的扩展名）")

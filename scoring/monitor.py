@@ -161,6 +161,17 @@ def _watch(project, label, target, half, actual, year, as_of, rules, ruleset) ->
         else:
             return _worded(watched, reported, goal, ruleset)
         return _quantity(watched, goal, value, half, time_gone, year, rules)
+    if goal.kind is Kind.RANGE and isinstance(done, Reading) and done.kind is Kind.QUANTITY and done.value is not None:
+        try:
+            value = float(done.compare_in(goal).value)
+        except UnitMismatchError:
+            return watched(Light.RED, f"进展「{reported}」与指标值「{goal.text}」单位不一致，无法比较")
+        low, high, unit = float(goal.low), float(goal.high), goal.unit or ""
+        ratio = 1.0 if low <= value <= high else value / low if value < low else high / value if value else 0.0
+        return watched(_light(ratio, rules), f"当前 {value:g}{unit}，目标区间 {goal.text}" +
+                       ("" if ratio == 1.0 else f"，差 {1 - ratio:.0%}"), None, value, value, unit)
+    if goal.kind is Kind.COMPOUND:
+        return _compound(watched, project, label, goal, done, reported, year, as_of, rules, ruleset)
     if goal.kind is Kind.DATE and goal.deadline is not None:
         deadline = goal.deadline
         deadline_year, month = deadline.year or year, deadline.month or 12
@@ -172,6 +183,20 @@ def _watch(project, label, target, half, actual, year, as_of, rules, ruleset) ->
             return watched(Light.RED, f"已过期限 {goal.text}，进展为「{reported}」")
         return watched(Light.GREEN, f"期限 {goal.text} 未到，进展为「{reported}」")
     return _worded(watched, reported, goal, ruleset)
+
+
+def _compound(watched, project, label, goal: Reading, done, reported: str, year, as_of, rules, ruleset) -> Watched:
+    """Each part against its part of the progress (by label, else in order); the worst light."""
+    parts = done.parts if isinstance(done, Reading) and done.kind is Kind.COMPOUND else (done,) if done else ()
+    labelled = {part.label: part for part in parts if part.label}
+    paired = [labelled.get(part.label) for part in goal.parts] if labelled and all(p.label for p in goal.parts) else \
+        list(parts) if len(parts) == len(goal.parts) else None
+    if not paired or None in paired:
+        return watched(Light.YELLOW, f"进展「{reported}」与各部分「{goal.text}」对不上，需人工判断")
+    each = [_watch(project, label, part.text, None, given.text, year, as_of, rules, ruleset)
+            for part, given in zip(goal.parts, paired)]
+    worst = max((w.light for w in each), key=[Light.GREEN, Light.YELLOW, Light.RED].index)
+    return watched(worst, "；".join(f"{part.label or part.text}：{w.reason}" for part, w in zip(goal.parts, each)))
 
 
 def _quantity(watched, goal: Reading, value: float, half, time_gone: float, year: int, rules) -> Watched:

@@ -101,7 +101,7 @@ def _project(rows: list[_Row], weights: np.ndarray, readings: list, name: str, y
                              f"至少设置 {rules.min_indicators} 个三级指标"))
     readable = [r for r in readings if isinstance(r, Reading)]
     if readable and rules.min_quantitative_share:
-        share = sum(r.kind in _QUANTITATIVE for r in readable) / len(readable)
+        share = sum(_quantitative(r) for r in readable) / len(readable)
         if share < rules.min_quantitative_share:
             found.append(Finding(ReviewCode.QUANTITATIVE_SHARE, name, None,
                                  f"定量指标占 {share:.0%}，低于 {float(rules.min_quantitative_share):.0%}",
@@ -129,9 +129,10 @@ def _indicator(row, reading, year: int | None, half_declared: bool, rules: Revie
     if vague:
         yield (ReviewCode.VAGUE_TARGET, f"指标值「{text}」含糊（{vague}）",
                "写出可核验的数值或状态，如 ≥95%、提高 5 个百分点、2026年12月31日前")
-    rate = name.endswith(rules.rate_endings) and not _adverse_name(name, ruleset)
-    for part in reading.parts or (reading,):
-        yield from _value(part, name, rate, year, rules, ruleset)
+    for part in reading.parts or (reading,):                 # a compound's part by its own label (合格率≥95%)
+        named = _plain(part.label) if reading.parts and part.label else name
+        yield from _value(part, named, named.endswith(rules.rate_endings) and not _adverse_name(named, ruleset),
+                          year, rules, ruleset)
     if reading.kind is Kind.QUALITATIVE and _counted(name, rules):
         yield ReviewCode.KIND_MISMATCH, f"「{row.name}」是数量，指标值却是文字「{text}」", "写出数量及单位，如 ≥200人次"
     counted = not name.endswith(rules.rate_endings) or _adverse_name(name, ruleset)   # 投诉处理率 ≥95% is fine
@@ -197,6 +198,11 @@ def _reading(target) -> Reading | ExpressionError | None:
         return parse_target(target)
     except ExpressionError as error:
         return error
+
+
+def _quantitative(reading: Reading) -> bool:
+    """A number, a range, a date, a comparison; a compound whose parts are all of these."""
+    return all(map(_quantitative, reading.parts)) if reading.kind is Kind.COMPOUND else reading.kind in _QUANTITATIVE
 
 
 def _counted(name: str, rules: ReviewRules) -> bool:

@@ -193,3 +193,21 @@ def test_thresholds_out_of_order_are_refused(tmp_path):
                         encoding="utf-8")
     with pytest.raises(Exception, match="monitor.yellow_at"):
         load_ruleset(inverted)
+
+
+@pytest.mark.parametrize("target, progress, expected", [
+    ("90%-95%", "92%", "green"), ("90%-95%", "85%", "green"), ("90%-95%", "60%", "red"),
+    ("使用率100%；误差率≤1%", "使用率100%；误差率0.5%", "green"),
+    ("使用率100%；误差率≤1%", "100%；3%", "red"),                 # in order when the progress has no labels
+    ("使用率100%；误差率≤1%", "进展顺利", "yellow"),
+])
+def test_ranges_and_compound_targets(target, progress, expected):
+    assert light(target, progress)[0] == expected
+
+
+def test_a_flat_table_holding_its_progress_is_monitored_alone(tmp_path, capsys):
+    table = tmp_path / "indicators.csv"
+    table.write_text("项目名称,一级指标,二级指标,三级指标,指标值,实际完成值,年度\n"
+                     "项目,产出指标,质量指标,合格率,≥95%,96%,2026\n", encoding="utf-8")
+    assert main(["monitor", str(table), "--as-of", "2026-06-30"]) == 1          # no budget: the project is red
+    assert "绿灯（正常）　产出指标 / 质量指标 / 合格率" in capsys.readouterr().out

@@ -185,3 +185,12 @@ def test_review_knobs_out_of_range_are_refused(tmp_path):
     with pytest.raises(Exception, match="review.min_quantitative_share") as caught:
         load_ruleset(bad)
     assert "review.count_endings" in str(caught.value)
+
+
+def test_a_compound_target_is_checked_part_by_part_under_each_parts_label():
+    compound = [dict(row, target="培训人数≥200人；合格率≥95%") for row in SOUND[:1]] + SOUND[1:]
+    assert findings(compound) == []
+    assert findings(compound, change=at(0, target="培训人数≥200人；合格率≥95")) == [
+        ("rate_without_percent", "培训人次")]
+    words = [dict(row, target="使用率100%；误差率≤1%") for row in SOUND[:4]] + SOUND[4:]
+    assert ("quantitative_share", None) not in findings(words)
