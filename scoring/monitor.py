@@ -22,7 +22,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from scoring.engine import funds
 from scoring.engine.qualitative import says_none, tier_of
+from scoring.engine.readings import Memo
 from scoring.errors import ExpressionError, UnitMismatchError
 from scoring.model import Kind, Op, Reading
 from scoring.parse import parse_actual, parse_target
@@ -104,13 +106,20 @@ def monitor(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, 
     years = {row.project: _year(row.year) or as_of.year for row in projects.itertuples()}
     watched: list[Watched] = []
     owners: list[int] = []
-    columns = [indicators[key].to_numpy(dtype=object) for key in
+    rows = funds.combine(indicators, ruleset, Memo())           # progress by funds (分资金): one, as scored
+    columns = [rows[key].to_numpy(dtype=object) for key in
                ("project", "level1", "level2", "name", "target", "half_year_target", "actual")]
-    for project, level1, level2, name, target, half, actual in zip(*columns):
-        if isinstance(actual, str) and actual.strip() in ruleset.not_applicable_words:
+    combined = rows["combination"].to_numpy(dtype=object) if "combination" in rows else [None] * len(rows)
+    for (project, level1, level2, name, target, half, actual), how in zip(zip(*columns), combined):
+        if isinstance(actual, str) and actual.strip() in ruleset.not_applicable_words or \
+                how is not None and actual is None and how.issue is None:          # every fund 不适用
             continue
         label = " / ".join(part for part in (level1, level2, name) if part)
-        watched.append(_watch(keys[project], label, target, half, actual, years[project], as_of, rules, ruleset))
+        if how is not None and how.issue is not None:
+            watched.append(Watched(*keys[project], label, target or "", None, None, None, None, "", Light.RED,
+                                   f"各资金的进展无法合并：{how.issue.message}"))
+        else:
+            watched.append(_watch(keys[project], label, target, half, actual, years[project], as_of, rules, ruleset))
         owners.append(project)
     flagged = np.array([w.light is Light.RED for w in watched], dtype=bool)
     red = np.bincount(np.asarray(owners, dtype=np.int64)[flagged], minlength=len(projects))

@@ -211,3 +211,17 @@ def test_a_flat_table_holding_its_progress_is_monitored_alone(tmp_path, capsys):
                      "项目,产出指标,质量指标,合格率,≥95%,96%,2026\n", encoding="utf-8")
     assert main(["monitor", str(table), "--as-of", "2026-06-30"]) == 1          # no budget: the project is red
     assert "绿灯（正常）　产出指标 / 质量指标 / 合格率" in capsys.readouterr().out
+
+
+def test_progress_reported_by_funds_is_combined_as_scoring_combines_it():
+    targets = {"id": "P", "name": "项目", "year": 2026, "budget": {"adjusted": 100}, "indicators": [
+        {"id": "1", "level1": "产出指标", "level2": "数量指标", "name": "培训人次", "target": "≥2万人次"},
+        {"id": "2", "level1": "产出指标", "level2": "质量指标", "name": "合格率", "target": "≥95%"}]}
+    progress = {"id": "P", "budget": {"executed": 50}, "indicators": [
+        {"id": "1", "funds": [{"fund": "中央资金", "money": 10, "actual": "0.5万人次"},
+                              {"fund": "省级资金", "money": 5, "actual": "3000人次"}]},
+        {"id": "2", "funds": [{"fund": "中央资金", "actual": "96%"}, {"fund": "省级资金", "actual": "90%"}]}]}
+    inputs = readers.read(targets, progress)
+    first, second = monitor(inputs.projects, inputs.indicators, load_ruleset("national-2020"), JUNE).indicators
+    assert first.progress == pytest.approx(0.8) and first.light is Light.YELLOW     # 81% of about 1 by now
+    assert second.light is Light.RED and "无法合并" in second.reason                 # % by money, and none given
