@@ -17,7 +17,6 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -25,9 +24,9 @@ import pandas as pd
 from scoring.engine import funds
 from scoring.engine.qualitative import says_none, tier_of
 from scoring.engine.readings import Memo
-from scoring.errors import ExpressionError, UnitMismatchError
+from scoring.errors import UnitMismatchError
 from scoring.model import Kind, Op, Reading
-from scoring.parse import parse_actual, parse_target
+from scoring.numbers import year as year_of
 from scoring.rulesets import Ruleset
 
 _LEVEL_UNITS = ("%", "‰")
@@ -103,10 +102,11 @@ def monitor(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, 
     the project gives none)."""
     rules = ruleset.monitor
     keys = {row.project: (row.id or row.name or "", row.name or row.id or "") for row in projects.itertuples()}
-    years = {row.project: _year(row.year) or as_of.year for row in projects.itertuples()}
+    years = {row.project: year_of(row.year) or as_of.year for row in projects.itertuples()}
     watched: list[Watched] = []
     owners: list[int] = []
-    rows = funds.combine(indicators, ruleset, Memo())           # progress by funds (分资金): one, as scored
+    memo = Memo()
+    rows = funds.combine(indicators, ruleset, memo)             # progress by funds (分资金): one, as scored
     columns = [rows[key].to_numpy(dtype=object) for key in
                ("project", "level1", "level2", "name", "target", "half_year_target", "actual")]
     combined = rows["combination"].to_numpy(dtype=object) if "combination" in rows else [None] * len(rows)
@@ -119,7 +119,8 @@ def monitor(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, 
             watched.append(Watched(*keys[project], label, target or "", None, None, None, None, "", Light.RED,
                                    f"各资金的进展无法合并：{how.issue.message}"))
         else:
-            watched.append(_watch(keys[project], label, target, half, actual, years[project], as_of, rules, ruleset))
+            watched.append(_watch(keys[project], label, target, half, actual, years[project], as_of, rules, ruleset,
+                                  memo))
         owners.append(project)
     flagged = np.array([w.light is Light.RED for w in watched], dtype=bool)
     red = np.bincount(np.asarray(owners, dtype=np.int64)[flagged], minlength=len(projects))
@@ -146,8 +147,8 @@ def _expected_share(time_gone: float, half_share: float | None, year: int) -> fl
     return half_share + (1 - half_share) * (time_gone - mid) / (1 - mid)
 
 
-def _watch(project, label, target, half, actual, year, as_of, rules, ruleset) -> Watched:
-    goal = _read(parse_target, target)
+def _watch(project, label, target, half, actual, year, as_of, rules, ruleset, memo: Memo) -> Watched:
+    goal = _read(memo.target, target)
     reported = actual if isinstance(actual, str) and actual.strip() else None
     time_gone = _time_gone(as_of, year)
 
@@ -158,7 +159,7 @@ def _watch(project, label, target, half, actual, year, as_of, rules, ruleset) ->
         return watched(Light.RED, "指标值缺失或无法解读，无法监控")
     if reported is None:
         return watched(Light.RED, "未填报进展")
-    done = _read(parse_actual, reported)
+    done = _read(memo.actual, reported)
     if goal.kind is Kind.QUANTITY and goal.value is not None:
         if says_none(reported, ruleset, counted=True):
             value = 0.0                                     # 无, 未发生: none of it
@@ -169,7 +170,7 @@ def _watch(project, label, target, half, actual, year, as_of, rules, ruleset) ->
                 return watched(Light.RED, f"进展「{reported}」与指标值「{goal.text}」单位不一致，无法比较")
         else:
             return _worded(watched, reported, goal, ruleset)
-        return _quantity(watched, goal, value, half, time_gone, year, rules)
+        return _quantity(watched, goal, value, half, time_gone, year, rules, memo)
     if goal.kind is Kind.RANGE and isinstance(done, Reading) and done.kind is Kind.QUANTITY and done.value is not None:
         try:
             value = float(done.compare_in(goal).value)
@@ -180,7 +181,7 @@ def _watch(project, label, target, half, actual, year, as_of, rules, ruleset) ->
         return watched(_light(ratio, rules), f"当前 {value:g}{unit}，目标区间 {goal.text}" +
                        ("" if ratio == 1.0 else f"，差 {1 - ratio:.0%}"), None, value, value, unit)
     if goal.kind is Kind.COMPOUND:
-        return _compound(watched, project, label, goal, done, reported, year, as_of, rules, ruleset)
+        return _compound(watched, project, label, goal, done, reported, year, as_of, rules, ruleset, memo)
     if goal.kind is Kind.DATE and goal.deadline is not None:
         deadline = goal.deadline
         deadline_year, month = deadline.year or year, deadline.month or 12
@@ -194,7 +195,8 @@ def _watch(project, label, target, half, actual, year, as_of, rules, ruleset) ->
     return _worded(watched, reported, goal, ruleset)
 
 
-def _compound(watched, project, label, goal: Reading, done, reported: str, year, as_of, rules, ruleset) -> Watched:
+def _compound(watched, project, label, goal: Reading, done, reported: str, year, as_of, rules, ruleset,
+              memo: Memo) -> Watched:
     """Each part against its part of the progress (by label, else in order); the worst light."""
     parts = done.parts if isinstance(done, Reading) and done.kind is Kind.COMPOUND else (done,) if done else ()
     labelled = {part.label: part for part in parts if part.label}
@@ -202,20 +204,20 @@ def _compound(watched, project, label, goal: Reading, done, reported: str, year,
         list(parts) if len(parts) == len(goal.parts) else None
     if not paired or None in paired:
         return watched(Light.YELLOW, f"进展「{reported}」与各部分「{goal.text}」对不上，需人工判断")
-    each = [_watch(project, label, part.text, None, given.text, year, as_of, rules, ruleset)
+    each = [_watch(project, label, part.text, None, given.text, year, as_of, rules, ruleset, memo)
             for part, given in zip(goal.parts, paired)]
     worst = max((w.light for w in each), key=[Light.GREEN, Light.YELLOW, Light.RED].index)
     return watched(worst, "；".join(f"{part.label or part.text}：{w.reason}" for part, w in zip(goal.parts, each)))
 
 
-def _quantity(watched, goal: Reading, value: float, half, time_gone: float, year: int, rules) -> Watched:
+def _quantity(watched, goal: Reading, value: float, half, time_gone: float, year: int, rules, memo: Memo) -> Watched:
     aim, unit = float(goal.value), goal.unit or ""
     if aim == 0 and goal.op in (None, Op.EQ, Op.LE, Op.LT):       # =0次: none at all, all year
         light = Light.GREEN if value <= 0 else Light.RED
         return watched(light, f"当前 {value:g}{unit}，目标 {goal.text}", aim, value, value, unit)
     cumulative = goal.op in (None, Op.GE, Op.GT, Op.EQ) and unit not in _LEVEL_UNITS
     if cumulative:
-        half_goal = _read(parse_target, half)
+        half_goal = _read(memo.target, half)
         half_share = None
         if isinstance(half_goal, Reading) and half_goal.kind is Kind.QUANTITY and half_goal.value is not None:
             try:
@@ -243,13 +245,6 @@ def _worded(watched, reported: str, goal: Reading, ruleset: Ruleset) -> Watched:
 def _ranked(ruleset: Ruleset) -> list[str]:
     """The qualitative tiers, best first (达成, 部分达成, 未达成)."""
     return [t.name for t in sorted(ruleset.tiers, key=lambda t: -t.low)]
-
-
-def _year(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _light(ratio: float, rules) -> Light:
@@ -280,11 +275,6 @@ def _project_light(project: tuple[str, str], time_gone: float, execution: float 
     return ProjectWatch(*project, time_gone, execution, light, reason, red)
 
 
-@lru_cache(maxsize=65536)
-def _read(parse, text) -> Reading | None:
-    if not isinstance(text, str) or not text.strip():
-        return None
-    try:
-        return parse(text)
-    except ExpressionError:
-        return None
+def _read(read, text) -> Reading | None:
+    """``text`` read by the run's memo (``memo.target`` or ``memo.actual``); None when absent or unreadable."""
+    return read(text).reading if isinstance(text, str) and text.strip() else None

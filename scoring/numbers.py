@@ -93,3 +93,11 @@ def round_half_up(value: Fraction, places: int) -> Decimal:
     size: 4835/1000 at 2 → 4.84."""
     rounded = math.floor(abs(value) * 10 ** places + Fraction(1, 2))
     return Decimal(f"{'-' if value < 0 else ''}{rounded}E-{places}")           # from text: no context rounding
+
+
+def year(value) -> int | None:
+    """A project's year (2026, "2026"), or None where it gives none that reads as one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

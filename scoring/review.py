@@ -10,20 +10,18 @@ table order (readable, precise, the kind its name asks for, in the project's yea
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from scoring import hanzi
 from scoring.codes import ReviewCode
-from scoring.errors import ExpressionError
+from scoring.engine.families import compared
+from scoring.engine.readings import Memo, Read
 from scoring.model import Kind, Op, Reading
-from scoring.parse import parse_target
+from scoring.numbers import year as year_of
 from scoring.rulesets import ReviewRules, Ruleset
 
 _QUANTITATIVE = (Kind.QUANTITY, Kind.RANGE, Kind.DATE, Kind.RELATIVE)
@@ -59,7 +57,8 @@ def review(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset) -
     rules = ruleset.review
     found: list[Finding] = []
     names = {row.project: (row.name or row.id or "") for row in projects.itertuples()}
-    years = {row.project: _year(row.year) for row in projects.itertuples()}
+    years = {row.project: year_of(row.year) for row in projects.itertuples()}
+    memo = Memo()
     owner = indicators["project"].to_numpy()
     order = np.argsort(owner, kind="stable")
     columns = [indicators[key].to_numpy(dtype=object)[order] for key in _Row._fields]
@@ -68,7 +67,7 @@ def review(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset) -
     for project, start, end in zip(projects["project"].tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
         name, year = names[project], years[project]
         rows = [_Row(*values) for values in zip(*(column[start:end] for column in columns))]
-        readings = [_reading(row.target) for row in rows]
+        readings = [_reading(memo, row.target) for row in rows]
         found += _project(rows, weights[start:end], readings, name, year, rules, ruleset)
         half_declared = any(isinstance(row.half_year_target, str) for row in rows)
         seen: dict[tuple, str] = {}
@@ -80,14 +79,14 @@ def review(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset) -
                                      f"与同一项目中的「{seen[key]}」重复", "合并两条，或改写名称以区分"))
             seen.setdefault(key, label)
             found += [Finding(code, name, label, message, fix) for code, message, fix in
-                      _indicator(row, reading, year, half_declared, rules, ruleset)]
+                      _indicator(row, reading, year, half_declared, rules, ruleset, memo)]
     return [f for f in found if str(f.code) not in rules.off]
 
 
 def _project(rows: list[_Row], weights: np.ndarray, readings: list, name: str, year: int | None,
              rules: ReviewRules, ruleset: Ruleset) -> list[Finding]:
     found = []
-    plain = {column: {_plain(getattr(row, column)) for row in rows if isinstance(getattr(row, column), str)}
+    plain = {column: {compared(getattr(row, column)) for row in rows if isinstance(getattr(row, column), str)}
              for column in ("level1", "level2")}
     for level in rules.levels:
         if level.from_year is not None and (year is None or year < level.from_year):
@@ -99,7 +98,7 @@ def _project(rows: list[_Row], weights: np.ndarray, readings: list, name: str, y
     if len(rows) < rules.min_indicators:
         found.append(Finding(ReviewCode.TOO_FEW_INDICATORS, name, None, f"只有 {len(rows)} 个三级指标",
                              f"至少设置 {rules.min_indicators} 个三级指标"))
-    readable = [r for r in readings if isinstance(r, Reading)]
+    readable = [r.reading for r in readings if r is not None and r.reading is not None]
     if readable and rules.min_quantitative_share:
         share = sum(_quantitative(r) for r in readable) / len(readable)
         if share < rules.min_quantitative_share:
@@ -115,14 +114,17 @@ def _project(rows: list[_Row], weights: np.ndarray, readings: list, name: str, y
     return found
 
 
-def _indicator(row, reading, year: int | None, half_declared: bool, rules: ReviewRules, ruleset: Ruleset):
+def _indicator(row, read: Read | None, year: int | None, half_declared: bool, rules: ReviewRules, ruleset: Ruleset,
+               memo: Memo):
     """(code, message, fix) of each problem of one indicator."""
-    name = _plain(row.name or "")
-    if reading is None:
+    name = compared(row.name or "")
+    if read is None:
         yield ReviewCode.MISSING_TARGET, "没有指标值", "填写指标值"
         return
-    if isinstance(reading, ExpressionError):
-        yield ReviewCode.UNREADABLE_TARGET, f"指标值「{row.target}」无法解读：{reading.message}", "按 ≥95%、≤8小时、=0次 这样的格式填写"
+    reading = read.reading
+    if reading is None:
+        yield (ReviewCode.UNREADABLE_TARGET, f"指标值「{row.target}」无法解读：{read.error.splitlines()[0]}",
+               "按 ≥95%、≤8小时、=0次 这样的格式填写")
         return
     text = reading.text
     vague = next((word for word in rules.vague_words if word in text), None)
@@ -130,7 +132,7 @@ def _indicator(row, reading, year: int | None, half_declared: bool, rules: Revie
         yield (ReviewCode.VAGUE_TARGET, f"指标值「{text}」含糊（{vague}）",
                "写出可核验的数值或状态，如 ≥95%、提高 5 个百分点、2026年12月31日前")
     for part in reading.parts or (reading,):                 # a compound's part by its own label (合格率≥95%)
-        named = _plain(part.label) if reading.parts and part.label else name
+        named = compared(part.label) if reading.parts and part.label else name
         yield from _value(part, named, named.endswith(rules.rate_endings) and not _adverse_name(named, ruleset),
                           year, rules, ruleset)
     if reading.kind is Kind.QUALITATIVE and _counted(name, rules):
@@ -139,7 +141,7 @@ def _indicator(row, reading, year: int | None, half_declared: bool, rules: Revie
     if reading.op in _AT_LEAST and counted and any(word in name for word in ruleset.adverse_words):
         yield (ReviewCode.ADVERSE_AT_LEAST, f"「{row.name}」越少越好，指标值却是「{text}」",
                "写成 ≤ 或 =，如 =0次、≤1%")
-    yield from _half_year(row, reading, half_declared)
+    yield from _half_year(row, reading, half_declared, memo)
 
 
 def _value(reading: Reading, name: str, rate: bool, year: int | None, rules: ReviewRules, ruleset: Ruleset):
@@ -174,13 +176,13 @@ def _value(reading: Reading, name: str, rate: bool, year: int | None, rules: Rev
                f"满意度目标不低于 {floor}%")
 
 
-def _half_year(row, reading: Reading, declared: bool):
+def _half_year(row, reading: Reading, declared: bool, memo: Memo):
     half = row.half_year_target
     if not isinstance(half, str) or not half.strip():
         if declared:
             yield ReviewCode.HALF_YEAR_MISSING, "没有半年指标值（同一项目的其他指标有）", "填写半年指标值"
         return
-    year_part, half_part = reading, _reading(half)
+    year_part, half_part = reading, _reading(memo, half).reading
     if not isinstance(half_part, Reading) or Kind.QUANTITY not in (year_part.kind, half_part.kind):
         return
     if (year_part.kind is half_part.kind is Kind.QUANTITY and year_part.op in _AT_LEAST and half_part.op in _AT_LEAST
@@ -190,14 +192,9 @@ def _half_year(row, reading: Reading, declared: bool):
                "累计数的半年目标不应超过全年目标")
 
 
-@lru_cache(maxsize=65536)
-def _reading(target) -> Reading | ExpressionError | None:
-    if not isinstance(target, str) or not target.strip():
-        return None
-    try:
-        return parse_target(target)
-    except ExpressionError as error:
-        return error
+def _reading(memo: Memo, target) -> Read | None:
+    """A target's reading (or why it has none) from the run's memo; None for no target."""
+    return memo.target(target) if isinstance(target, str) and target.strip() else None
 
 
 def _quantitative(reading: Reading) -> bool:
@@ -212,15 +209,3 @@ def _counted(name: str, rules: ReviewRules) -> bool:
 
 def _adverse_name(name: str, ruleset: Ruleset) -> bool:
     return any(name.endswith(rate) for rate in ruleset.adverse_rates)
-
-
-@lru_cache(maxsize=65536)
-def _plain(text: str) -> str:
-    return hanzi.simplified(re.sub(r"\s", "", text))
-
-
-def _year(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

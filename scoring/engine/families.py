@@ -9,6 +9,7 @@ without one in a project whose other rows have one is unknown.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ def assign(rows: pd.DataFrame, ruleset: Ruleset) -> pd.Series:
     keys = {name: family.key for name, family in ruleset.level1_index.items()}
     level1 = rows["level1"].to_numpy(dtype=object)
     codes, names = pd.factorize(level1, use_na_sentinel=False)
-    family = objects([keys.get(name, keys.get(_compared(name))) if isinstance(name, str) else None
+    family = objects([keys.get(name, keys.get(compared(name))) if isinstance(name, str) else None
                       for name in names])[codes]
     empty = np.array([not name for name in names] + [False], dtype=bool)[codes]
     if empty.any():
@@ -33,7 +34,8 @@ def assign(rows: pd.DataFrame, ruleset: Ruleset) -> pd.Series:
     return pd.Series(family, index=rows.index, dtype=object)
 
 
-def _compared(level1: str) -> str:
+@lru_cache(maxsize=1 << 16)
+def compared(level1: str) -> str:
     """A 一级指标 as looked up: simplified, without the spaces PDF text puts between its characters
     (产 出 指 标 is 产出指标)."""
     return hanzi.simplified(re.sub(r"\s", "", level1))

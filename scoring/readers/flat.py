@@ -26,7 +26,7 @@ from scoring.columns import (BUDGET_AMOUNTS, INDICATOR_FRAME, PROJECT_FRAME, TAR
 from scoring.errors import InputCode, InputError
 from scoring.numbers import LARGEST
 from scoring.readers.funds import fund_groups
-from scoring.readers.jsonvalues import out_of_range
+from scoring.readers.jsonvalues import out_of_range, shown
 from scoring.readers.natures import composed
 from scoring.readers.sections import split_points
 from scoring.readers.sources import file_encoding
@@ -231,7 +231,7 @@ def _number_column(series: pd.Series, key: str, file: str) -> np.ndarray:
         outside |= (numbers < 0) | (numbers > 100)
     if outside.any():
         row = int(np.argmax(outside))
-        raise InputError(f"第 {row + 1} 行 {key} {out_of_range(numbers[row], key in _POINTS)}，而不是「{series.iat[row]}」"
+        raise InputError(f"第 {row + 1} 行 {key} {out_of_range(numbers[row], key in _POINTS)}，而不是「{shown(series.iat[row])}」"
                          f" / out of range", file, code=InputCode.OUT_OF_RANGE)
     return numbers
 
