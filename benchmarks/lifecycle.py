@@ -44,7 +44,7 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{len(declared.indicators):,} indicators: read targets {read_targets:.2f} s, review {reviewed:.2f} s "
           f"({len(findings):,} findings); read both {read_both:.2f} s, monitor {monitored:.2f} s "
-          f"({sum(w.light == 'red' for w in watched.indicators):,} red), score {scored:.2f} s; "
+          f"({len(watched.red):,} red), score {scored:.2f} s; "
           f"review / score {reviewed / scored:.2f}×, monitor / score {monitored / scored:.2f}×; peak {peak:,.0f} MB")
 
 

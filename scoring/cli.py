@@ -343,7 +343,7 @@ def _review_command(args: argparse.Namespace) -> int:
 
 
 def _monitor_command(args: argparse.Namespace) -> int:
-    from scoring.monitor import Light, monitor
+    from scoring.monitor import monitor
 
     _check_output(args.output, args.targets, args.progress, args.ruleset)
     inputs = readers.read(args.targets, args.progress)
@@ -351,7 +351,7 @@ def _monitor_command(args: argparse.Namespace) -> int:
     watched = monitor(inputs.projects, inputs.indicators, ruleset, args.as_of or date.today())
     emit(watched, args.format or writers.format_for(args.output), args.output,
          lambda w, form: monitoring_text(w, ruleset.name, form), monitoring_tables, ("table", "json", "csv", "xlsx"))
-    return 1 if any(w.light is Light.RED for w in (*watched.projects, *watched.indicators)) else 0
+    return 1 if watched.any_red else 0
 
 
 def _rulesets_command() -> int:

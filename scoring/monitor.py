@@ -21,6 +21,8 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from scoring._columnar import distinct
+from scoring._columnar.bulk import bulk
 from scoring.engine import funds
 from scoring.engine.qualitative import says_none, tier_of
 from scoring.engine.readings import Memo
@@ -46,12 +48,10 @@ class Light(StrEnum):
 
 @dataclass(frozen=True)
 class Watched:
-    """One indicator at the date: expected and reported progress in the target's unit (None where
-    not a number), the projected year-end value, the light and why."""
+    """One indicator's standing at the date (the per-row definition's result): expected and reported
+    progress in the target's unit (None where not a number), the projected year-end value, the light
+    and why."""
 
-    project_id: str
-    project: str
-    indicator: str
     target: str
     reported: str | None
     expected: float | None
@@ -61,72 +61,94 @@ class Watched:
     light: Light
     reason: str
 
-    def as_dict(self) -> dict:
-        return {"project_id": self.project_id, "project": self.project, "indicator": self.indicator, "target": self.target,
-                "reported": self.reported, "expected": self.expected, "progress": self.progress,
-                "projected": self.projected, "unit": self.unit, "light": str(self.light), "reason": self.reason}
 
-
-@dataclass(frozen=True)
-class ProjectWatch:
-    """A project at the date: 执行进度 (budget executed over the budget) against 时间进度."""
-
-    project_id: str
-    project: str
-    time_progress: float
-    execution: float | None
-    light: Light
-    reason: str
-    red_indicators: int
-
-    def as_dict(self) -> dict:
-        return {"project_id": self.project_id, "project": self.project, "time_progress": self.time_progress, "execution": self.execution,
-                "light": str(self.light), "reason": self.reason, "red_indicators": self.red_indicators}
+INDICATOR_COLUMNS = ("project_id", "project", "indicator", *Watched.__dataclass_fields__)
+PROJECT_COLUMNS = ("project_id", "project", "time_progress", "execution", "light", "reason", "red_indicators")
 
 
 @dataclass(frozen=True)
 class Monitoring:
+    """The lights at ``as_of``: one row per project (PROJECT_COLUMNS: 时间进度, 执行进度, its light, why,
+    its red indicators) and one per indicator monitored (INDICATOR_COLUMNS); lights as ``Light`` values,
+    numbers NaN where there is none."""
+
     as_of: date
-    projects: tuple[ProjectWatch, ...]
-    indicators: tuple[Watched, ...]
+    projects: pd.DataFrame
+    indicators: pd.DataFrame
+
+    @property
+    def red(self) -> pd.DataFrame:
+        """The indicators lit red (the summary of 红灯 rows)."""
+        return self.indicators[self.indicators["light"] == Light.RED]
+
+    @property
+    def any_red(self) -> bool:
+        return bool((self.projects["light"] == Light.RED).any() or (self.indicators["light"] == Light.RED).any())
 
     def as_dict(self) -> dict:
-        return {"as_of": self.as_of.isoformat(), "projects": [p.as_dict() for p in self.projects],
-                "indicators": [i.as_dict() for i in self.indicators],
-                "red": [i.as_dict() for i in self.indicators if i.light is Light.RED]}
+        return {"as_of": self.as_of.isoformat(), "projects": records(self.projects),
+                "indicators": records(self.indicators), "red": records(self.red)}
 
 
+def records(frame: pd.DataFrame) -> list[dict]:
+    """The rows as dicts of plain values: None for a missing number, a light as its text."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+@bulk
 def monitor(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, as_of: date) -> Monitoring:
     """The lights of every project and indicator at the end of ``as_of``; a row reported 不适用 is left out.
     A project's 时间进度 is that of its own year (0 before it, 1 after it; the as-of date's year when
-    the project gives none)."""
+    the project gives none). An indicator's light is that of its distinct (target, half-year target,
+    progress, project year) combination, found once."""
     rules = ruleset.monitor
-    keys = {row.project: (row.id or row.name or "", row.name or row.id or "") for row in projects.itertuples()}
-    years = {row.project: year_of(row.year) or as_of.year for row in projects.itertuples()}
-    watched: list[Watched] = []
-    owners: list[int] = []
+    ids = [row.id or row.name or "" for row in projects.itertuples()]
+    titles = [row.name or row.id or "" for row in projects.itertuples()]
+    years = [year_of(row.year) or as_of.year for row in projects.itertuples()]
     memo = Memo()
     rows = funds.combine(indicators, ruleset, memo)             # progress by funds (分资金): one, as scored
-    columns = [rows[key].to_numpy(dtype=object) for key in
-               ("project", "level1", "level2", "name", "target", "half_year_target", "actual")]
-    combined = rows["combination"].to_numpy(dtype=object) if "combination" in rows else [None] * len(rows)
-    for (project, level1, level2, name, target, half, actual), how in zip(zip(*columns), combined):
-        if isinstance(actual, str) and actual.strip() in ruleset.not_applicable_words or \
-                how is not None and actual is None and how.issue is None:          # every fund 不适用
-            continue
-        label = " / ".join(part for part in (level1, level2, name) if part)
-        if how is not None and how.issue is not None:
-            watched.append(Watched(*keys[project], label, target or "", None, None, None, None, "", Light.RED,
-                                   f"各资金的进展无法合并：{how.issue.message}"))
-        else:
-            watched.append(_watch(keys[project], label, target, half, actual, years[project], as_of, rules, ruleset,
-                                  memo))
-        owners.append(project)
-    flagged = np.array([w.light is Light.RED for w in watched], dtype=bool)
-    red = np.bincount(np.asarray(owners, dtype=np.int64)[flagged], minlength=len(projects))
-    watches = [_project_light(keys[row.project], _time_gone(as_of, years[row.project]), _execution(row, ruleset),
-                              int(red[row.project]), rules) for row in projects.itertuples()]
-    return Monitoring(as_of, tuple(watches), tuple(watched))
+    failed = np.full(len(rows), None, dtype=object)             # why the funds' progress could not be combined
+    left_out = distinct.tested(distinct.factorize(rows["actual"].to_numpy(dtype=object)),
+                      lambda text: isinstance(text, str) and text.strip() in ruleset.not_applicable_words)
+    if "combination" in rows:
+        combined = rows["combination"].to_numpy(dtype=object)
+        for k in np.flatnonzero(pd.notna(combined)).tolist():
+            how = combined[k]
+            failed[k] = how.issue.message if how.issue is not None else None
+            left_out[k] |= how.issue is None and rows["actual"].iat[k] is None      # every fund 不适用
+    rows, failed = rows[~left_out], failed[~left_out]
+    owner = rows["project"].to_numpy(dtype=np.int64)
+    year_codes, year_table = distinct.factorize(np.asarray(years, dtype=np.int64)[owner])
+    columns = ("target", "half_year_target", "actual")
+    code, first = distinct.combinations([*(distinct.factorize(rows[c].to_numpy(dtype=object)) for c in columns),
+                                         (year_codes, year_table), distinct.factorize(failed)], len(rows))
+    samples = [rows[c].to_numpy(dtype=object)[first].tolist() for c in columns]
+    found = [_watch(target, half, actual, int(year), as_of, rules, ruleset, memo) if why is None else
+             Watched(target or "", None, None, None, None, "", Light.RED, f"各资金的进展无法合并：{why}")
+             for target, half, actual, year, why in zip(*samples, year_table[year_codes[first]].tolist(),
+                                                        failed[first].tolist())]
+    label_code, label_first = distinct.combinations(
+        [distinct.factorize(rows[c].to_numpy(dtype=object)) for c in ("level1", "level2", "name")], len(rows))
+    labels = distinct.objects([" / ".join(part for part in parts if part) for parts in
+                               zip(*(rows[c].to_numpy(dtype=object)[label_first].tolist()
+                                     for c in ("level1", "level2", "name")))])
+    frame = {"project_id": distinct.objects(ids)[owner], "project": distinct.objects(titles)[owner],
+             "indicator": labels[label_code]}
+    for field in Watched.__dataclass_fields__:
+        values = [getattr(w, field) for w in found]
+        table = np.array(values, dtype=float) if field in ("expected", "progress", "projected") else distinct.objects(values)
+        frame[field] = table[code]
+    watched = pd.DataFrame(frame, columns=list(INDICATOR_COLUMNS))
+    red = np.bincount(owner[(watched["light"] == Light.RED).to_numpy()], minlength=len(projects))
+    time_gone = [_time_gone(as_of, year) for year in years]
+    execution = [_execution(row, ruleset) for row in projects.itertuples()]
+    lit = [_project_light(*facts, rules) for facts in zip(time_gone, execution, red.tolist())]
+    watches = pd.DataFrame({"project_id": ids, "project": titles, "time_progress": time_gone,
+                            "execution": np.array(execution, dtype=float), "light": [light for light, _ in lit],
+                            "reason": [reason for _, reason in lit], "red_indicators": red},
+                           columns=list(PROJECT_COLUMNS))
+    return Monitoring(as_of, watches, watched)
+
 
 
 def _time_gone(as_of: date, year: int) -> float:
@@ -147,13 +169,14 @@ def _expected_share(time_gone: float, half_share: float | None, year: int) -> fl
     return half_share + (1 - half_share) * (time_gone - mid) / (1 - mid)
 
 
-def _watch(project, label, target, half, actual, year, as_of, rules, ruleset, memo: Memo) -> Watched:
+def _watch(target, half, actual, year: int, as_of: date, rules, ruleset: Ruleset, memo: Memo) -> Watched:
+    """One indicator's standing: the per-row definition."""
     goal = _read(memo.target, target)
     reported = actual if isinstance(actual, str) and actual.strip() else None
     time_gone = _time_gone(as_of, year)
 
     def watched(light: Light, reason: str, expected=None, progress=None, projected=None, unit=""):
-        return Watched(*project, label, target or "", reported, expected, progress, projected, unit, light, reason)
+        return Watched(target or "", reported, expected, progress, projected, unit, light, reason)
 
     if not isinstance(goal, Reading):
         return watched(Light.RED, "指标值缺失或无法解读，无法监控")
@@ -181,7 +204,7 @@ def _watch(project, label, target, half, actual, year, as_of, rules, ruleset, me
         return watched(_light(ratio, rules), f"当前 {value:g}{unit}，目标区间 {goal.text}" +
                        ("" if ratio == 1.0 else f"，差 {1 - ratio:.0%}"), None, value, value, unit)
     if goal.kind is Kind.COMPOUND:
-        return _compound(watched, project, label, goal, done, reported, year, as_of, rules, ruleset, memo)
+        return _compound(watched, goal, done, reported, year, as_of, rules, ruleset, memo)
     if goal.kind is Kind.DATE and goal.deadline is not None:
         deadline = goal.deadline
         deadline_year, month = deadline.year or year, deadline.month or 12
@@ -195,7 +218,7 @@ def _watch(project, label, target, half, actual, year, as_of, rules, ruleset, me
     return _worded(watched, reported, goal, ruleset)
 
 
-def _compound(watched, project, label, goal: Reading, done, reported: str, year, as_of, rules, ruleset,
+def _compound(watched, goal: Reading, done, reported: str, year, as_of, rules, ruleset,
               memo: Memo) -> Watched:
     """Each part against its part of the progress (by label, else in order); the worst light."""
     parts = done.parts if isinstance(done, Reading) and done.kind is Kind.COMPOUND else (done,) if done else ()
@@ -204,7 +227,7 @@ def _compound(watched, project, label, goal: Reading, done, reported: str, year,
         list(parts) if len(parts) == len(goal.parts) else None
     if not paired or None in paired:
         return watched(Light.YELLOW, f"进展「{reported}」与各部分「{goal.text}」对不上，需人工判断")
-    each = [_watch(project, label, part.text, None, given.text, year, as_of, rules, ruleset, memo)
+    each = [_watch(part.text, None, given.text, year, as_of, rules, ruleset, memo)
             for part, given in zip(goal.parts, paired)]
     worst = max((w.light for w in each), key=[Light.GREEN, Light.YELLOW, Light.RED].index)
     return watched(worst, "；".join(f"{part.label or part.text}：{w.reason}" for part, w in zip(goal.parts, each)))
@@ -262,9 +285,10 @@ def _execution(row, ruleset: Ruleset) -> float | None:
     return None
 
 
-def _project_light(project: tuple[str, str], time_gone: float, execution: float | None, red: int, rules) -> ProjectWatch:
+def _project_light(time_gone: float, execution: float | None, red: int, rules) -> tuple[Light, str]:
+    """A project's light and why: 执行进度 against 时间进度, yellow at least with a red indicator."""
     if execution is None:
-        return ProjectWatch(*project, time_gone, None, Light.RED, "缺少预算数或执行数，无法比较执行进度", red)
+        return Light.RED, "缺少预算数或执行数，无法比较执行进度"
     behind = (time_gone - execution) * 100
     light = Light.GREEN if behind <= float(rules.behind_green) else Light.YELLOW if behind <= float(rules.behind_yellow) \
         else Light.RED
@@ -272,7 +296,7 @@ def _project_light(project: tuple[str, str], time_gone: float, execution: float 
     if red:
         reason += f"；{red} 个指标红灯"
         light = max(light, Light.YELLOW, key=[Light.GREEN, Light.YELLOW, Light.RED].index)
-    return ProjectWatch(*project, time_gone, execution, light, reason, red)
+    return light, reason
 
 
 def _read(read, text) -> Reading | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -96,8 +97,18 @@ def round_half_up(value: Fraction, places: int) -> Decimal:
 
 
 def year(value) -> int | None:
-    """A project's year (2026, "2026"), or None where it gives none that reads as one."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    """A project's year (2026, "2026", "2026年度", 2026.0 from a spreadsheet), or None where it gives
+    none that reads as one."""
+    if isinstance(value, str):
+        found = _YEAR.fullmatch(value.strip())
+        return int(found.group(1)) if found else None
+    if value is None or isinstance(value, bool):
         return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return int(number) if number.is_integer() else None
+
+
+_YEAR = re.compile(r"[(（]?((?:19|20)\d\d)\s*(?:年度?)?[)）]?")

@@ -17,6 +17,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from scoring._columnar import distinct
+from scoring._columnar.bulk import bulk
 from scoring.codes import ReviewCode
 from scoring.engine.families import compared
 from scoring.engine.readings import Memo, Read
@@ -45,73 +47,100 @@ class Finding:
 
 
 class _Row(NamedTuple):
-    level1: str
-    level2: str
-    name: str
+    """What an indicator's own findings depend on (the per-row definition's input)."""
+
+    name: str | None
     target: str | None
     half_year_target: str | None
 
 
+@bulk
 def review(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset) -> list[Finding]:
-    """Every finding of the declared targets, projects in order, each project's own findings first."""
+    """Every finding of the declared targets, projects in order, each project's own findings first,
+    then its indicators' in table order. An indicator's findings are those of its distinct (name,
+    target, half-year target, project year, half-year column used) combination, found once."""
     rules = ruleset.review
-    found: list[Finding] = []
-    names = {row.project: (row.name or row.id or "") for row in projects.itertuples()}
-    years = {row.project: year_of(row.year) for row in projects.itertuples()}
+    rows = indicators.iloc[np.argsort(indicators["project"].to_numpy(), kind="stable")]
+    owner, n = rows["project"].to_numpy(dtype=np.int64), len(projects)
+    names = [row.name or row.id or "" for row in projects.itertuples()]
+    year_codes, years = distinct.factorize(distinct.objects([year_of(y) for y in projects["year"].tolist()]))
     memo = Memo()
-    owner = indicators["project"].to_numpy()
-    order = np.argsort(owner, kind="stable")
-    columns = [indicators[key].to_numpy(dtype=object)[order] for key in _Row._fields]
-    weights, owner = indicators["weight"].to_numpy(dtype=float)[order], owner[order]
-    bounds = np.searchsorted(owner, np.arange(len(projects) + 1))        # each project's rows, none for some
-    for project, start, end in zip(projects["project"].tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
-        name, year = names[project], years[project]
-        rows = [_Row(*values) for values in zip(*(column[start:end] for column in columns))]
-        readings = [_reading(memo, row.target) for row in rows]
-        found += _project(rows, weights[start:end], readings, name, year, rules, ruleset)
-        half_declared = any(isinstance(row.half_year_target, str) for row in rows)
-        seen: dict[tuple, str] = {}
-        for row, reading in zip(rows, readings):
-            label = " / ".join(part for part in (row.level1, row.level2, row.name) if part)
-            key = (row.level1, row.level2, row.name)
-            if key in seen:
-                found.append(Finding(ReviewCode.DUPLICATE_INDICATOR, name, label,
-                                     f"与同一项目中的「{seen[key]}」重复", "合并两条，或改写名称以区分"))
-            seen.setdefault(key, label)
-            found += [Finding(code, name, label, message, fix) for code, message, fix in
-                      _indicator(row, reading, year, half_declared, rules, ruleset, memo)]
-    return [f for f in found if str(f.code) not in rules.off]
+    targets = distinct.factorize(rows["target"].to_numpy(dtype=object))
+    halves = distinct.factorize(rows["half_year_target"].to_numpy(dtype=object))
+    declared = np.bincount(owner, weights=distinct.tested(halves, lambda half: isinstance(half, str)), minlength=n) > 0
+    combination, first = distinct.combinations(
+        [distinct.factorize(rows["name"].to_numpy(dtype=object)), targets, halves,
+         (year_codes[owner], years), (declared[owner].astype(np.int64), np.array([False, True]))], len(rows))
+    samples = [rows[key].to_numpy(dtype=object)[first].tolist() for key in _Row._fields]
+    found_in = [list(_indicator(_Row(*values), _reading(memo, values[1]), _year(years, year_codes[p]), bool(declared[p]),
+                                rules, ruleset, memo))
+                for values, p in zip(zip(*samples), owner[first].tolist())]
+    repeated = rows.duplicated(["project", "level1", "level2", "name"]).to_numpy()
+    by_project = {p: list(_project(names[p], _year(years, year_codes[p]), *facts, rules, ruleset))
+                  for p, *facts in _project_facts(rows, owner, n, targets, memo, rules)}
+    level1, level2, name = (rows[key].to_numpy(dtype=object) for key in ("level1", "level2", "name"))
+    with_findings = np.asarray([bool(f) for f in found_in], dtype=bool)[combination] | repeated
+    for k in np.flatnonzero(with_findings).tolist():
+        label = " / ".join(part for part in (level1[k], level2[k], name[k]) if part)
+        project = names[owner[k]]
+        listed = by_project.setdefault(int(owner[k]), [])
+        if repeated[k]:
+            listed.append(Finding(ReviewCode.DUPLICATE_INDICATOR, project, label, f"与同一项目中的「{label}」重复",
+                                  "合并两条，或改写名称以区分"))
+        listed += [Finding(code, project, label, message, fix) for code, message, fix in found_in[combination[k]]]
+    return [f for p in sorted(by_project) for f in by_project[p] if str(f.code) not in rules.off]
 
 
-def _project(rows: list[_Row], weights: np.ndarray, readings: list, name: str, year: int | None,
-             rules: ReviewRules, ruleset: Ruleset) -> list[Finding]:
-    found = []
-    plain = {column: {compared(getattr(row, column)) for row in rows if isinstance(getattr(row, column), str)}
-             for column in ("level1", "level2")}
+def _project_facts(rows: pd.DataFrame, owner: np.ndarray, n: int, targets, memo: Memo, rules: ReviewRules):
+    """(project, levels present, indicators, quantitative share or None, weights total or None) of each
+    project with a finding to look at."""
+    count = np.bincount(owner, minlength=n)
+    present = []
     for level in rules.levels:
-        if level.from_year is not None and (year is None or year < level.from_year):
-            continue
-        texts = set().union(*(plain[column] for column in level.columns))
-        if not any(word in text for word in level.words for text in texts):
-            found.append(Finding(ReviewCode.MISSING_LEVEL, name, None, f"没有{level.name}",
-                                 f"至少设置一个{level.name}" + (f"（{level.from_year} 年起）" if level.from_year else "")))
-    if len(rows) < rules.min_indicators:
-        found.append(Finding(ReviewCode.TOO_FEW_INDICATORS, name, None, f"只有 {len(rows)} 个三级指标",
-                             f"至少设置 {rules.min_indicators} 个三级指标"))
-    readable = [r.reading for r in readings if r is not None and r.reading is not None]
-    if readable and rules.min_quantitative_share:
-        share = sum(_quantitative(r) for r in readable) / len(readable)
-        if share < rules.min_quantitative_share:
-            found.append(Finding(ReviewCode.QUANTITATIVE_SHARE, name, None,
-                                 f"定量指标占 {share:.0%}，低于 {float(rules.min_quantitative_share):.0%}",
-                                 "把能计量的指标写成数值（数量、比率、时限）"))
-    if np.isfinite(weights).all() and len(weights):
-        expected = float(ruleset.indicator_points)
-        if abs(weights.sum() - expected) > 0.005:
-            found.append(Finding(ReviewCode.WEIGHTS_TOTAL, name, None,
-                                 f"三级指标分值合计 {weights.sum():g}，不是 {expected:g}",
-                                 f"调整分值，使合计为 {expected:g}（另 {float(ruleset.budget_points):g} 分为预算执行）"))
-    return found
+        has = np.zeros(len(rows), dtype=bool)
+        for column in level.columns:
+            has |= distinct.tested(distinct.factorize(rows[column].to_numpy(dtype=object)),
+                          lambda text: isinstance(text, str) and any(word in compared(text) for word in level.words))
+        present.append(np.bincount(owner, weights=has, minlength=n) > 0)
+    reads = [_reading(memo, text) for text in targets[1]]
+    readable = np.array([r is not None and r.reading is not None for r in reads] + [False], dtype=bool)[targets[0]]
+    quantitative = np.array([r is not None and r.reading is not None and _quantitative(r.reading) for r in reads]
+                            + [False], dtype=bool)[targets[0]]
+    read_count = np.bincount(owner, weights=readable, minlength=n)
+    share = np.divide(np.bincount(owner, weights=quantitative, minlength=n), read_count,
+                      out=np.full(n, np.nan), where=read_count > 0)
+    weights = rows["weight"].to_numpy(dtype=float)
+    finite = np.isfinite(weights)
+    total = np.bincount(owner, weights=np.where(finite, weights, 0.0), minlength=n)
+    total[(np.bincount(owner, weights=~finite, minlength=n) > 0) | (count == 0)] = np.nan
+    for p in range(n):
+        yield (p, [bool(has[p]) for has in present], int(count[p]),
+               None if np.isnan(share[p]) else float(share[p]), None if np.isnan(total[p]) else float(total[p]))
+
+
+def _project(name: str, year: int | None, present: list[bool], count: int, share: float | None, total: float | None,
+             rules: ReviewRules, ruleset: Ruleset):
+    """The project's own findings from its facts (_project_facts)."""
+    for level, has in zip(rules.levels, present):
+        if not has and (level.from_year is None or year is not None and year >= level.from_year):
+            yield Finding(ReviewCode.MISSING_LEVEL, name, None, f"没有{level.name}",
+                          f"至少设置一个{level.name}" + (f"（{level.from_year} 年起）" if level.from_year else ""))
+    if count < rules.min_indicators:
+        yield Finding(ReviewCode.TOO_FEW_INDICATORS, name, None, f"只有 {count} 个三级指标",
+                      f"至少设置 {rules.min_indicators} 个三级指标")
+    if share is not None and rules.min_quantitative_share and share < rules.min_quantitative_share:
+        yield Finding(ReviewCode.QUANTITATIVE_SHARE, name, None,
+                      f"定量指标占 {share:.0%}，低于 {float(rules.min_quantitative_share):.0%}",
+                      "把能计量的指标写成数值（数量、比率、时限）")
+    expected = float(ruleset.indicator_points)
+    if total is not None and abs(total - expected) > 0.005:
+        yield Finding(ReviewCode.WEIGHTS_TOTAL, name, None, f"三级指标分值合计 {total:g}，不是 {expected:g}",
+                      f"调整分值，使合计为 {expected:g}（另 {float(ruleset.budget_points):g} 分为预算执行）")
+
+
+
+def _year(years: np.ndarray, code: int) -> int | None:
+    return None if code < 0 else years[code]
 
 
 def _indicator(row, read: Read | None, year: int | None, half_declared: bool, rules: ReviewRules, ruleset: Ruleset,

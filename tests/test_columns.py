@@ -16,7 +16,7 @@ VALUES = {
     "budget_executed": ("90", "projects", "budget_executed", 90.0),
     "budget_half_year": ("60", "projects", "budget_half_year", 60.0),
     "budget_allocated": ("110", "projects", "budget_allocated", 110.0),
-    "budget_unit": ("万元", "projects", "budget_unit", "万元"),
+    "budget_unit": ("万元", "projects", "budget_unit", "万元"), "project_year": ("2025", "projects", "year", "2025"),
     "indicator_id": ("9", "indicators", "id", "9"), "level1": ("产出指标", "indicators", "level1", "产出指标"),
     "level2": ("数量指标", "indicators", "level2", "数量指标"), "name": ("完成率", "indicators", "name", "完成率"),
     "target": ("≥95%", "indicators", "target", "≥95%"),

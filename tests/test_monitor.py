@@ -29,23 +29,23 @@ def watch(target: str, progress: str | None, half: str | None = None, as_of: dat
 
 
 def light(*args, **kwargs) -> tuple[str, str]:
-    watched = watch(*args, **kwargs).indicators[0]
+    watched = watch(*args, **kwargs).indicators.iloc[0]
     return str(watched.light), watched.reason
 
 
 def test_a_cumulative_target_is_expected_in_proportion_to_the_time_gone():
-    watched = watch("≥365次", "181次").indicators[0]
-    assert watched.expected == pytest.approx(181) and watched.light is Light.GREEN
+    watched = watch("≥365次", "181次").indicators.iloc[0]
+    assert watched.expected == pytest.approx(181) and watched.light == Light.GREEN
     assert watched.projected == pytest.approx(365)
     assert "按时间进度 49.6%" in watched.reason
 
 
 def test_a_half_year_target_is_what_is_expected_at_30_june():
-    watched = watch("≥200人次", "80人次", half="≥120人次").indicators[0]
-    assert watched.expected == pytest.approx(120) and watched.light is Light.RED        # 67% of it
+    watched = watch("≥200人次", "80人次", half="≥120人次").indicators.iloc[0]
+    assert watched.expected == pytest.approx(120) and watched.light == Light.RED        # 67% of it
     assert "按半年指标值" in watched.reason and watched.projected == pytest.approx(200 * 80 / 120)
-    later = watch("≥200人次", "150人次", half="≥120人次", as_of=date(2026, 9, 30)).indicators[0]
-    assert 120 < later.expected < 200 and later.light is Light.GREEN
+    later = watch("≥200人次", "150人次", half="≥120人次", as_of=date(2026, 9, 30)).indicators.iloc[0]
+    assert 120 < later.expected < 200 and later.light == Light.GREEN
 
 
 @pytest.mark.parametrize("progress, expected", [("95次", "green"), ("90次", "green"), ("80次", "yellow"),
@@ -55,8 +55,8 @@ def test_the_light_of_a_cumulative_target_by_the_share_of_the_progress_expected(
 
 
 def test_a_progress_in_another_unit_is_converted():
-    watched = watch("≥19.58万人份", "98000人份", half="≥9.79万人份").indicators[0]
-    assert watched.progress == pytest.approx(9.8) and watched.unit == "万人份" and watched.light is Light.GREEN
+    watched = watch("≥19.58万人份", "98000人份", half="≥9.79万人份").indicators.iloc[0]
+    assert watched.progress == pytest.approx(9.8) and watched.unit == "万人份" and watched.light == Light.GREEN
 
 
 @pytest.mark.parametrize("target, progress, expected", [
@@ -83,13 +83,13 @@ def test_an_indicator_without_progress_or_a_readable_target_is_red_and_says_why(
 
 @pytest.mark.parametrize("executed, expected", [(45, "green"), (35, "yellow"), (25, "red")])
 def test_a_project_light_compares_execution_with_the_time_gone(executed, expected):
-    project = watch("≥95%", "96%", executed=executed).projects[0]
+    project = watch("≥95%", "96%", executed=executed).projects.iloc[0]
     assert str(project.light) == expected and "时间进度 49.6%" in project.reason
 
 
 def test_a_red_indicator_makes_a_green_project_yellow():
-    project = watch("≥95%", "50%", executed=50).projects[0]
-    assert project.light is Light.YELLOW and project.red_indicators == 1 and "1 个指标红灯" in project.reason
+    project = watch("≥95%", "50%", executed=50).projects.iloc[0]
+    assert project.light == Light.YELLOW and project.red_indicators == 1 and "1 个指标红灯" in project.reason
 
 
 def test_the_thresholds_are_the_rulesets(tmp_path):
@@ -97,7 +97,7 @@ def test_the_thresholds_are_the_rulesets(tmp_path):
     lenient.write_text('schema = 1\nname = "lenient"\nbase = "national-2020"\n'
                        "[monitor]\ngreen_at = 0.5\nyellow_at = 0.3\nbehind_green = 30\nbehind_yellow = 40\n", encoding="utf-8")
     assert light("≥200次", "60次", half="≥100次", ruleset=str(lenient))[0] == "green"
-    assert str(watch("≥95%", "96%", executed=25, ruleset=str(lenient)).projects[0].light) == "green"
+    assert str(watch("≥95%", "96%", executed=25, ruleset=str(lenient)).projects.iloc[0].light) == "green"
 
 
 @pytest.fixture
@@ -160,13 +160,13 @@ def test_readings_as_the_scorer_reads_them(target, progress, expected):
 
 
 def test_the_time_gone_is_that_of_the_projects_year():
-    assert watch("≥95%", "96%", as_of=date(2027, 1, 15)).projects[0].time_progress == 1.0
+    assert watch("≥95%", "96%", as_of=date(2027, 1, 15)).projects.iloc[0].time_progress == 1.0
     earlier = watch("≥200次", "10次", as_of=date(2025, 6, 30))
-    assert earlier.projects[0].time_progress == 0.0 and earlier.indicators[0].light is Light.GREEN
+    assert earlier.projects.iloc[0].time_progress == 0.0 and earlier.indicators.iloc[0].light == Light.GREEN
 
 
 def test_a_row_reported_not_applicable_is_left_out():
-    assert watch("≥95%", "不适用").indicators == ()
+    assert watch("≥95%", "不适用").indicators.empty
 
 
 def test_projects_of_the_same_name_keep_their_own_indicators(capsys, tmp_path):
@@ -222,6 +222,6 @@ def test_progress_reported_by_funds_is_combined_as_scoring_combines_it():
                               {"fund": "省级资金", "money": 5, "actual": "3000人次"}]},
         {"id": "2", "funds": [{"fund": "中央资金", "actual": "96%"}, {"fund": "省级资金", "actual": "90%"}]}]}
     inputs = readers.read(targets, progress)
-    first, second = monitor(inputs.projects, inputs.indicators, load_ruleset("national-2020"), JUNE).indicators
-    assert first.progress == pytest.approx(0.8) and first.light is Light.YELLOW     # 81% of about 1 by now
-    assert second.light is Light.RED and "无法合并" in second.reason                 # % by money, and none given
+    first, second = monitor(inputs.projects, inputs.indicators, load_ruleset("national-2020"), JUNE).indicators.itertuples()
+    assert first.progress == pytest.approx(0.8) and first.light == Light.YELLOW     # 81% of about 1 by now
+    assert second.light == Light.RED and "无法合并" in second.reason                 # % by money, and none given

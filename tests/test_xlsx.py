@@ -155,3 +155,39 @@ def test_workbook_without_a_table_is_an_error(tmp_path):
     book.save(path)
     with pytest.raises(InputError, match="没有自评表"):
         read_workbook(path)
+
+
+@pytest.mark.parametrize("title, expected", [("（2026年度）", 2026), ("2024年度项目支出绩效自评表", 2024),
+                                             ("2023年项目支出绩效自评表", 2023), ("填报日期：2025年3月1日", None)])
+def test_the_year_of_an_official_table_is_read_from_its_title(tmp_path, title, expected):
+    book = openpyxl.Workbook()
+    official_sheet(book.active, "信息化建设项目", GOOD)
+    book.active["A2"] = title
+    path = tmp_path / "自评表.xlsx"
+    book.save(path)
+    assert read_workbook(path)["projects"][0].get("year") == expected
+
+
+def test_the_year_of_a_table_lets_the_review_check_its_deadlines_and_cost_level(tmp_path, capsys):
+    book = openpyxl.Workbook()
+    official_sheet(book.active, "信息化建设项目", [*GOOD, ("产出指标", "时效指标", "上线时间", "2025年12月31日前", "12月", 10, 10.0, None)])
+    path = tmp_path / "自评表.xlsx"
+    book.save(path)
+    assert main(["review", str(path), "--format", "json"]) == 1
+    codes = [f["code"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert "date_outside_year" in codes and "missing_level" in codes        # 2025 in a 2026 table; no 成本指标
+
+
+def test_a_flat_table_gives_each_projects_year_in_a_year_column(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["项目名称", "年度", "一级指标", "二级指标", "三级指标", "指标值"])
+    book.active.append(["运维", 2025, "产出指标", "数量指标", "完成率", "≥95%"])
+    book.active.append(["建设", "2026年度", "产出指标", "数量指标", "完成率", "≥95%"])
+    path = tmp_path / "flat.xlsx"
+    book.save(path)
+    assert [p.get("year") for p in read_workbook(path)["projects"]] == ["2025", "2026年度"]
+    csv_path = tmp_path / "flat.csv"
+    csv_path.write_text("project_name,year,level1,name,target\n运维,2025,产出指标,完成率,≥95%\n", encoding="utf-8")
+    from scoring import readers
+
+    assert readers.read(csv_path).projects["year"].tolist() == ["2025"]

@@ -1,6 +1,7 @@
 """The distinct values of a column, each row's code into them (pandas.factorize), with floats told
-apart by their bits: 0.0 and -0.0 compare equal but are written differently; ``Coded``, texts held
-that way; and ``objects``, the object arrays such tables are made of."""
+apart by their bits: 0.0 and -0.0 compare equal but are written differently; ``combinations``, a code
+per row for its combination of several columns' values; ``Coded``, texts held that way; and
+``objects``, the object arrays such tables are made of."""
 
 from __future__ import annotations
 
@@ -44,3 +45,23 @@ def factorize(values, use_na_sentinel: bool = True) -> tuple[np.ndarray, np.ndar
     if use_na_sentinel:
         return np.where(np.isnan(floats), -1, codes), uniques
     return codes, uniques
+
+
+def tested(factorized: tuple[np.ndarray, np.ndarray], test) -> np.ndarray:
+    """``test(value)`` of each row's value as booleans, called once per distinct value (``factorized``:
+    codes and uniques; a missing value, code -1, tested as None)."""
+    codes, uniques = factorized
+    return np.array([bool(test(value)) for value in uniques.tolist()] + [bool(test(None))], dtype=bool)[codes]
+
+
+def combinations(factorized: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A code per row for its combination of values (codes of -1, missing values, included), in order of
+    first appearance, and the first row of each combination."""
+    key, size = np.zeros(n, dtype=np.int64), 1
+    for codes, uniques in factorized:
+        if size * (len(uniques) + 1) >= 2 ** 62:          # renumber the combinations so far before they overflow
+            key, seen = pd.factorize(key)
+            size = len(seen)
+        key, size = key * (len(uniques) + 1) + codes + 1, size * (len(uniques) + 1)
+    key, _ = pd.factorize(key)
+    return key, np.flatnonzero(~pd.Series(key).duplicated().to_numpy())

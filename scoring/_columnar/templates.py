@@ -36,7 +36,7 @@ def templated(frame: pd.DataFrame, columns: list[str], deciding: list[str], open
     gives a column's codes and distinct values, for a caller that shares them.
     """
     factorize = factorize or (lambda name: distinct.factorize(frame[name]))
-    codes, first = _distinct_rows([factorize(c) for c in deciding], len(frame))
+    codes, first = distinct.combinations([factorize(c) for c in deciding], len(frame))
     samples = {c: frame[c].to_numpy()[first].tolist() for c in columns}
     literals, slots, by_hand = [], [], []
     for t in range(len(first)):
@@ -111,19 +111,6 @@ def _template(values: dict, slots: tuple[str, ...], write) -> tuple[list[str], l
     text = write({**values, **{name: _Slot(name, used) for name in slots if name in values}})
     literals = text.split(_MARK)
     return (literals, used) if len(literals) == len(used) + 1 else None
-
-
-def _distinct_rows(factorized: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """A code per row for its combination of values (codes of -1, missing values, included), in order of
-    first appearance, and the first row of each combination."""
-    key, size = np.zeros(n, dtype=np.int64), 1
-    for codes, uniques in factorized:
-        if size * (len(uniques) + 1) >= 2 ** 62:          # renumber the combinations so far before they overflow
-            key, seen = pd.factorize(key)
-            size = len(seen)
-        key, size = key * (len(uniques) + 1) + codes + 1, size * (len(uniques) + 1)
-    key, _ = pd.factorize(key)
-    return key, np.flatnonzero(~pd.Series(key).duplicated().to_numpy())
 
 
 def _formatted(values: np.ndarray, spec: str) -> tuple[np.ndarray, list[str]]:

@@ -32,7 +32,7 @@ from scoring.readers.sections import split_points
 from scoring.readers.sources import file_encoding
 
 _TEXT = ("project_id", "project_name", "indicator_id", "level1", "level2", "name", "target", "half_year_target",
-         "actual", "reason", "budget_unit", "nature", "unit", "adjusted_target", "fund")
+         "actual", "reason", "budget_unit", "nature", "unit", "adjusted_target", "fund", "project_year")
 _NUMBERS = ("weight", "score", *(f"budget_{key}" for key in BUDGET_AMOUNTS), "fund_money")
 _POINTS = ("weight", "score")                       # 分值, 得分: from 0 to 100
 _REPEATED = ("project_name", "level1", "level2", "name", "target", "half_year_target", "weight", "score")
@@ -158,7 +158,7 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         ).to_numpy()
     projects = frame({
         "project": np.arange(len(ids)), "id": objects(list(ids)), "name": column["project_name"][first],
-        "kind": None, "year": None, "unit": None, "department": None,
+        "kind": None, "year": column["project_year"][first], "unit": None, "department": None,
         **{f"budget_{key}": column[f"budget_{key}"][first] for key in BUDGET_AMOUNTS},
         "budget_unit": objects([u or "元" for u in column["budget_unit"][first]]), "has_actuals": has_actuals,
     }, PROJECT_FRAME)

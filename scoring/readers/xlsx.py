@@ -13,6 +13,7 @@ saved, or without one as readers/uncomputed.py says.
 from __future__ import annotations
 
 import math
+import re
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from scoring.columns import BUDGET_AMOUNTS, TARGET_PARTS, column_of, label, normalized
 from scoring.errors import InputError
+from scoring.numbers import year as year_of
 from scoring.readers.funds import fund_groups
 from scoring.readers.natures import compose
 from scoring.readers.spans import Merge, spread
@@ -28,6 +30,7 @@ from scoring.readers.uncomputed import Uncomputed, saved_without_value
 from scoring.readers.workbook import Formulas, load
 
 _REPEATED = ("level1", "level2", "name", "target", "half_year_target", "weight", "score")   # by a fund's rows
+_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?:度|(?=[^\d月]*自评))")   # (2024年度), 2024年项目…自评表
 _LABELS = ("项目名称", "部门名称")                                # the label before a table's project name
 _BUDGET = {**{f"budget_{key}": key for key in BUDGET_AMOUNTS}, "weight": "weight", "score": "score"}   # the block's columns
 
@@ -152,12 +155,30 @@ def _right_of(grid, label: str) -> str | None:
     return None
 
 
+def _stated_year(grid) -> int | None:
+    """The year of an official table: a 年度 beside its label, else in its title ((2024年度), 2024年度项目支出
+    绩效自评表) above the project's name."""
+    stated = year_of(_right_of(grid, "年度"))
+    if stated is not None:
+        return stated
+    label = _project_label(grid)
+    for row in grid[:label[0] if label else 0]:
+        for value in row:
+            found = _TITLE_YEAR.search(_norm(value))
+            if found:
+                return int(found.group(1))
+    return None
+
+
 def _official(grid, merges: list[Merge], file: str, sheet: str) -> tuple[dict, dict]:
     where = f"工作表「{sheet}」"
     name = next((found for found in (_right_of(grid, label) for label in _LABELS) if found), None)
     if not name:
         raise InputError(f"{where}缺少项目名称 / no project name", file)
     project: dict = {"id": _right_of(grid, "项目编号") or sheet, "name": name}
+    year = _stated_year(grid)
+    if year is not None:
+        project["year"] = year
     for heading, key in (("主管部门", "department"), ("实施单位", "unit")):
         if _right_of(grid, heading):
             project[key] = _right_of(grid, heading)
@@ -287,6 +308,8 @@ def _flat(grid, merges: list[Merge], file: str, sheet: str) -> list[dict]:
         key = _text(cell.get("project_id")) or _text(cell.get("project")) or sheet
         project = projects.setdefault(key, {"id": _text(cell.get("project_id")) or None,
                                             "name": _text(cell.get("project")) or key, "indicators": []})
+        if _text(cell.get("project_year")) and "year" not in project:
+            project["year"] = _text(cell["project_year"])
         budget = {key: _number(cell[f"budget_{key}"]) for key in BUDGET_AMOUNTS
                   if f"budget_{key}" in cell and _number(cell[f"budget_{key}"]) is not None}
         if _text(cell.get("budget_unit")):

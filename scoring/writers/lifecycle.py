@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from scoring.errors import ScoringError
-from scoring.monitor import Light, Monitoring
+from scoring.monitor import Light, Monitoring, records
 from scoring.review import Finding
 from scoring.writers.files import write_text
 from scoring.writers.formulas import formula_like
@@ -44,15 +44,15 @@ def monitoring_tables(watched: Monitoring) -> list[tuple[str, list[str], list[li
     """A monitoring as sheets for writers.xlsx.write_tables: the projects, the indicators, the red ones."""
     heads = ["项目", "指标", "指标值", "进展", "应完成", "已完成", "全年预计", "单位", "监控结果", "说明"]
 
-    def rows(indicators):
-        return [[w.project, w.indicator, w.target, w.reported, w.expected, w.progress, w.projected, w.unit,
-                 w.light.label, w.reason] for w in indicators]
+    def rows(frame, columns):
+        lit = frame.assign(light=[Light(light).label for light in frame["light"]])
+        return [list(row.values()) for row in records(lit[list(columns)])]
 
     return [("项目", ["项目", "时间进度", "执行进度", "红灯指标", "监控结果", "说明"],
-             [[p.project, p.time_progress, p.execution, p.red_indicators, p.light.label, p.reason]
-              for p in watched.projects]),
-            ("指标", heads, rows(watched.indicators)),
-            ("红灯", heads, rows([w for w in watched.indicators if w.light is Light.RED]))]
+             rows(watched.projects, ("project", "time_progress", "execution", "red_indicators", "light", "reason"))),
+            *((sheet, heads, rows(frame, ("project", "indicator", "target", "reported", "expected", "progress",
+                                          "projected", "unit", "light", "reason")))
+              for sheet, frame in (("指标", watched.indicators), ("红灯", watched.red)))]
 
 
 def findings_text(findings: list[Finding], form: str) -> str:
@@ -67,22 +67,24 @@ def findings_text(findings: list[Finding], form: str) -> str:
 def monitoring_text(watched: Monitoring, ruleset: str, form: str) -> str:
     if form == "json":
         return json.dumps(watched.as_dict(), ensure_ascii=False, indent=2) + "\n"
+    indicators = watched.indicators
     if form == "csv":
         buffer = io.StringIO()
-        rows = [w.as_dict() for w in watched.indicators]
-        table = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["project"], lineterminator="\n")
-        table.writeheader()
-        table.writerows({k: "'" + v if isinstance(v, str) and formula_like(v) else v for k, v in row.items()}
-                        for row in rows)
+        table = csv.writer(buffer, lineterminator="\n")
+        table.writerow(indicators.columns)
+        table.writerows(["'" + v if isinstance(v, str) and formula_like(v) else "" if v is None else v
+                         for v in row.values()] for row in records(indicators))
         return buffer.getvalue()
     lines = [f"运行监控（截至 {watched.as_of.isoformat()}，规则集 {ruleset}）"]
     by_project: dict[str, list[str]] = {}
-    for w in watched.indicators:
-        by_project.setdefault(w.project_id, []).append(f"  {w.light.label}　{w.indicator}（{w.target}）：{w.reason}")
-    for project in watched.projects:
-        lines.append(f"项目 {project.project}：{project.light.label}　{project.reason}")
-        lines += by_project.get(project.project_id, [])
-    red = [w for w in watched.indicators if w.light is Light.RED]
-    shown = "；".join(f"{w.project} / {w.indicator}" for w in red[:20]) + ("……" if len(red) > 20 else "")
-    lines.append(f"红灯指标 {len(red)} 个" + (f"：{shown}" if red else "。"))
+    for project_id, light, indicator, target, reason in zip(
+            *(indicators[c].tolist() for c in ("project_id", "light", "indicator", "target", "reason"))):
+        by_project.setdefault(project_id, []).append(f"  {Light(light).label}　{indicator}（{target}）：{reason}")
+    for project, light, reason, project_id in zip(
+            *(watched.projects[c].tolist() for c in ("project", "light", "reason", "project_id"))):
+        lines.append(f"项目 {project}：{Light(light).label}　{reason}")
+        lines += by_project.get(project_id, [])
+    red = watched.red
+    shown = "；".join(f"{p} / {i}" for p, i in zip(red["project"].tolist()[:20], red["indicator"].tolist()[:20]))
+    lines.append(f"红灯指标 {len(red)} 个" + (f"：{shown}" + ("……" if len(red) > 20 else "") if len(red) else "。"))
     return "\n".join(lines) + "\n"
