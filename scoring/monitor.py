@@ -120,13 +120,16 @@ def monitor(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, 
     owner = rows["project"].to_numpy(dtype=np.int64)
     year_codes, year_table = distinct.factorize(np.asarray(years, dtype=np.int64)[owner])
     columns = ("target", "half_year_target", "actual")
+    accumulates = distinct.tested(distinct.factorize(rows["name"].to_numpy(dtype=object)),
+                                  lambda name: isinstance(name, str) and name.strip().endswith(rules.cumulative_rates))
     code, first = distinct.combinations([*(distinct.factorize(rows[c].to_numpy(dtype=object)) for c in columns),
-                                         (year_codes, year_table), distinct.factorize(failed)], len(rows))
+                                         (year_codes, year_table), distinct.factorize(failed),
+                                         (accumulates.astype(np.int64), np.array([False, True]))], len(rows))
     samples = [rows[c].to_numpy(dtype=object)[first].tolist() for c in columns]
-    found = [_watch(target, half, actual, int(year), as_of, rules, ruleset, memo) if why is None else
+    found = [_watch(target, half, actual, int(year), as_of, rules, ruleset, memo, grows) if why is None else
              Watched(target or "", None, None, None, None, "", Light.RED, f"各资金的进展无法合并：{why}")
-             for target, half, actual, year, why in zip(*samples, year_table[year_codes[first]].tolist(),
-                                                        failed[first].tolist())]
+             for target, half, actual, year, why, grows in zip(*samples, year_table[year_codes[first]].tolist(),
+                                                               failed[first].tolist(), accumulates[first].tolist())]
     label_code, label_first = distinct.combinations(
         [distinct.factorize(rows[c].to_numpy(dtype=object)) for c in ("level1", "level2", "name")], len(rows))
     labels = distinct.objects([" / ".join(part for part in parts if part) for parts in
@@ -169,8 +172,10 @@ def _expected_share(time_gone: float, half_share: float | None, year: int) -> fl
     return half_share + (1 - half_share) * (time_gone - mid) / (1 - mid)
 
 
-def _watch(target, half, actual, year: int, as_of: date, rules, ruleset: Ruleset, memo: Memo) -> Watched:
-    """One indicator's standing: the per-row definition."""
+def _watch(target, half, actual, year: int, as_of: date, rules, ruleset: Ruleset, memo: Memo,
+           accumulates: bool = False) -> Watched:
+    """One indicator's standing: the per-row definition (``accumulates``: its name is of a rate that
+    grows through the year, [monitor] cumulative_rates)."""
     goal = _read(memo.target, target)
     reported = actual if isinstance(actual, str) and actual.strip() else None
     time_gone = _time_gone(as_of, year)
@@ -193,7 +198,7 @@ def _watch(target, half, actual, year: int, as_of: date, rules, ruleset: Ruleset
                 return watched(Light.RED, f"进展「{reported}」与指标值「{goal.text}」单位不一致，无法比较")
         else:
             return _worded(watched, reported, goal, ruleset)
-        return _quantity(watched, goal, value, half, time_gone, year, rules, memo)
+        return _quantity(watched, goal, value, half, time_gone, year, rules, memo, accumulates)
     if goal.kind is Kind.RANGE and isinstance(done, Reading) and done.kind is Kind.QUANTITY and done.value is not None:
         try:
             value = float(done.compare_in(goal).value)
@@ -201,10 +206,10 @@ def _watch(target, half, actual, year: int, as_of: date, rules, ruleset: Ruleset
             return watched(Light.RED, f"进展「{reported}」与指标值「{goal.text}」单位不一致，无法比较")
         low, high, unit = float(goal.low), float(goal.high), goal.unit or ""
         ratio = 1.0 if low <= value <= high else value / low if value < low else high / value if value else 0.0
-        return watched(_light(ratio, rules), f"当前 {value:g}{unit}，目标区间 {goal.text}" +
+        return watched(_light(ratio, rules), f"当前 {_shown(value)}{unit}，目标区间 {goal.text}" +
                        ("" if ratio == 1.0 else f"，差 {1 - ratio:.0%}"), None, value, value, unit)
     if goal.kind is Kind.COMPOUND:
-        return _compound(watched, goal, done, reported, year, as_of, rules, ruleset, memo)
+        return _compound(watched, goal, done, reported, year, as_of, rules, ruleset, memo, accumulates)
     if goal.kind is Kind.DATE and goal.deadline is not None:
         deadline = goal.deadline
         deadline_year, month = deadline.year or year, deadline.month or 12
@@ -218,8 +223,8 @@ def _watch(target, half, actual, year: int, as_of: date, rules, ruleset: Ruleset
     return _worded(watched, reported, goal, ruleset)
 
 
-def _compound(watched, goal: Reading, done, reported: str, year, as_of, rules, ruleset,
-              memo: Memo) -> Watched:
+def _compound(watched, goal: Reading, done, reported: str, year, as_of, rules, ruleset, memo: Memo,
+              accumulates: bool) -> Watched:
     """Each part against its part of the progress (by label, else in order); the worst light."""
     parts = done.parts if isinstance(done, Reading) and done.kind is Kind.COMPOUND else (done,) if done else ()
     labelled = {part.label: part for part in parts if part.label}
@@ -227,34 +232,54 @@ def _compound(watched, goal: Reading, done, reported: str, year, as_of, rules, r
         list(parts) if len(parts) == len(goal.parts) else None
     if not paired or None in paired:
         return watched(Light.YELLOW, f"进展「{reported}」与各部分「{goal.text}」对不上，需人工判断")
-    each = [_watch(part.text, None, given.text, year, as_of, rules, ruleset, memo)
+    each = [_watch(part.text, None, given.text, year, as_of, rules, ruleset, memo,
+                   part.label.endswith(rules.cumulative_rates) if part.label else accumulates)
             for part, given in zip(goal.parts, paired)]
     worst = max((w.light for w in each), key=[Light.GREEN, Light.YELLOW, Light.RED].index)
     return watched(worst, "；".join(f"{part.label or part.text}：{w.reason}" for part, w in zip(goal.parts, each)))
 
 
-def _quantity(watched, goal: Reading, value: float, half, time_gone: float, year: int, rules, memo: Memo) -> Watched:
+def _quantity(watched, goal: Reading, value: float, half, time_gone: float, year: int, rules, memo: Memo,
+              accumulates: bool) -> Watched:
     aim, unit = float(goal.value), goal.unit or ""
     if aim == 0 and goal.op in (None, Op.EQ, Op.LE, Op.LT):       # =0次: none at all, all year
         light = Light.GREEN if value <= 0 else Light.RED
-        return watched(light, f"当前 {value:g}{unit}，目标 {goal.text}", aim, value, value, unit)
-    cumulative = goal.op in (None, Op.GE, Op.GT, Op.EQ) and unit not in _LEVEL_UNITS
-    if cumulative:
-        half_goal = _read(memo.target, half)
-        half_share = None
-        if isinstance(half_goal, Reading) and half_goal.kind is Kind.QUANTITY and half_goal.value is not None:
-            try:
-                half_share = float(half_goal.compare_in(goal).value) / aim
-            except UnitMismatchError:
-                pass
+        return watched(light, f"当前 {_shown(value)}{unit}，目标 {goal.text}", aim, value, value, unit)
+    half_aim = _half_aim(memo, half, goal)
+    if goal.op in (None, Op.GE, Op.GT, Op.EQ) and (unit not in _LEVEL_UNITS or accumulates):       # cumulative
+        half_share = None if half_aim is None else half_aim / aim
         expected = aim * _expected_share(time_gone, half_share, year)
         ratio = value / expected if expected else 1.0
+        projected = aim * ratio if unit != "%" else min(aim * ratio, max(aim, value, 100.0))   # a rate ends at 100%
         basis = "按半年指标值" if half_share is not None else f"按时间进度 {time_gone:.1%}"
-        return watched(_light(ratio, rules), f"完成 {value:g}{unit}，应完成 {expected:.4g}{unit}（{basis}），进度 {ratio:.0%}；"
-                                             f"按此进度全年约 {aim * ratio:.4g}{unit}", expected, value, aim * ratio, unit)
-    ratio = (aim / value if value else 1.0) if goal.op in (Op.LE, Op.LT) else value / aim
-    return watched(_light(ratio, rules), f"当前 {value:g}{unit}，目标 {goal.text}，达成 {min(ratio, 9.99):.0%}",
+        return watched(_light(ratio, rules), f"完成 {_shown(value)}{unit}，应完成 {_shown(expected)}{unit}（{basis}），"
+                                             f"进度 {ratio:.0%}；按此进度全年约 {_shown(projected)}{unit}",
+                       expected, value, projected, unit)
+    if half_aim is not None and time_gone <= _time_gone(date(year, 6, 30), year):       # a level: its half-year value
+        aim, basis = half_aim, f"半年指标值 {half.strip()}"
+    else:
+        basis = f"目标 {goal.text}"
+    ratio = (aim / value if value else 1.0) if goal.op in (Op.LE, Op.LT) else value / aim if aim else 1.0
+    return watched(_light(ratio, rules), f"当前 {_shown(value)}{unit}，{basis}，达成 {min(ratio, 9.99):.0%}",
                    aim, value, value, unit)
+
+
+def _half_aim(memo: Memo, half, goal: Reading) -> float | None:
+    """The 半年指标值 as a number in the year target's unit, where one is declared."""
+    half_goal = _read(memo.target, half)
+    if isinstance(half_goal, Reading) and half_goal.kind is Kind.QUANTITY and half_goal.value is not None:
+        try:
+            return float(half_goal.compare_in(goal).value)
+        except UnitMismatchError:
+            return None
+    return None
+
+
+def _shown(number: float) -> str:
+    """A number in a reason: at most two decimals (four significant digits below 1), never an exponent."""
+    if abs(number) >= 1 or number == 0:
+        return f"{number:.2f}".rstrip("0").rstrip(".")
+    return np.format_float_positional(number, precision=4, fractional=False, trim="-")
 
 
 def _worded(watched, reported: str, goal: Reading, ruleset: Ruleset) -> Watched:

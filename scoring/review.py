@@ -162,8 +162,7 @@ def _indicator(row, read: Read | None, year: int | None, half_declared: bool, ru
                "写出可核验的数值或状态，如 ≥95%、提高 5 个百分点、2026年12月31日前")
     for part in reading.parts or (reading,):                 # a compound's part by its own label (合格率≥95%)
         named = compared(part.label) if reading.parts and part.label else name
-        yield from _value(part, named, named.endswith(rules.rate_endings) and not _adverse_name(named, ruleset),
-                          year, rules, ruleset)
+        yield from _value(part, named, year, rules, ruleset)
     if reading.kind is Kind.QUALITATIVE and _counted(name, rules):
         yield ReviewCode.KIND_MISMATCH, f"「{row.name}」是数量，指标值却是文字「{text}」", "写出数量及单位，如 ≥200人次"
     counted = not name.endswith(rules.rate_endings) or _adverse_name(name, ruleset)   # 投诉处理率 ≥95% is fine
@@ -173,7 +172,9 @@ def _indicator(row, read: Read | None, year: int | None, half_declared: bool, ru
     yield from _half_year(row, reading, half_declared, memo)
 
 
-def _value(reading: Reading, name: str, rate: bool, year: int | None, rules: ReviewRules, ruleset: Ruleset):
+def _value(reading: Reading, name: str, year: int | None, rules: ReviewRules, ruleset: Ruleset):
+    """The problems of one value (a compound's part) under its name. A rate of which less is better
+    (发病率, 投诉率) is often per head (≤1/10万, ≤3次/万人): it is held to 100% at most, not to a %."""
     if reading.kind is Kind.DATE and reading.deadline is not None and None not in (year, reading.deadline.year):
         if reading.deadline.year != year:
             yield (ReviewCode.DATE_OUTSIDE_YEAR, f"期限 {reading.text} 不在项目年度 {year} 年内",
@@ -182,11 +183,12 @@ def _value(reading: Reading, name: str, rate: bool, year: int | None, rules: Rev
         return
     unit, value = reading.unit or "", Decimal(reading.value)
     percent = unit in ("%", "‰")
+    rate = name.endswith(rules.rate_endings) and not _adverse_name(name, ruleset)
     if rate and not unit:
         yield ReviewCode.RATE_WITHOUT_PERCENT, f"比率「{reading.text}」没有写 %", f"写成 {reading.text}%"
     elif not unit and not rate and value != 0 and not name.endswith(_MEASURES):   # 0 of anything
         yield ReviewCode.NO_UNIT, f"数值「{reading.text}」没有单位", "写明单位，如 次、人、万元、小时"
-    if rate and unit == "%" and value > 100:
+    if name.endswith(rules.rate_endings) and unit == "%" and value > 100:
         yield ReviewCode.RATE_OVER_100, f"比率目标 {reading.text} 超过 100%", "检查数值，比率最多为 100%"
     if rate and unit in rules.count_units:
         yield (ReviewCode.KIND_MISMATCH, f"「{name}」是比率，指标值却是计数「{reading.text}」",

@@ -45,7 +45,8 @@ SCHEMA: dict = {
                "min_indicators": "int", "min_quantitative_share": _NUMBER, "satisfaction_floor": _NUMBER,
                "vague_words": _TEXTS, "count_units": _TEXTS, "rate_endings": _TEXTS, "time_endings": _TEXTS,
                "count_endings": _TEXTS, "off": ("choices", tuple(code.value for code in ReviewCode))},
-    "monitor": {"green_at": _NUMBER, "yellow_at": _NUMBER, "behind_green": _NUMBER, "behind_yellow": _NUMBER},
+    "monitor": {"green_at": _NUMBER, "yellow_at": _NUMBER, "behind_green": _NUMBER, "behind_yellow": _NUMBER,
+                "cumulative_rates": _TEXTS},
 }
 _REQUIRED = {"": ("schema", "name", "total", "weights", "families", "methods", "no_comparator",
                   "nothing_happened", "over_achievement", "negative_actual", "not_applicable", "qualitative", "grades"),
@@ -160,6 +161,8 @@ def _review_and_monitor(review: dict, monitor: dict) -> list[tuple[str, str]]:
         if not level.get("name") or not level.get("words", [level.get("name")]) or \
                 any(not str(word).strip() for word in level.get("words", ())):
             problems.append((f"review.levels[{k}]", "需要 name 和不为空的 words / needs a name and words"))
+    if any(not word.strip() for word in monitor.get("cumulative_rates", ())):
+        problems.append(("monitor.cumulative_rates", "不能有空的词 / an empty word"))
     for low, high in (("yellow_at", "green_at"), ("behind_green", "behind_yellow")):
         a, b = monitor.get(low), monitor.get(high)
         if any(v is not None and v < 0 for v in (a, b)) or (a is not None and b is not None and a > b):

@@ -100,12 +100,14 @@ class MonitorRules:
     """The lights of mid-year monitoring (运行监控, scoring/monitor.py; [monitor]): an indicator is green
     at ``green_at`` of the progress expected and yellow at ``yellow_at``; a project green while its
     budget execution is at most ``behind_green`` percentage points behind the time gone, yellow to
-    ``behind_yellow``."""
+    ``behind_yellow``. A rate whose name ends in one of ``cumulative_rates`` (预算执行率, 任务完成率)
+    grows through the year like a count."""
 
     green_at: Decimal = Decimal("0.9")
     yellow_at: Decimal = Decimal("0.7")
     behind_green: Decimal = Decimal(10)
     behind_yellow: Decimal = Decimal(20)
+    cumulative_rates: tuple[str, ...] = ("执行率", "完成率")
 
 
 @dataclass(frozen=True)
@@ -326,7 +328,8 @@ def _build(data: dict, source: str) -> Ruleset:
         grades=tuple(sorted(((g["grade"], d(str(g["min"]))) for g in data["grades"]), key=lambda g: -g[1])),
         rules=tuple(_rule(rule) for rule in data.get("rules", ())),
         review=_review(data.get("review", {})),
-        monitor=MonitorRules(**{key: Decimal(str(value)) for key, value in data.get("monitor", {}).items()}),
+        monitor=MonitorRules(**{key: tuple(value) if isinstance(value, list) else Decimal(str(value))
+                                for key, value in data.get("monitor", {}).items()}),
     )
 
 

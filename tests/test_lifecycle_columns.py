@@ -132,8 +132,9 @@ def monitor_by_row(projects, indicators, ruleset, as_of) -> tuple[list[dict], li
             continue
         project = projects.iloc[row["project"]]
         year = year_of(project["year"]) or as_of.year
-        watched = _watch(row["target"], row["half_year_target"], actual, year, as_of, ruleset.monitor, ruleset, memo) \
-            if how is None or how.issue is None else None
+        grows = isinstance(row["name"], str) and row["name"].strip().endswith(ruleset.monitor.cumulative_rates)
+        watched = _watch(row["target"], row["half_year_target"], actual, year, as_of, ruleset.monitor, ruleset, memo,
+                         grows) if how is None or how.issue is None else None
         label = " / ".join(part for part in (row["level1"], row["level2"], row["name"]) if part)
         fields = (watched.__dict__ if watched else
                   {"target": row["target"] or "", "reported": None, "expected": None, "progress": None,

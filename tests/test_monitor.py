@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from conftest import ROOT
 from scoring import readers
 from scoring.cli import main
 from scoring.monitor import Light, monitor
@@ -17,8 +18,8 @@ JUNE = date(2026, 6, 30)
 
 
 def watch(target: str, progress: str | None, half: str | None = None, as_of: date = JUNE, ruleset="national-2020",
-          executed: float = 50):
-    indicator = {"id": "1", "level1": "产出指标", "level2": "数量指标", "name": "指标", "target": target}
+          executed: float = 50, name: str = "指标"):
+    indicator = {"id": "1", "level1": "产出指标", "level2": "数量指标", "name": name, "target": target}
     if half:
         indicator["half_year_target"] = half
     targets = {"id": "P", "name": "项目", "year": 2026, "budget": {"adjusted": 100, "unit": "万元"},
@@ -225,3 +226,37 @@ def test_progress_reported_by_funds_is_combined_as_scoring_combines_it():
     first, second = monitor(inputs.projects, inputs.indicators, load_ruleset("national-2020"), JUNE).indicators.itertuples()
     assert first.progress == pytest.approx(0.8) and first.light == Light.YELLOW     # 81% of about 1 by now
     assert second.light == Light.RED and "无法合并" in second.reason                 # % by money, and none given
+
+
+def test_a_rate_of_execution_or_completion_grows_with_the_time_gone(tmp_path):
+    watched = watch("≥95%", "47%", name="预算执行率").indicators.iloc[0]
+    assert watched.light == Light.GREEN and watched.expected == pytest.approx(95 * 181 / 365)
+    assert "按时间进度 49.6%" in watched.reason
+    early = watch("=100%", "100%", name="硬件购置完成率", as_of=date(2026, 3, 31)).indicators.iloc[0]
+    assert early.projected == 100 and "全年约 100%" in early.reason              # a rate ends at 100%
+    assert light("≥95%", "47%", name="合格率")[0] == "red"                        # a level, expected all year
+    levels = tmp_path / "levels.toml"
+    levels.write_text('schema = 1\nname = "levels"\nbase = "national-2020"\n[monitor]\ncumulative_rates = []\n',
+                      encoding="utf-8")
+    assert light("≥95%", "47%", name="预算执行率", ruleset=str(levels))[0] == "red"
+
+
+def test_a_level_with_a_half_year_target_is_held_to_it_until_30_june():
+    assert light("≥95%", "91%", half="≥90%") == ("green", "当前 91%，半年指标值 ≥90%，达成 101%")
+    assert light("≥95%", "80%", half="≥90%", as_of=date(2026, 9, 30))[0] == "yellow"     # 84% of 95% after June
+    assert light("≤8小时", "9小时", half="≤10小时")[0] == "green"
+
+
+def test_numbers_in_reasons_have_no_exponent():
+    _, reason = light("155000单位", "72300单位", half="70000单位")
+    assert reason == "完成 72300单位，应完成 70000单位（按半年指标值），进度 103%；按此进度全年约 160092.86单位"
+    assert "e+" not in light("≥1500000000万元", "1234567890万元")[1]
+
+
+def test_the_worked_example_of_the_docs_is_the_golden_one(capsys):
+    """docs/monitor.md: the 江苏 department table of 2025 with the illustrative progress at 30 June; each
+    line of the golden file read against the table (2 red: 报销金额 57%, 大型宣传活动 60% of the 半年指标值)."""
+    folder = ROOT / "examples" / "jiangsu-department-2025"
+    assert main(["monitor", str(folder / "targets.json"), str(folder / "progress-2025-06.json"),
+                 "--as-of", "2025-06-30"]) == 1
+    assert capsys.readouterr().out == (ROOT / "tests" / "golden" / "monitor-jiangsu-2025-06.txt").read_text(encoding="utf-8")

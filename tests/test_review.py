@@ -82,6 +82,12 @@ def test_a_rate_of_which_less_is_better_and_a_rate_in_words_are_not_rates_withou
     assert findings(change=at(4, name="事故发生率", target="≤0.5%")) == []
 
 
+@pytest.mark.parametrize("target, expected", [("≤3次", []), ("≤0.5", [("no_unit", "群众投诉率")]),
+                                              ("≤120%", [("rate_over_100", "群众投诉率")])])
+def test_a_rate_of_which_less_is_better_may_be_per_head_but_not_over_100_percent(target, expected):
+    assert findings(change=at(4, name="群众投诉率", target=target)) == expected
+
+
 def test_the_cost_level_is_asked_from_2021_only():
     def without_cost(rows):           # a 2020 table: no 成本指标, its deadline in 2020
         rows.pop(3)
