@@ -21,6 +21,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from scoring import columns
 from scoring._columnar import distinct
 from scoring._columnar.bulk import bulk
 from scoring.engine import funds
@@ -62,8 +63,12 @@ class Watched:
     reason: str
 
 
-INDICATOR_COLUMNS = ("project_id", "project", "indicator", *Watched.__dataclass_fields__)
-PROJECT_COLUMNS = ("project_id", "project", "time_progress", "execution", "light", "reason", "red_indicators")
+_NUMBERS = ("expected", "progress", "projected")
+INDICATOR_FRAME = {"project_id": "object", "project": "object", "indicator": "object",
+                   **{field: "float64" if field in _NUMBERS else "object" for field in Watched.__dataclass_fields__}}
+PROJECT_FRAME = {"project_id": "object", "project": "object", "time_progress": "float64", "execution": "float64",
+                 "light": "object", "reason": "object", "red_indicators": "int64"}
+INDICATOR_COLUMNS, PROJECT_COLUMNS = tuple(INDICATOR_FRAME), tuple(PROJECT_FRAME)
 
 
 @dataclass(frozen=True)
@@ -119,13 +124,13 @@ def monitor(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, 
     rows, failed = rows[~left_out], failed[~left_out]
     owner = rows["project"].to_numpy(dtype=np.int64)
     year_codes, year_table = distinct.factorize(np.asarray(years, dtype=np.int64)[owner])
-    columns = ("target", "half_year_target", "actual")
+    deciding = ("target", "half_year_target", "actual")
     accumulates = distinct.tested(distinct.factorize(rows["name"].to_numpy(dtype=object)),
                                   lambda name: isinstance(name, str) and name.strip().endswith(rules.cumulative_rates))
-    code, first = distinct.combinations([*(distinct.factorize(rows[c].to_numpy(dtype=object)) for c in columns),
+    code, first = distinct.combinations([*(distinct.factorize(rows[c].to_numpy(dtype=object)) for c in deciding),
                                          (year_codes, year_table), distinct.factorize(failed),
                                          (accumulates.astype(np.int64), np.array([False, True]))], len(rows))
-    samples = [rows[c].to_numpy(dtype=object)[first].tolist() for c in columns]
+    samples = [rows[c].to_numpy(dtype=object)[first].tolist() for c in deciding]
     found = [_watch(target, half, actual, int(year), as_of, rules, ruleset, memo, grows) if why is None else
              Watched(target or "", None, None, None, None, "", Light.RED, f"各资金的进展无法合并：{why}")
              for target, half, actual, year, why, grows in zip(*samples, year_table[year_codes[first]].tolist(),
@@ -139,17 +144,18 @@ def monitor(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, 
              "indicator": labels[label_code]}
     for field in Watched.__dataclass_fields__:
         values = [getattr(w, field) for w in found]
-        table = np.array(values, dtype=float) if field in ("expected", "progress", "projected") else distinct.objects(values)
+        table = np.array(values, dtype=float) if field in _NUMBERS else distinct.objects(values)
         frame[field] = table[code]
-    watched = pd.DataFrame(frame, columns=list(INDICATOR_COLUMNS))
+    watched = columns.frame(frame, INDICATOR_FRAME)
     red = np.bincount(owner[(watched["light"] == Light.RED).to_numpy()], minlength=len(projects))
     time_gone = [_time_gone(as_of, year) for year in years]
     execution = [_execution(row, ruleset) for row in projects.itertuples()]
     lit = [_project_light(*facts, rules) for facts in zip(time_gone, execution, red.tolist())]
-    watches = pd.DataFrame({"project_id": ids, "project": titles, "time_progress": time_gone,
-                            "execution": np.array(execution, dtype=float), "light": [light for light, _ in lit],
-                            "reason": [reason for _, reason in lit], "red_indicators": red},
-                           columns=list(PROJECT_COLUMNS))
+    watches = columns.frame({"project_id": distinct.objects(ids), "project": distinct.objects(titles),
+                             "time_progress": time_gone, "execution": np.array(execution, dtype=float),
+                             "light": distinct.objects([light for light, _ in lit]),
+                             "reason": distinct.objects([reason for _, reason in lit]), "red_indicators": red},
+                            PROJECT_FRAME)
     return Monitoring(as_of, watches, watched)
 
 
