@@ -92,9 +92,14 @@ def review(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset) -
 
 
 def _project_facts(rows: pd.DataFrame, owner: np.ndarray, n: int, targets, memo: Memo, rules: ReviewRules):
-    """(project, levels present, indicators, quantitative share or None, weights total or None) of each
-    project with a finding to look at."""
+    """(project, levels present, whether any row has a 一级 or 二级指标, indicators, quantitative share
+    or None, weights total or None) of each project."""
     count = np.bincount(owner, minlength=n)
+    levelled = np.zeros(len(rows), dtype=bool)
+    for column in ("level1", "level2"):
+        levelled |= distinct.tested(distinct.factorize(rows[column].to_numpy(dtype=object)),
+                                    lambda text: isinstance(text, str) and bool(text.strip()))
+    levelled = np.bincount(owner, weights=levelled, minlength=n) > 0
     present = []
     for level in rules.levels:
         has = np.zeros(len(rows), dtype=bool)
@@ -114,15 +119,22 @@ def _project_facts(rows: pd.DataFrame, owner: np.ndarray, n: int, targets, memo:
     total = np.bincount(owner, weights=np.where(finite, weights, 0.0), minlength=n)
     total[(np.bincount(owner, weights=~finite, minlength=n) > 0) | (count == 0)] = np.nan
     for p in range(n):
-        yield (p, [bool(has[p]) for has in present], int(count[p]),
+        yield (p, [bool(has[p]) for has in present], bool(levelled[p]), int(count[p]),
                None if np.isnan(share[p]) else float(share[p]), None if np.isnan(total[p]) else float(total[p]))
 
 
-def _project(name: str, year: int | None, present: list[bool], count: int, share: float | None, total: float | None,
-             rules: ReviewRules, ruleset: Ruleset):
-    """The project's own findings from its facts (_project_facts)."""
+def _project(name: str, year: int | None, present: list[bool], levelled: bool, count: int, share: float | None,
+             total: float | None, rules: ReviewRules, ruleset: Ruleset):
+    """The project's own findings from its facts (_project_facts); a table without levels (指标名称 |
+    指标值 | 权重) is told so once, not once per level."""
+    asked = [level for level in rules.levels
+             if level.from_year is None or year is not None and year >= level.from_year]
+    if count and not levelled and asked:
+        yield Finding(ReviewCode.MISSING_LEVEL, name, None, "指标没有一级、二级指标，无法核对层级",
+                      f"按一级、二级、三级指标填报，设置{'、'.join(level.name for level in asked)}")
+        asked = []
     for level, has in zip(rules.levels, present):
-        if not has and (level.from_year is None or year is not None and year >= level.from_year):
+        if not has and level in asked:
             yield Finding(ReviewCode.MISSING_LEVEL, name, None, f"没有{level.name}",
                           f"至少设置一个{level.name}" + (f"（{level.from_year} 年起）" if level.from_year else ""))
     if count < rules.min_indicators:

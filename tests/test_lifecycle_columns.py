@@ -88,7 +88,8 @@ def review_by_row(projects, indicators, ruleset) -> list:
                        for column in level.columns for text in rows[column]) for level in rules.levels]
         share = sum(map(_quantitative, readable)) / len(readable) if readable else None
         total = float(weights.sum()) if len(weights) and np.isfinite(weights).all() else None
-        found += _project(name, year, present, len(rows), share, total, rules, ruleset)
+        levelled = any(isinstance(text, str) and text.strip() for column in ("level1", "level2") for text in rows[column])
+        found += _project(name, year, present, levelled, len(rows), share, total, rules, ruleset)
         declared = any(isinstance(half, str) for half in rows["half_year_target"])
         seen = set()
         for row in rows.itertuples():

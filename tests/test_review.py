@@ -200,3 +200,13 @@ def test_a_compound_target_is_checked_part_by_part_under_each_parts_label():
         ("rate_without_percent", "培训人次")]
     words = [dict(row, target="使用率100%；误差率≤1%") for row in SOUND[:4]] + SOUND[4:]
     assert ("quantitative_share", None) not in findings(words)
+
+
+def test_a_table_without_levels_is_told_so_once():
+    import pandas as pd
+
+    table = pd.DataFrame({"project_name": ["部门整体"] * 3, "name": ["培训人次", "合格率", "满意度"],
+                          "target": ["≥200人次", "≥95%", "≥90%"], "year": [2026] * 3})
+    inputs = readers.read(table)
+    found = [(str(f.code), f.message) for f in review(inputs.projects, inputs.indicators, load_ruleset("national-2020"))]
+    assert found == [("missing_level", "指标没有一级、二级指标，无法核对层级")]
