@@ -17,11 +17,12 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from scoring import columns
+from scoring import columns, units
 from scoring._columnar import distinct
 from scoring._columnar.bulk import bulk
 from scoring.engine import funds
@@ -114,7 +115,7 @@ def monitor(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, 
     rows = funds.combine(indicators, ruleset, memo)             # progress by funds (分资金): one, as scored
     failed = np.full(len(rows), None, dtype=object)             # why the funds' progress could not be combined
     left_out = distinct.tested(distinct.factorize(rows["actual"].to_numpy(dtype=object)),
-                      lambda text: isinstance(text, str) and text.strip() in ruleset.not_applicable_words)
+                               lambda text: isinstance(text, str) and text.strip() in ruleset.not_applicable_words)
     if "combination" in rows:
         combined = rows["combination"].to_numpy(dtype=object)
         for k in np.flatnonzero(pd.notna(combined)).tolist():
@@ -159,7 +160,6 @@ def monitor(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, 
     return Monitoring(as_of, watches, watched)
 
 
-
 def _time_gone(as_of: date, year: int) -> float:
     """时间进度 of a year at the end of ``as_of``: 0 before the year, 1 after it."""
     if as_of.year != year:
@@ -199,7 +199,7 @@ def _watch(target, half, actual, year: int, as_of: date, rules, ruleset: Ruleset
             value = 0.0                                     # 无, 未发生: none of it
         elif isinstance(done, Reading) and done.kind is Kind.QUANTITY and done.value is not None:
             try:
-                value = float(done.compare_in(goal).value)
+                value = _in_unit_of(done, goal)
             except UnitMismatchError:
                 return watched(Light.RED, f"进展「{reported}」与指标值「{goal.text}」单位不一致，无法比较")
         else:
@@ -207,7 +207,7 @@ def _watch(target, half, actual, year: int, as_of: date, rules, ruleset: Ruleset
         return _quantity(watched, goal, value, half, time_gone, year, rules, memo, accumulates)
     if goal.kind is Kind.RANGE and isinstance(done, Reading) and done.kind is Kind.QUANTITY and done.value is not None:
         try:
-            value = float(done.compare_in(goal).value)
+            value = _in_unit_of(done, goal)
         except UnitMismatchError:
             return watched(Light.RED, f"进展「{reported}」与指标值「{goal.text}」单位不一致，无法比较")
         low, high, unit = float(goal.low), float(goal.high), goal.unit or ""
@@ -275,10 +275,16 @@ def _half_aim(memo: Memo, half, goal: Reading) -> float | None:
     half_goal = _read(memo.target, half)
     if isinstance(half_goal, Reading) and half_goal.kind is Kind.QUANTITY and half_goal.value is not None:
         try:
-            return float(half_goal.compare_in(goal).value)
+            return _in_unit_of(half_goal, goal)
         except UnitMismatchError:
             return None
     return None
+
+
+def _in_unit_of(reading: Reading, goal: Reading) -> float:
+    """A quantity's value in ``goal``'s unit, as ``Reading.compare_in`` gives it exactly (without the
+    rounding for display, which monitoring does not use); UnitMismatchError when it cannot be."""
+    return float(Fraction(reading.value) * units.comparison(reading.unit, goal.unit).factor)
 
 
 def _shown(number: float) -> str:
