@@ -85,6 +85,16 @@ def frame(values: Mapping, spec: Mapping[str, str]) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+def owners(projects: pd.DataFrame, indicators: pd.DataFrame) -> np.ndarray:
+    """Each indicator row's position in ``projects``, found by its ``project`` key (frames filtered or
+    reordered by a caller keep their keys, not their positions)."""
+    found = pd.Index(projects["project"].to_numpy()).get_indexer(indicators["project"].to_numpy())
+    if (found < 0).any():
+        missing = indicators["project"].to_numpy()[found < 0][0]
+        raise ValueError(f"indicators of project {missing!r}, which the project frame does not have")
+    return found.astype(np.int64)
+
+
 @dataclass(frozen=True)
 class Column:
     """One key of the input files: its object, its JSON key, its flat column, the names accepted."""

@@ -26,6 +26,7 @@ from scoring import columns, units
 from scoring._columnar import distinct
 from scoring._columnar.bulk import bulk
 from scoring.engine import funds
+from scoring.engine.families import compared
 from scoring.engine.qualitative import says_none, tier_of
 from scoring.engine.readings import Memo
 from scoring.errors import UnitMismatchError
@@ -123,11 +124,11 @@ def monitor(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, 
             failed[k] = how.issue.message if how.issue is not None else None
             left_out[k] |= how.issue is None and rows["actual"].iat[k] is None      # every fund 不适用
     rows, failed = rows[~left_out], failed[~left_out]
-    owner = rows["project"].to_numpy(dtype=np.int64)
+    owner = columns.owners(projects, rows)
     year_codes, year_table = distinct.factorize(np.asarray(years, dtype=np.int64)[owner])
     deciding = ("target", "half_year_target", "actual")
     accumulates = distinct.tested(distinct.factorize(rows["name"].to_numpy(dtype=object)),
-                                  lambda name: isinstance(name, str) and name.strip().endswith(rules.cumulative_rates))
+                                  lambda name: isinstance(name, str) and compared(name).endswith(rules.cumulative_rates))
     code, first = distinct.combinations([*(distinct.factorize(rows[c].to_numpy(dtype=object)) for c in deciding),
                                          (year_codes, year_table), distinct.factorize(failed),
                                          (accumulates.astype(np.int64), np.array([False, True]))], len(rows))
@@ -239,7 +240,7 @@ def _compound(watched, goal: Reading, done, reported: str, year, as_of, rules, r
     if not paired or None in paired:
         return watched(Light.YELLOW, f"进展「{reported}」与各部分「{goal.text}」对不上，需人工判断")
     each = [_watch(part.text, None, given.text, year, as_of, rules, ruleset, memo,
-                   part.label.endswith(rules.cumulative_rates) if part.label else accumulates)
+                   compared(part.label).endswith(rules.cumulative_rates) if part.label else accumulates)
             for part, given in zip(goal.parts, paired)]
     worst = max((w.light for w in each), key=[Light.GREEN, Light.YELLOW, Light.RED].index)
     return watched(worst, "；".join(f"{part.label or part.text}：{w.reason}" for part, w in zip(goal.parts, each)))
@@ -253,7 +254,7 @@ def _quantity(watched, goal: Reading, value: float, half, time_gone: float, year
         return watched(light, f"当前 {_shown(value)}{unit}，目标 {goal.text}", aim, value, value, unit)
     half_aim = _half_aim(memo, half, goal)
     if goal.op in (None, Op.GE, Op.GT, Op.EQ) and (unit not in _LEVEL_UNITS or accumulates):       # cumulative
-        half_share = None if half_aim is None else half_aim / aim
+        half_share = None if half_aim is None or not aim else half_aim / aim
         expected = aim * _expected_share(time_gone, half_share, year)
         ratio = value / expected if expected else 1.0
         projected = aim * ratio if unit != "%" else min(aim * ratio, max(aim, value, 100.0))   # a rate ends at 100%

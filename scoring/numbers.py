@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -97,10 +98,10 @@ def round_half_up(value: Fraction, places: int) -> Decimal:
 
 
 def year(value) -> int | None:
-    """A project's year (2026, "2026", "2026年度", 2026.0 from a spreadsheet), or None where it gives
-    none that reads as one."""
+    """A project's year (2026, "2026", "2026年度", "２０２６", 2026.0 from a spreadsheet) from 1900 to
+    2199, or None where it gives none that reads as one."""
     if isinstance(value, str):
-        found = _YEAR.fullmatch(value.strip())
+        found = _YEAR.fullmatch(unicodedata.normalize("NFKC", value).strip())
         return int(found.group(1)) if found else None
     if value is None or isinstance(value, bool):
         return None
@@ -108,7 +109,7 @@ def year(value) -> int | None:
         number = float(value)
     except (TypeError, ValueError, OverflowError):
         return None
-    return int(number) if number.is_integer() else None
+    return int(number) if number.is_integer() and 1900 <= number < 2200 else None
 
 
-_YEAR = re.compile(r"[(（]?((?:19|20)\d\d)\s*(?:年度?)?[)）]?")
+_YEAR = re.compile(r"[(（]?((?:19|20|21)\d\d)\s*(?:年度?)?[)）]?")

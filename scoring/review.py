@@ -17,6 +17,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from scoring import columns
 from scoring._columnar import distinct
 from scoring._columnar.bulk import bulk
 from scoring.codes import ReviewCode
@@ -60,8 +61,9 @@ def review(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset) -
     then its indicators' in table order. An indicator's findings are those of its distinct (name,
     target, half-year target, project year, half-year column used) combination, found once."""
     rules = ruleset.review
-    rows = indicators.iloc[np.argsort(indicators["project"].to_numpy(), kind="stable")]
-    owner, n = rows["project"].to_numpy(dtype=np.int64), len(projects)
+    owner = columns.owners(projects, indicators)
+    order = np.argsort(owner, kind="stable")
+    rows, owner, n = indicators.iloc[order], owner[order], len(projects)
     names = [row.name or row.id or "" for row in projects.itertuples()]
     year_codes, years = distinct.factorize(distinct.objects([year_of(y) for y in projects["year"].tolist()]))
     memo = Memo()
@@ -75,7 +77,7 @@ def review(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset) -
     found_in = [list(_indicator(_Row(*values), _reading(memo, values[1]), _year(years, year_codes[p]), bool(declared[p]),
                                 rules, ruleset, memo))
                 for values, p in zip(zip(*samples), owner[first].tolist())]
-    repeated = rows.duplicated(["project", "level1", "level2", "name"]).to_numpy()
+    repeated = rows.assign(project=owner).duplicated(["project", "level1", "level2", "name"]).to_numpy()
     by_project = {p: list(_project(names[p], _year(years, year_codes[p]), *facts, rules, ruleset))
                   for p, *facts in _project_facts(rows, owner, n, targets, memo, rules)}
     level1, level2, name = (rows[key].to_numpy(dtype=object) for key in ("level1", "level2", "name"))
@@ -116,7 +118,7 @@ def _project_facts(rows: pd.DataFrame, owner: np.ndarray, n: int, targets, memo:
                       out=np.full(n, np.nan), where=read_count > 0)
     weights = rows["weight"].to_numpy(dtype=float)
     finite = np.isfinite(weights)
-    total = np.bincount(owner, weights=np.where(finite, weights, 0.0), minlength=n)
+    total = np.bincount(owner, weights=np.where(finite, weights, 0.0), minlength=n).astype(float)   # int64 when empty
     total[(np.bincount(owner, weights=~finite, minlength=n) > 0) | (count == 0)] = np.nan
     for p in range(n):
         yield (p, [bool(has[p]) for has in present], bool(levelled[p]), int(count[p]),

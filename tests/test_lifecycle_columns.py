@@ -48,6 +48,11 @@ def untidy(seed: int = 7, count: int = 1500) -> tuple[dict, dict]:
             shares[0] += 90 - sum(shares) + rng.choice([0, 5])
             for row, share in zip(rows, shares):
                 row["weight"] = share
+        if rng.random() < 0.15:              # the same deadline in projects of different years
+            rows[1].update(name="完成时间", target="2026年12月31日前", level2="时效指标")
+        if rng.random() < 0.1:               # the same name under another 一级指标: not a duplicate
+            rows.append({**rows[0], "id": "other-level", "level1": "效益指标"})
+            progress.append({"id": "other-level", "actual": progress[0]["actual"]})
         if rng.random() < 0.1:
             rows[-1].update(name=rng.choice(["投诉次数", "安全事故数", "投诉率"]), target=rng.choice(["≥3次", "≤3次", "≥1%"]))
         if rng.random() < 0.1:
@@ -72,14 +77,28 @@ def inputs():
         yield path.name, readers.read(path)
 
 
+def rearranged(frames):
+    """The untidy province as a caller may hand it over: projects reversed and every third left out
+    (keys kept, not positions), its indicators shuffled."""
+    projects = frames.projects.iloc[::-1]
+    projects = projects[projects["project"] % 3 != 1]
+    indicators = frames.indicators[frames.indicators["project"].isin(projects["project"])]
+    return type(frames)(projects, indicators.sample(frac=1, random_state=3), frames.ruleset)
+
+
+def empty():
+    return readers.read({"projects": [{"id": "P", "name": "空项目", "year": 2026, "indicators": []}]}, {"projects": []})
+
+
 CASES = list(inputs())
+CASES[1:1] = [("rearranged", rearranged(CASES[0][1])), ("no indicators", empty())]
 
 
 def review_by_row(projects, indicators, ruleset) -> list:
     """The review's per-row definition: project by project, then row by row in table order."""
     rules, memo, found = ruleset.review, Memo(), []
-    for p, project in enumerate(projects.itertuples()):
-        rows = indicators[indicators["project"] == p]
+    for project in projects.itertuples():
+        rows = indicators[indicators["project"] == project.project]
         name, year = project.name or project.id or "", year_of(project.year)
         reads = [_reading(memo, t) for t in rows["target"]]
         readable = [r.reading for r in reads if r is not None and r.reading is not None]
@@ -124,16 +143,17 @@ def test_the_untidy_province_has_findings_of_every_kind_it_was_made_with():
 
 def monitor_by_row(projects, indicators, ruleset, as_of) -> tuple[list[dict], list[tuple]]:
     """The monitoring's per-row definition: each indicator in table order, then each project."""
-    memo, rows, red = Memo(), [], [0] * len(projects)
+    memo, rows, red = Memo(), [], dict.fromkeys(projects["project"], 0)
+    by_key = {project["project"]: project for project in projects.to_dict("records")}
     combined = funds.combine(indicators, ruleset, memo)
     for row in combined.to_dict("records"):
         how, actual = row.get("combination"), row["actual"]
         if isinstance(actual, str) and actual.strip() in ruleset.not_applicable_words or \
                 how is not None and actual is None and how.issue is None:
             continue
-        project = projects.iloc[row["project"]]
+        project = by_key[row["project"]]
         year = year_of(project["year"]) or as_of.year
-        grows = isinstance(row["name"], str) and row["name"].strip().endswith(ruleset.monitor.cumulative_rates)
+        grows = isinstance(row["name"], str) and compared(row["name"]).endswith(ruleset.monitor.cumulative_rates)
         watched = _watch(row["target"], row["half_year_target"], actual, year, as_of, ruleset.monitor, ruleset, memo,
                          grows) if how is None or how.issue is None else None
         label = " / ".join(part for part in (row["level1"], row["level2"], row["name"]) if part)
@@ -144,15 +164,15 @@ def monitor_by_row(projects, indicators, ruleset, as_of) -> tuple[list[dict], li
                      "indicator": label, **fields})
         red[row["project"]] += fields["light"] == "red"
     lights = []
-    for p, project in enumerate(projects.itertuples()):
-        time_gone = _time_gone(as_of, year_of(project.year) or as_of.year)
+    for project in projects.itertuples():
+        time_gone, red_here = _time_gone(as_of, year_of(project.year) or as_of.year), red[project.project]
         lights.append((time_gone, _execution(project, ruleset), *_project_light(time_gone, _execution(project, ruleset),
-                                                                                red[p], ruleset.monitor), red[p]))
+                                                                                red_here, ruleset.monitor), red_here))
     return rows, lights
 
 
 @pytest.mark.parametrize("as_of", [date(2026, 3, 31), date(2026, 6, 30), date(2026, 11, 30)])
-@pytest.mark.parametrize("case", CASES[:5], ids=[name for name, _ in CASES[:5]])
+@pytest.mark.parametrize("case", CASES[:7], ids=[name for name, _ in CASES[:7]])
 def test_the_monitoring_on_columns_is_its_per_row_definition(case, as_of):
     _, frames = case
     ruleset = load_ruleset("national-2020")
@@ -171,3 +191,18 @@ def test_the_untidy_province_is_monitored_with_every_light():
     assert set(watched.indicators["light"]) == {"green", "yellow", "red"}
     assert watched.indicators["reason"].str.contains("无法合并").any()
     assert json.loads(json.dumps(watched.as_dict()))["red"] == records(watched.red)
+
+
+@pytest.mark.parametrize("given, expected", [
+    (2026, 2026), ("2026", 2026), (" 2026年度 ", 2026), ("（2024年度）", 2024), ("2025年", 2025), (2026.0, 2026),
+    (np.int64(2025), 2025), ("２０２６年度", 2026), ("２０２６", 2026),
+    (None, None), (True, None), ("x", None), ("20261", None), (2026.5, None), (float("nan"), None), (1e20, None),
+    (1800, None), ("1800", None), ("2026-2027", None)])
+def test_a_projects_year_as_tables_write_it(given, expected):
+    assert year_of(given) == expected
+
+
+def test_frames_of_a_project_the_project_frame_lacks_are_refused():
+    _, frames = CASES[0]
+    with pytest.raises(ValueError, match="project frame does not have"):
+        review(frames.projects.iloc[1:], frames.indicators, load_ruleset("national-2020"))

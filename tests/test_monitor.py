@@ -260,3 +260,9 @@ def test_the_worked_example_of_the_docs_is_the_golden_one(capsys):
     assert main(["monitor", str(folder / "targets.json"), str(folder / "progress-2025-06.json"),
                  "--as-of", "2025-06-30"]) == 1
     assert capsys.readouterr().out == (ROOT / "tests" / "golden" / "monitor-jiangsu-2025-06.txt").read_text(encoding="utf-8")
+
+
+def test_a_zero_target_with_a_half_year_target_and_a_rate_named_in_traditional_characters():
+    assert light("≥0次", "5次", half="≥2次")[0] == "green"                      # nothing asked: nothing behind
+    assert light("≥0%", "5%", half="≥10%", name="预算执行率")[0] == "green"
+    assert light("≥95%", "47%", name="預算執行率")[0] == "green"                  # 执行率, as the review reads it

@@ -191,3 +191,22 @@ def test_a_flat_table_gives_each_projects_year_in_a_year_column(tmp_path):
     from scoring import readers
 
     assert readers.read(csv_path).projects["year"].tolist() == ["2025"]
+
+
+def test_a_project_of_two_years_is_refused_by_row(tmp_path):
+    from scoring import readers
+
+    csv_path = tmp_path / "flat.csv"
+    csv_path.write_text("project_name,年度,name,target\n运维,,完成率,≥95%\n运维,2025,合格率,≥95%\n运维,2026,满意度,≥90%\n",
+                        encoding="utf-8")
+    with pytest.raises(InputError, match="第 3 行 .*「2026」与同一项目的「2025」不同"):
+        readers.read(csv_path)
+    csv_path.write_text("project_name,年度,name,target\n运维,,完成率,≥95%\n运维,2025,合格率,≥95%\n", encoding="utf-8")
+    assert readers.read(csv_path).projects["year"].tolist() == ["2025"]          # given on any of its rows
+    book = openpyxl.Workbook()
+    book.active.append(["项目名称", "年度", "三级指标", "指标值"])
+    book.active.append(["运维", 2025, "完成率", "≥95%"])
+    book.active.append(["运维", 2026, "合格率", "≥95%"])
+    book.save(tmp_path / "flat.xlsx")
+    with pytest.raises(InputError, match="第 3 行"):
+        read_workbook(tmp_path / "flat.xlsx")

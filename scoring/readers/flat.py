@@ -158,11 +158,24 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         ).to_numpy()
     projects = frame({
         "project": np.arange(len(ids)), "id": objects(list(ids)), "name": column["project_name"][first],
-        "kind": None, "year": column["project_year"][first], "unit": None, "department": None,
+        "kind": None, "year": _project_years(column["project_year"], codes, len(ids), file), "unit": None, "department": None,
         **{f"budget_{key}": column[f"budget_{key}"][first] for key in BUDGET_AMOUNTS},
         "budget_unit": objects([u or "元" for u in column["budget_unit"][first]]), "has_actuals": has_actuals,
     }, PROJECT_FRAME)
     return Frames(projects, indicators, None)
+
+
+def _project_years(years: np.ndarray, codes: np.ndarray, n: int, file: str) -> np.ndarray:
+    """Each project's 年度: the one its rows give (on any of them); two different ones are refused."""
+    given = pd.DataFrame({"project": codes, "year": years}).dropna().drop_duplicates("project", keep="first")
+    found = np.full(n, None, dtype=object)
+    found[given["project"].to_numpy()] = given["year"].to_numpy()
+    other = np.flatnonzero(~pd.isna(years) & (years != found[codes]))
+    if other.size:
+        row = int(other[0])
+        raise InputError(f"第 {row + 1} 行 {label('project_year')}「{years[row]}」与同一项目的「{found[codes[row]]}」不同 "
+                         "/ a project of two years", file, code=InputCode.INVALID)
+    return found
 
 
 def _merged_funds(column: dict[str, np.ndarray], file: str) -> dict[str, np.ndarray]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
@@ -164,7 +165,7 @@ def _stated_year(grid) -> int | None:
     label = _project_label(grid)
     for row in grid[:label[0] if label else 0]:
         for value in row:
-            found = _TITLE_YEAR.search(_norm(value))
+            found = _TITLE_YEAR.search(unicodedata.normalize("NFKC", _norm(value)))
             if found:
                 return int(found.group(1))
     return None
@@ -308,8 +309,10 @@ def _flat(grid, merges: list[Merge], file: str, sheet: str) -> list[dict]:
         key = _text(cell.get("project_id")) or _text(cell.get("project")) or sheet
         project = projects.setdefault(key, {"id": _text(cell.get("project_id")) or None,
                                             "name": _text(cell.get("project")) or key, "indicators": []})
-        if _text(cell.get("project_year")) and "year" not in project:
-            project["year"] = _text(cell["project_year"])
+        stated = _text(cell.get("project_year"))
+        if stated and project.setdefault("year", stated) != stated:
+            raise InputError(f"工作表「{sheet}」第 {r + 1} 行 {label('project_year')}「{stated}」与同一项目的"
+                             f"「{project['year']}」不同 / a project of two years", file)
         budget = {key: _number(cell[f"budget_{key}"]) for key in BUDGET_AMOUNTS
                   if f"budget_{key}" in cell and _number(cell[f"budget_{key}"]) is not None}
         if _text(cell.get("budget_unit")):
