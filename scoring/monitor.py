@@ -107,7 +107,8 @@ def monitor(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, 
     """The lights of every project and indicator at the end of ``as_of``; a row reported 不适用 is left out.
     A project's 时间进度 is that of its own year (0 before it, 1 after it; the as-of date's year when
     the project gives none). An indicator's light is that of its distinct (target, half-year target,
-    progress, project year) combination, found once."""
+    progress, project year, cumulative rate or not) combination, found once; rows are found in
+    ``projects`` by their project key."""
     rules = ruleset.monitor
     ids = [row.id or row.name or "" for row in projects.itertuples()]
     titles = [row.name or row.id or "" for row in projects.itertuples()]

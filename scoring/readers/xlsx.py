@@ -31,7 +31,7 @@ from scoring.readers.uncomputed import Uncomputed, saved_without_value
 from scoring.readers.workbook import Formulas, load
 
 _REPEATED = ("level1", "level2", "name", "target", "half_year_target", "weight", "score")   # by a fund's rows
-_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?:度|(?=[^\d月]*自评))")   # (2024年度), 2024年项目…自评表
+_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20|21)\d\d)\s*年(?:度|(?=[^\d月]*自评))")   # (2024年度), 2024年项目…自评表
 _LABELS = ("项目名称", "部门名称")                                # the label before a table's project name
 _BUDGET = {**{f"budget_{key}": key for key in BUDGET_AMOUNTS}, "weight": "weight", "score": "score"}   # the block's columns
 
