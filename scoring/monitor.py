@@ -116,8 +116,8 @@ def monitor(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, 
     memo = Memo()
     rows = funds.combine(indicators, ruleset, memo)             # progress by funds (分资金): one, as scored
     failed = np.full(len(rows), None, dtype=object)             # why the funds' progress could not be combined
-    left_out = distinct.tested(distinct.factorize(rows["actual"].to_numpy(dtype=object)),
-                               lambda text: isinstance(text, str) and text.strip() in ruleset.not_applicable_words)
+    left_out = distinct.tested(rows["actual"], lambda text: isinstance(text, str) and
+                               text.strip() in ruleset.not_applicable_words)
     if "combination" in rows:
         combined = rows["combination"].to_numpy(dtype=object)
         for k in np.flatnonzero(pd.notna(combined)).tolist():
@@ -126,20 +126,19 @@ def monitor(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset, 
             left_out[k] |= how.issue is None and rows["actual"].iat[k] is None      # every fund 不适用
     rows, failed = rows[~left_out], failed[~left_out]
     owner = columns.owners(projects, rows)
-    year_codes, year_table = distinct.factorize(np.asarray(years, dtype=np.int64)[owner])
+    row_years = np.asarray(years, dtype=np.int64)[owner]
     deciding = ("target", "half_year_target", "actual")
-    accumulates = distinct.tested(distinct.factorize(rows["name"].to_numpy(dtype=object)),
-                                  lambda name: isinstance(name, str) and compared(name).endswith(rules.cumulative_rates))
-    code, first = distinct.combinations([*(distinct.factorize(rows[c].to_numpy(dtype=object)) for c in deciding),
-                                         (year_codes, year_table), distinct.factorize(failed),
-                                         (accumulates.astype(np.int64), np.array([False, True]))], len(rows))
+    accumulates = distinct.tested(rows["name"], lambda name: isinstance(name, str) and
+                                  compared(name).endswith(rules.cumulative_rates))
+    code, first = distinct.combinations([*(distinct.factorize(rows[c]) for c in deciding), distinct.factorize(row_years),
+                                         distinct.factorize(failed), distinct.factorize(accumulates)], len(rows))
     samples = [rows[c].to_numpy(dtype=object)[first].tolist() for c in deciding]
-    found = [_watch(target, half, actual, int(year), as_of, rules, ruleset, memo, grows) if why is None else
+    found = [_watch(target, half, actual, year, as_of, rules, ruleset, memo, grows) if why is None else
              Watched(target or "", None, None, None, None, "", Light.RED, f"各资金的进展无法合并：{why}")
-             for target, half, actual, year, why, grows in zip(*samples, year_table[year_codes[first]].tolist(),
+             for target, half, actual, year, why, grows in zip(*samples, row_years[first].tolist(),
                                                                failed[first].tolist(), accumulates[first].tolist())]
-    label_code, label_first = distinct.combinations(
-        [distinct.factorize(rows[c].to_numpy(dtype=object)) for c in ("level1", "level2", "name")], len(rows))
+    label_code, label_first = distinct.combinations([distinct.factorize(rows[c]) for c in ("level1", "level2", "name")],
+                                                    len(rows))
     labels = distinct.objects([" / ".join(part for part in parts if part) for parts in
                                zip(*(rows[c].to_numpy(dtype=object)[label_first].tolist()
                                      for c in ("level1", "level2", "name")))])

@@ -65,64 +65,64 @@ def review(projects: pd.DataFrame, indicators: pd.DataFrame, ruleset: Ruleset) -
     order = np.argsort(owner, kind="stable")
     rows, owner, n = indicators.iloc[order], owner[order], len(projects)
     names = [row.name or row.id or "" for row in projects.itertuples()]
-    year_codes, years = distinct.factorize(distinct.objects([year_of(y) for y in projects["year"].tolist()]))
+    years = distinct.objects([year_of(y) for y in projects["year"].tolist()])
     memo = Memo()
-    targets = distinct.factorize(rows["target"].to_numpy(dtype=object))
-    halves = distinct.factorize(rows["half_year_target"].to_numpy(dtype=object))
-    declared = np.bincount(owner, weights=distinct.tested(halves, lambda half: isinstance(half, str)), minlength=n) > 0
+    declared = _any(owner, distinct.tested(rows["half_year_target"], lambda half: isinstance(half, str)), n)
     combination, first = distinct.combinations(
-        [distinct.factorize(rows["name"].to_numpy(dtype=object)), targets, halves,
-         (year_codes[owner], years), (declared[owner].astype(np.int64), np.array([False, True]))], len(rows))
+        [distinct.factorize(rows[key]) for key in _Row._fields] +
+        [distinct.factorize(years[owner]), distinct.factorize(declared[owner])], len(rows))
     samples = [rows[key].to_numpy(dtype=object)[first].tolist() for key in _Row._fields]
-    found_in = [list(_indicator(_Row(*values), _reading(memo, values[1]), _year(years, year_codes[p]), bool(declared[p]),
-                                rules, ruleset, memo))
+    found_in = [list(_indicator(_Row(*values), _reading(memo, values[1]), years[p], bool(declared[p]), rules, ruleset,
+                                memo))
                 for values, p in zip(zip(*samples), owner[first].tolist())]
     repeated = rows.assign(project=owner).duplicated(["project", "level1", "level2", "name"]).to_numpy()
-    by_project = {p: list(_project(names[p], _year(years, year_codes[p]), *facts, rules, ruleset))
-                  for p, *facts in _project_facts(rows, owner, n, targets, memo, rules)}
+    by_project = [list(_project(names[p], years[p], *facts, rules, ruleset))
+                  for p, *facts in _project_facts(rows, owner, n, memo, rules)]
     level1, level2, name = (rows[key].to_numpy(dtype=object) for key in ("level1", "level2", "name"))
     with_findings = np.asarray([bool(f) for f in found_in], dtype=bool)[combination] | repeated
     for k in np.flatnonzero(with_findings).tolist():
         label = " / ".join(part for part in (level1[k], level2[k], name[k]) if part)
         project = names[owner[k]]
-        listed = by_project.setdefault(int(owner[k]), [])
+        listed = by_project[owner[k]]
         if repeated[k]:
             listed.append(Finding(ReviewCode.DUPLICATE_INDICATOR, project, label, f"与同一项目中的「{label}」重复",
                                   "合并两条，或改写名称以区分"))
         listed += [Finding(code, project, label, message, fix) for code, message, fix in found_in[combination[k]]]
-    return [f for p in sorted(by_project) for f in by_project[p] if str(f.code) not in rules.off]
+    return [f for listed in by_project for f in listed if str(f.code) not in rules.off]
 
 
-def _project_facts(rows: pd.DataFrame, owner: np.ndarray, n: int, targets, memo: Memo, rules: ReviewRules):
+def _project_facts(rows: pd.DataFrame, owner: np.ndarray, n: int, memo: Memo, rules: ReviewRules):
     """(project, levels present, whether any row has a 一级 or 二级指标, indicators, quantitative share
     or None, weights total or None) of each project."""
     count = np.bincount(owner, minlength=n)
-    levelled = np.zeros(len(rows), dtype=bool)
-    for column in ("level1", "level2"):
-        levelled |= distinct.tested(distinct.factorize(rows[column].to_numpy(dtype=object)),
-                                    lambda text: isinstance(text, str) and bool(text.strip()))
-    levelled = np.bincount(owner, weights=levelled, minlength=n) > 0
-    present = []
-    for level in rules.levels:
-        has = np.zeros(len(rows), dtype=bool)
-        for column in level.columns:
-            has |= distinct.tested(distinct.factorize(rows[column].to_numpy(dtype=object)),
-                          lambda text: isinstance(text, str) and any(word in compared(text) for word in level.words))
-        present.append(np.bincount(owner, weights=has, minlength=n) > 0)
-    reads = [_reading(memo, text) for text in targets[1]]
-    readable = np.array([r is not None and r.reading is not None for r in reads] + [False], dtype=bool)[targets[0]]
-    quantitative = np.array([r is not None and r.reading is not None and _quantitative(r.reading) for r in reads]
-                            + [False], dtype=bool)[targets[0]]
+    levelled = _any(owner, _in_columns(rows, ("level1", "level2"), lambda text: bool(text.strip())), n)
+    present = [_any(owner, _in_columns(rows, level.columns,
+                                       lambda text: any(word in compared(text) for word in level.words)), n)
+               for level in rules.levels]
+    readable = distinct.tested(rows["target"], lambda text: _read_target(memo, text) is not None)
+    quantitative = distinct.tested(rows["target"], lambda text: (reading := _read_target(memo, text)) is not None
+                                   and _quantitative(reading))
     read_count = np.bincount(owner, weights=readable, minlength=n)
     share = np.divide(np.bincount(owner, weights=quantitative, minlength=n), read_count,
                       out=np.full(n, np.nan), where=read_count > 0)
     weights = rows["weight"].to_numpy(dtype=float)
     finite = np.isfinite(weights)
     total = np.bincount(owner, weights=np.where(finite, weights, 0.0), minlength=n).astype(float)   # int64 when empty
-    total[(np.bincount(owner, weights=~finite, minlength=n) > 0) | (count == 0)] = np.nan
+    total[_any(owner, ~finite, n) | (count == 0)] = np.nan
     for p in range(n):
         yield (p, [bool(has[p]) for has in present], bool(levelled[p]), int(count[p]),
                None if np.isnan(share[p]) else float(share[p]), None if np.isnan(total[p]) else float(total[p]))
+
+
+def _in_columns(rows: pd.DataFrame, names: tuple[str, ...], test) -> np.ndarray:
+    """Whether each row has a text in one of the columns ``names`` that passes ``test``."""
+    return np.logical_or.reduce([distinct.tested(rows[name], lambda text: isinstance(text, str) and test(text))
+                                 for name in names])
+
+
+def _any(owner: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """Whether any row of each of the ``n`` projects is true."""
+    return np.bincount(owner, weights=rows, minlength=n) > 0
 
 
 def _project(name: str, year: int | None, present: list[bool], levelled: bool, count: int, share: float | None,
@@ -150,11 +150,6 @@ def _project(name: str, year: int | None, present: list[bool], levelled: bool, c
     if total is not None and abs(total - expected) > 0.005:
         yield Finding(ReviewCode.WEIGHTS_TOTAL, name, None, f"三级指标分值合计 {total:g}，不是 {expected:g}",
                       f"调整分值，使合计为 {expected:g}（另 {float(ruleset.budget_points):g} 分为预算执行）")
-
-
-
-def _year(years: np.ndarray, code: int) -> int | None:
-    return None if code < 0 else years[code]
 
 
 def _indicator(row, read: Read | None, year: int | None, half_declared: bool, rules: ReviewRules, ruleset: Ruleset,
@@ -240,6 +235,12 @@ def _half_year(row, reading: Reading, declared: bool, memo: Memo):
 def _reading(memo: Memo, target) -> Read | None:
     """A target's reading (or why it has none) from the run's memo; None for no target."""
     return memo.target(target) if isinstance(target, str) and target.strip() else None
+
+
+def _read_target(memo: Memo, target) -> Reading | None:
+    """A target's reading; None for no target or one that cannot be read."""
+    read = _reading(memo, target)
+    return None if read is None else read.reading
 
 
 def _quantitative(reading: Reading) -> bool:

@@ -47,10 +47,10 @@ def factorize(values, use_na_sentinel: bool = True) -> tuple[np.ndarray, np.ndar
     return codes, uniques
 
 
-def tested(factorized: tuple[np.ndarray, np.ndarray], test) -> np.ndarray:
-    """``test(value)`` of each row's value as booleans, called once per distinct value (``factorized``:
-    codes and uniques; a missing value, code -1, tested as None)."""
-    codes, uniques = factorized
+def tested(values, test) -> np.ndarray:
+    """``test(value)`` of each value of a column as booleans, called once per distinct value (a missing
+    value tested as None)."""
+    codes, uniques = factorize(values)
     return np.array([bool(test(value)) for value in uniques.tolist()] + [bool(test(None))], dtype=bool)[codes]
 
 
