@@ -3,6 +3,8 @@
 The public API is what ``__all__`` lists; everything else is private to its module.
 """
 
+__version__ = "0.1.0"
+
 from scoring.api import score, score_frame
 from scoring.errors import (
     ErrorCode,

@@ -1,7 +1,6 @@
 """`score import`: every seed table imports, with the repairs named, and round-trips into a score."""
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,7 @@ from scoring.readers import read
 from scoring.readers.declarations import import_files, import_text
 from scoring.template import template
 
-SEEDS = Path(os.environ.get("SCORING_SEEDS", ROOT.parent / "shared" / "seeds"))
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents live beside the repository, "
-                                                          "in ../shared/seeds (or $SCORING_SEEDS), not in it")
+SEEDS = ROOT / "tests" / "seeds"
 COUNTS = {"000": (9, 108), "001": (6, 117), "002": (8, 77), "003": (16, 124), "004": (1, 64)}
 
 

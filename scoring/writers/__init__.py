@@ -14,21 +14,25 @@ from typing import TextIO
 
 from scoring.errors import InputError, ScoringError
 from scoring.report import ScoreReport
-from scoring.writers.files import write_whole
+from scoring.writers.files import ENCODINGS, encoded_write, write_whole
 
 TEXT_FORMATS = ("table", "json", "csv")
 FORMATS = (*TEXT_FORMATS, "xlsx", "parquet")
 
 
-def write(report: ScoreReport, form: str, out: str | Path | TextIO, *, spreadsheet_safe: bool = False) -> None:
+def write(report: ScoreReport, form: str, out: str | Path | TextIO, *, spreadsheet_safe: bool = False,
+          encoding: str = "utf-8") -> None:
     """Write ``report`` as ``form`` to the path or text stream ``out``. ``spreadsheet_safe`` (CSV)
-    prefixes text that a spreadsheet would run as a formula with an apostrophe."""
+    prefixes text that a spreadsheet would run as a formula with an apostrophe; ``encoding`` (a file in
+    a text format: one of ``ENCODINGS``) is the file's."""
     if form not in FORMATS:
         raise InputError(f"未知的输出格式「{form}」，可选：{'、'.join(FORMATS)} / unknown format")
+    if encoding not in ENCODINGS:
+        raise InputError(f"未知的编码「{encoding}」，可选：{'、'.join(ENCODINGS)} / unknown encoding")
     if form in TEXT_FORMATS:
         write_text = _text_writer(form, spreadsheet_safe)
         if isinstance(out, (str, Path)):
-            write_whole(Path(out), lambda temporary: _to_file(temporary, report, write_text))
+            write_whole(Path(out), lambda temporary: encoded_write(temporary, lambda s: write_text(report, s), encoding))
         else:
             write_text(report, out)
         return
@@ -60,11 +64,6 @@ def _text_writer(form: str, spreadsheet_safe: bool):
     from scoring.writers.table import write_table
 
     return write_table
-
-
-def _to_file(path: Path, report: ScoreReport, write_text) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
-        write_text(report, out)
 
 
 def _write_parquet(report: ScoreReport, path: Path) -> None:

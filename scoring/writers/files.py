@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -91,5 +92,38 @@ def _umask() -> int:
     return mask
 
 
-def write_text(path: Path, text: str) -> None:
-    write_whole(path, lambda temporary: temporary.write_text(text, encoding="utf-8", newline=""))
+def write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
+    write_whole(path, lambda temporary: encoded_write(temporary, lambda out: out.write(text), encoding))
+
+
+ENCODINGS = ("utf-8", "utf-8-sig", "gbk")      # utf-8-sig and gbk: CSV for Excel on Windows
+
+
+def encoded_write(path: Path, write: Callable, encoding: str = "utf-8") -> None:
+    """Open ``path`` as text in ``encoding`` and ``write(stream)``; a character the encoding cannot hold
+    is an error that names it (the caller's write_whole leaves no file)."""
+    try:
+        with path.open("w", encoding=encoding, newline="") as out:
+            write(out)
+    except UnicodeEncodeError as error:
+        raise unencodable(error) from None
+
+
+def write_stdout(text: str, encoding: str = "utf-8") -> None:
+    """``text`` on standard output in ``encoding`` (checked whole before anything is written)."""
+    if encoding == "utf-8":
+        sys.stdout.write(text)
+        return
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError as error:
+        raise unencodable(error) from None
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def unencodable(error: UnicodeEncodeError) -> InputError:
+    char = error.object[error.start:error.end][:1]
+    return InputError(f"字符「{char}」（U+{ord(char):04X}）无法用 {error.encoding} 编码，可改用 --encoding utf-8-sig "
+                      "/ a character the encoding cannot hold", code=InputCode.CANNOT_WRITE)

@@ -7,19 +7,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
 from scoring.errors import ScoringError
 from scoring.monitor import Light, Monitoring, records
 from scoring.review import Finding
-from scoring.writers.files import write_text
+from scoring.writers.files import write_stdout, write_text
 from scoring.writers.formulas import formula_like
 
 
-def emit(result, form: str, output: str | None, as_text, as_tables, forms: tuple[str, ...]) -> None:
+def emit(result, form: str, output: str | None, as_text, as_tables, forms: tuple[str, ...],
+         encoding: str = "utf-8") -> None:
     """A review's or a monitoring's output in one of ``forms``: a workbook (an output path needed), or
-    ``as_text(result, form)`` to the path or stdout."""
+    ``as_text(result, form)`` to the path or stdout, in ``encoding``."""
     if form not in forms:
         raise ScoringError(f"此命令的输出格式为 {'、'.join(forms)}，而不是 {form}（由 -o 的扩展名判断） / unsupported format")
     if form == "xlsx":
@@ -29,9 +29,9 @@ def emit(result, form: str, output: str | None, as_text, as_tables, forms: tuple
 
         write_tables(as_tables(result), Path(output))
     elif output:
-        write_text(Path(output), as_text(result, form))
+        write_text(Path(output), as_text(result, form), encoding)
     else:
-        sys.stdout.write(as_text(result, form))
+        write_stdout(as_text(result, form), encoding)
 
 
 def findings_tables(findings: list[Finding]) -> list[tuple[str, list[str], list[list]]]:
