@@ -78,6 +78,13 @@ class ScoreReport:
                              "indicator_score": p["indicator_score"],
                              "issues": _per_distinct(p["issues"], _codes)})
 
+    def about(self) -> pd.DataFrame:
+        """What each project is, as declared: project_id, project_name, kind, year, department (主管部门),
+        unit (实施单位)."""
+        p = self._projects
+        return pd.DataFrame({"project_id": p["id"], "project_name": p["name"], "kind": p["kind"], "year": p["year"],
+                             "department": p["department"], "unit": p["unit"]}).reset_index(drop=True)
+
     def levels(self, by: str = "level1") -> pd.DataFrame:
         """Weights and points added per project and 一级指标 (``by="level2"``: and 二级指标), in table
         order, rounded to cents: project_id, level1[, level2], weight, score."""

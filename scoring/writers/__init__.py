@@ -16,7 +16,7 @@ from scoring.errors import InputError, ScoringError
 from scoring.report import ScoreReport
 from scoring.writers.files import ENCODINGS, encoded_write, write_whole
 
-TEXT_FORMATS = ("table", "json", "csv")
+TEXT_FORMATS = ("table", "json", "csv", "html")
 FORMATS = (*TEXT_FORMATS, "xlsx", "parquet")
 
 
@@ -61,6 +61,10 @@ def _text_writer(form: str, spreadsheet_safe: bool):
         from scoring.writers.csvreport import write_report
 
         return lambda report, out: write_report(report, out, spreadsheet_safe)
+    if form == "html":
+        from scoring.writers.html import write_html
+
+        return write_html
     from scoring.writers.table import write_table
 
     return write_table
