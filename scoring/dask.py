@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from scoring.api import score_frame as score_pandas
+from scoring.report import CODES
 from scoring.rulesets import Ruleset, load_ruleset
 
 TOTAL_COLUMNS = ["project_id", "project_name", "total", "grade", "budget_score", "indicator_score", "project_issues"]
@@ -57,7 +58,8 @@ def _partition(part: pd.DataFrame, ruleset: Ruleset, period: str, explain: bool)
         frame = pd.DataFrame({c: pd.Series(dtype=float if c in ("weight", "score") else object) for c in columns})
         for column in TOTAL_COLUMNS[2:]:
             frame[column] = pd.Series(dtype=float if column in ("total", "budget_score", "indicator_score") else object)
-        return frame
+        grades = pd.CategoricalDtype([grade for grade, _ in reversed(ruleset.grades)], ordered=True)
+        return frame.astype({"level1": "category", "level2": "category", **CODES, "grade": grades})
     part = part.sort_values(["_partition", "_row"], kind="stable").drop(columns=["_partition", "_row"])
     rows, totals = score_pandas(part, ruleset=ruleset, period=period, explain=explain)
     totals = totals.rename(columns={"issues": "project_issues"})

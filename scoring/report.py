@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from html import escape
 from itertools import chain
 
 import numpy as np
@@ -18,7 +19,7 @@ import pandas as pd
 
 from scoring._columnar.bulk import bulk
 from scoring._columnar.distinct import factorize, objects
-from scoring.codes import Status
+from scoring.codes import Method, Status
 from scoring.explanations import Sentences, explanations
 from scoring.rulesets import Ruleset
 from scoring.scores import BudgetScore, IndicatorScore, LevelScore, ProjectScore, budget_explanation, money, optional
@@ -26,6 +27,8 @@ from scoring.scores import BudgetScore, IndicatorScore, LevelScore, ProjectScore
 DATAFRAME_COLUMNS = ("project_id", "project_name", "indicator_id", "level1", "level2", "name", "target", "actual",
                      "weight", "score", "status", "method", "flags", "issues", "explanation")
 TOTALS_COLUMNS = ("project_id", "project_name", "total", "grade", "budget_score", "indicator_score", "issues")
+CODES = {"status": pd.CategoricalDtype([str(s) for s in Status]),    # every code: reports concatenate as categories
+         "method": pd.CategoricalDtype([str(m) for m in Method])}
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,11 @@ class ScoreReport:
 
     @bulk
     def to_dataframe(self, explain: bool = True) -> pd.DataFrame:
-        """One row per indicator, the columns of ``DATAFRAME_COLUMNS``."""
-        return pd.DataFrame(self.columns(self.explanations if explain else None)).reset_index(drop=True)
+        """One row per indicator, the columns of ``DATAFRAME_COLUMNS``: level1 and level2 categories of
+        the names found, status and method categories of every code (``CODES``), weight and score float
+        (score NaN where 不适用)."""
+        frame = pd.DataFrame(self.columns(self.explanations if explain else None)).reset_index(drop=True)
+        return frame.astype({"level1": "category", "level2": "category", **CODES})
 
     def columns(self, explained: list[str] | Sentences | None) -> dict:
         """The columns of ``to_dataframe`` by name, with the explanations as given (a writer may pass
@@ -71,10 +77,12 @@ class ScoreReport:
         return {name: values[name] for name in DATAFRAME_COLUMNS}
 
     def totals(self) -> pd.DataFrame:
-        """One row per project, the columns of ``TOTALS_COLUMNS``."""
+        """One row per project, the columns of ``TOTALS_COLUMNS``; ``grade`` is an ordered category
+        (差 < 中 < 良 < 优, as the ruleset names them), so that grades sort and compare."""
         p = self._projects
+        grades = pd.CategoricalDtype([grade for grade, _ in reversed(self.ruleset.grades)], ordered=True)
         return pd.DataFrame({"project_id": p["id"], "project_name": p["name"], "total": p["total"],
-                             "grade": p["grade"], "budget_score": p["budget_score"],
+                             "grade": p["grade"].astype(grades), "budget_score": p["budget_score"],
                              "indicator_score": p["indicator_score"],
                              "issues": _per_distinct(p["issues"], _codes)})
 
@@ -158,6 +166,25 @@ class ScoreReport:
     @property
     def has_issues(self) -> bool:
         return any(map(len, self._projects["issues"])) or any(map(len, self._indicators["issues"]))
+
+    def _repr_html_(self, rows: int = 20) -> str:
+        """A notebook's view: the counts, the first ``rows`` projects' totals and the first project's
+        indicators (pandas tables, every text escaped)."""
+        totals = self.totals()
+        grades = totals["grade"].value_counts().reindex([g for g, _ in self.ruleset.grades], fill_value=0)
+        head = (f"<p><b>ScoreReport</b> · {escape(self.ruleset.name)} · {len(totals):,} 个项目 · {len(self):,} 个指标"
+                f" · 平均总分 {totals['total'].mean():.2f} · " + "，".join(f"{escape(g)} {n}" for g, n in grades.items())
+                + "</p>") if len(totals) else "<p><b>ScoreReport</b> · 没有项目</p>"
+        parts = [head, totals.head(rows).to_html(index=False, na_rep="", float_format="{:.2f}".format)]
+        if len(totals) > rows:
+            parts.append(f"<p>…… 共 {len(totals):,} 个项目（report.totals()）</p>")
+        if len(totals):
+            first = self.to_dataframe(explain=False)
+            first = first[first["project_id"].astype(object) == totals["project_id"].iloc[0]]
+            shown = first[["level1", "level2", "name", "target", "actual", "weight", "score", "status"]].head(rows * 2)
+            parts += [f"<p>项目 {escape(str(totals['project_name'].iloc[0]))}（report.to_dataframe()）</p>",
+                      shown.fillna({"target": "", "actual": ""}).to_html(index=False, na_rep="", float_format="{:.2f}".format)]
+        return "<div>" + "".join(parts) + "</div>"
 
     def __len__(self) -> int:
         """The number of indicators scored."""
