@@ -30,9 +30,13 @@ INDICATOR_FRAME = {"project": "int64", "position": "int64", "id": "object", "lev
                    "level_points": "float64",                 # its 一级指标's points, where the project gives them
                    "funds": "object"}                         # a tuple of Fund in place of one actual, else None
 PROJECT_FRAME = {"project": "int64", "id": "object", "name": "object", "kind": "object", "year": "object",
-                 "unit": "object", "department": "object", "budget_initial": "float64",
+                 "unit": "object", "department": "object",
+                 "goal": "object", "achieved": "object",       # 年度总体目标: 预期目标, 实际完成情况
+                 "budget_initial": "float64",
                  "budget_adjusted": "float64", "budget_executed": "float64", "budget_half_year": "float64",
                  "budget_allocated": "float64", "budget_unit": "object", "has_actuals": "bool"}
+# A project's 年度总体目标 (预期目标) and what was achieved (实际完成情况): texts, from targets or actuals.
+GOALS = ("goal", "achieved")
 # The cells a target may be split over (指标性质 | 指标值 | 度量单位, 调整指标值), composed into one target.
 TARGET_PARTS = ("nature", "unit", "adjusted_target")
 # The family of the rows of a project without 一级指标 (a level-less 部门整体 table).

@@ -88,10 +88,11 @@ class ScoreReport:
 
     def about(self) -> pd.DataFrame:
         """What each project is, as declared: project_id, project_name, kind, year, department (主管部门),
-        unit (实施单位)."""
+        unit (实施单位), goal (年度总体目标的预期目标) and achieved (实际完成情况)."""
         p = self._projects
         return pd.DataFrame({"project_id": p["id"], "project_name": p["name"], "kind": p["kind"], "year": p["year"],
-                             "department": p["department"], "unit": p["unit"]}).reset_index(drop=True)
+                             "department": p["department"], "unit": p["unit"], "goal": p["goal"],
+                             "achieved": p["achieved"]}).reset_index(drop=True)
 
     def levels(self, by: str = "level1") -> pd.DataFrame:
         """Weights and points added per project and 一级指标 (``by="level2"``: and 二级指标), in table

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pytest
 
 from conftest import ROOT
@@ -121,7 +122,7 @@ def test_written_workbook_reads_back(tmp_path):
     assert not any(cell.data_type == "f" for cell in cells)                 # no formula anywhere
     targets = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=100.00")]
     assert targets and all(c.data_type == "s" for c in targets)
-    assert any(str(r) == "B8:B17" for r in sheet.merged_cells.ranges)       # 产出指标 merged over its rows
+    assert any(str(r) == "B11:B20" for r in sheet.merged_cells.ranges)      # 产出指标 merged over its rows
     rate = next(c for c in cells if c.number_format == "0.00%")
     assert rate.value == pytest.approx(1650000 / 1744050)
     assert sheet.column_dimensions["D"].width >= 20                       # fits Chinese names
@@ -210,3 +211,48 @@ def test_a_project_of_two_years_is_refused_by_row(tmp_path):
     book.save(tmp_path / "flat.xlsx")
     with pytest.raises(InputError, match="第 3 行"):
         read_workbook(tmp_path / "flat.xlsx")
+
+
+def scored_book(tmp_path, achieved=None):
+    actuals = json.loads((EXAMPLE / "actuals.json").read_text(encoding="utf-8"))
+    if achieved:
+        actuals["projects"][0]["实际完成情况"] = achieved
+    (tmp_path / "actuals.json").write_text(json.dumps(actuals, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "result.xlsx"
+    assert main([str(EXAMPLE / "targets.json"), str(tmp_path / "actuals.json"), "-o", str(out)]) == 0
+    return out
+
+
+def test_the_scored_sheet_follows_the_official_block_order(tmp_path):
+    sheet = openpyxl.load_workbook(scored_book(tmp_path)).worksheets[1]
+    labels = [(r, sheet.cell(r, 1).value) for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value]
+    order = [label for _, label in labels if label in ("项目名称", "主管部门", "实施单位", "项目资金（元）", "年度总体目标",
+                                                       "绩效指标", "总分")]
+    assert order[:5] == ["项目名称", "主管部门", "项目资金（元）", "年度总体目标", "绩效指标"] and order[-1] == "总分"
+    assert (sheet["F4"].value, sheet["G4"].value) == ("实施单位", "上海市血液管理办公室")
+    assert (sheet["B8"].value, sheet["G8"].value) == ("预期目标", "实际完成情况")
+    assert sheet["B9"].value.startswith("上海市临床用血一体化管理系统完成改造") and sheet["G9"].value is None
+    assert sheet["A2"].value == "（2026年度）" and sheet["B10"].value == "一级指标"
+
+
+def test_the_scored_sheet_prints_on_a4_with_its_header_on_every_page(tmp_path):
+    book = openpyxl.load_workbook(scored_book(tmp_path))
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (9, "landscape", 1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and "&P" in sheet.oddFooter.center.text
+    sheet = book.worksheets[1]
+    assert sheet.print_title_rows == "$10:$10"
+    widths = sum(sheet.column_dimensions[get_column_letter(c)].width for c in range(1, 12))
+    assert 150 <= widths <= 180        # A4 landscape at about 85%: wider would shrink the print
+    assert sheet.row_dimensions[9].height and sheet.row_dimensions[9].height > 15     # the goal wraps
+
+
+def test_goal_and_achieved_go_round_a_scored_workbook(tmp_path):
+    out = scored_book(tmp_path, achieved="系统完成改造并稳定运行，全年数据零丢失。")
+    sheet = openpyxl.load_workbook(out).worksheets[1]
+    assert sheet["G9"].value == "系统完成改造并稳定运行，全年数据零丢失。"
+    about = score(out).about().iloc[0]
+    assert about["achieved"] == "系统完成改造并稳定运行，全年数据零丢失。"
+    assert about["goal"].startswith("上海市临床用血一体化管理系统完成改造")
+    assert (about["department"], about["unit"], about["year"]) == ("上海市卫生健康委员会", "上海市血液管理办公室", 2026)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from scoring import units
-from scoring.columns import BUDGET_AMOUNTS
+from scoring.columns import BUDGET_AMOUNTS, GOALS
 from scoring.errors import InputCode, InputError
 from scoring.readers.funds import funds_column
 from scoring.readers.jsonvalues import (BUDGET, PROJECT, Given, Items, canonical, item_columns, json_path, number,
@@ -35,6 +35,7 @@ def match_actuals(actuals: tuple[Any, str], projects: pd.DataFrame, indicators: 
     filled: dict[int, str] = {}
     budgets = {name: projects[name].to_numpy().copy() for name in
                (*(f"budget_{key}" for key in BUDGET_AMOUNTS), "budget_unit")}
+    goals = {key: projects[key].to_numpy(dtype=object).copy() for key in GOALS}
     items, matched = Items(file), []
     try:
         for p_path, raw in actual_projects:
@@ -50,6 +51,10 @@ def match_actuals(actuals: tuple[Any, str], projects: pd.DataFrame, indicators: 
             filled[index] = p_path
             budget = canonical(project.get("budget") or {}, BUDGET, file, f"{p_path}.budget")
             _merge_budget(budgets, index, budget, file, f"{p_path}.budget")
+            for key in GOALS:                    # the actuals' 实际完成情况 (or goal) replaces the targets'
+                given = text(project.get(key), file, f"{p_path}.{key}")
+                if given is not None:
+                    goals[key][index] = given
             project_items = project.get("indicators") or []
             if not isinstance(project_items, list):
                 raise InputError("应有指标数组 indicators / expected an array", file, f"{p_path}.indicators")
@@ -68,6 +73,8 @@ def match_actuals(actuals: tuple[Any, str], projects: pd.DataFrame, indicators: 
     for name, values in budgets.items():
         if name != "budget_unit":
             projects[name] = values
+    for key, values in goals.items():
+        projects[key] = values
     projects["has_actuals"] = projects["has_actuals"].to_numpy() | np.isin(np.arange(len(projects)), list(filled))
 
 

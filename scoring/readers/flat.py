@@ -159,6 +159,7 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
     projects = frame({
         "project": np.arange(len(ids)), "id": objects(list(ids)), "name": column["project_name"][first],
         "kind": None, "year": _project_years(column["project_year"], codes, len(ids), file), "unit": None, "department": None,
+        "goal": None, "achieved": None,
         **{f"budget_{key}": column[f"budget_{key}"][first] for key in BUDGET_AMOUNTS},
         "budget_unit": objects([u or "元" for u in column["budget_unit"][first]]), "has_actuals": has_actuals,
     }, PROJECT_FRAME)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from scoring._columnar.bulk import bulk
-from scoring.columns import BUDGET_AMOUNTS, INDICATOR_FRAME, TARGET_PARTS, PROJECT_COLUMNS, PROJECT_FRAME, Frames, frame
+from scoring.columns import BUDGET_AMOUNTS, GOALS, INDICATOR_FRAME, TARGET_PARTS, PROJECT_COLUMNS, PROJECT_FRAME, Frames, frame
 from scoring.errors import InputCode, InputError
 from scoring.readers import limits
 from scoring.readers.actuals import match_actuals
@@ -143,7 +143,9 @@ def read_inputs(targets: tuple[Any, str], actuals: tuple[Any, str] | None) -> Fr
                                                                f"{p_path}.level_points"))
             projects.append({"project": p_index, "id": project_id, "name": name, "kind": project.get("kind"),
                              "year": project.get("year"), "unit": project.get("unit"),
-                             "department": project.get("department"), **budget, "has_actuals": False})
+                             "department": project.get("department"),
+                             **{key: text(project.get(key), target_file, f"{p_path}.{key}") for key in GOALS},
+                             **budget, "has_actuals": False})
             project_items = project.get("indicators")
             if not isinstance(project_items, list):
                 raise InputError("应有指标数组 indicators / expected an array of indicators", target_file,

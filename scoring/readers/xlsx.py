@@ -198,12 +198,11 @@ def _official(grid, merges: list[Merge], file: str, sheet: str) -> tuple[dict, d
         for key in ("weight", "score"):
             if columns.get(key) is not None:
                 totals[f"budget_{key}"] = _number(row[columns[key]])
-    goal = _find(grid, "预期目标")
-    if goal is not None and goal[0] + 1 < len(grid):
-        goal_text = _text(grid[goal[0] + 1][goal[1]])
-        if goal_text:
-            project["goal"] = goal_text
     grid_row = _grid_header(grid)
+    for heading, key in (("预期目标", "goal"), ("实际完成情况", "achieved")):   # 年度总体目标: the cell below each,
+        found = _find(grid, heading)                                          # above the indicators
+        if found is not None and found[0] + 1 < grid_row and _text(grid[found[0] + 1][found[1]]):
+            project[key] = _text(grid[found[0] + 1][found[1]])
     columns, first_row = _header(grid, grid_row)
     missing = [label(key) for key in ("name", "target") if key not in columns
                and not (key == "target" and "adjusted_target" in columns)]
