@@ -24,7 +24,7 @@ COMMANDS = {"run": commands.run, "check": commands.check, "import": commands.imp
             "parse": expressions.parse, "rulesets": commands.rulesets, "review": commands.review,
             "monitor": commands.monitor}
 
-FILE_FORMATS = ("xlsx", "parquet")                 # written to a file only, never to standard output
+FILE_FORMATS = ("xlsx", "docx", "parquet")                 # written to a file only, never to standard output
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,8 +16,8 @@ from scoring.errors import InputError, ScoringError
 from scoring.report import ScoreReport
 from scoring.writers.files import ENCODINGS, encoded_write, write_whole
 
-TEXT_FORMATS = ("table", "json", "csv", "html")
-FORMATS = (*TEXT_FORMATS, "xlsx", "parquet")
+TEXT_FORMATS = ("table", "json", "csv", "html", "md")         # md: the 绩效自评报告 draft
+FORMATS = (*TEXT_FORMATS, "xlsx", "docx", "parquet")
 
 
 def write(report: ScoreReport, form: str, out: str | Path | TextIO, *, spreadsheet_safe: bool = False,
@@ -42,6 +42,10 @@ def write(report: ScoreReport, form: str, out: str | Path | TextIO, *, spreadshe
         from scoring.writers.xlsx import write_workbook      # openpyxl is loaded only for workbooks
 
         write_workbook(report, Path(out))
+    elif form == "docx":
+        from scoring.writers.draft_docx import write_docx
+
+        write_docx(report, Path(out))
     else:
         _write_parquet(report, Path(out))
 
@@ -61,6 +65,10 @@ def _text_writer(form: str, spreadsheet_safe: bool):
         from scoring.writers.csvreport import write_report
 
         return lambda report, out: write_report(report, out, spreadsheet_safe)
+    if form == "md":
+        from scoring.writers.draft import write_markdown
+
+        return write_markdown
     if form == "html":
         from scoring.writers.html import write_html
 
