@@ -36,6 +36,11 @@ class IndicatorScore:
     issues: tuple[Issue, ...]
     funds: tuple[Fund, ...] | None = None      # 分资金, when the actual was reported across several funds
 
+    @property
+    def lost(self) -> float:
+        """The points it lost (分值 less 得分, to the cent); 0 when it does not apply."""
+        return 0.0 if self.score is None else max(round(self.weight - self.score, 2), 0.0)
+
     def as_dict(self) -> dict:
         """The indicator's JSON; ``funds`` only where they were given, after the actual they combine into."""
         return {"id": self.id, "level1": self.level1, "level2": self.level2, "name": self.name,

@@ -73,7 +73,7 @@ def _project(project: ProjectScore, about: dict, report: ScoreReport) -> list:
     ruleset = report.ruleset
     budget = project.budget
     indicators = project.indicators
-    lost = [i for i in indicators if i.score is not None and i.score < i.weight - 0.005]
+    lost = [i for i in indicators if i.lost]
     out = [Heading(1, f"{year_text + '年度' if year_text else ''}{name}绩效自评报告（草稿）"),
            _text(f"本草稿由评分引擎按「{ruleset.title}」（{ruleset.name}）生成：数字与计分依据取自填报的指标值和实际完成值；"
                  "标有", _todo("…"), "之处须由项目单位撰写，定稿前删去本段。"),
@@ -105,7 +105,7 @@ def _project(project: ProjectScore, about: dict, report: ScoreReport) -> list:
     if not lost:
         out.append(_text("各项指标均达到年度指标值，得分没有扣减。"))
     for n, i in enumerate(lost, 1):
-        out.append(_text(f"{n}. {i.name}（扣 {i.weight - i.score:.2f} 分）：{i.explanation}。偏差原因：",
+        out.append(_text(f"{n}. {i.name}（扣 {i.lost:.2f} 分）：{i.explanation}。偏差原因：",
                          _given(i.reason, f"{i.name}未达到年度指标值的原因")))
     out.append(Heading(2, "五、改进措施"))
     if lost:
@@ -120,7 +120,7 @@ def _met(indicator: IndicatorScore) -> str:
         return "不适用"
     if indicator.status != Status.SCORED:
         return Status(indicator.status).label
-    return "达到" if indicator.score >= indicator.weight - 0.005 else "未完全达到"
+    return "未完全达到" if indicator.lost else "达到"
 
 
 def _counts(indicators: tuple[IndicatorScore, ...]) -> str:

@@ -98,8 +98,7 @@ def _summary(report: ScoreReport, projects: tuple[ProjectScore, ...], shown: int
 
 
 def _losses(projects: tuple[ProjectScore, ...]) -> str:
-    lost = sorted(((i.weight - (i.score or 0.0), p, i) for p in projects for i in p.indicators
-                   if i.score is not None and i.weight - i.score > 0.005), key=lambda row: -row[0])[:LOSSES]
+    lost = sorted(((i.lost, p, i) for p in projects for i in p.indicators if i.lost), key=lambda row: -row[0])[:LOSSES]
     if not lost:
         return "<h3>失分最多的指标</h3><p>没有失分的指标。</p>"
     rows = "".join(f'<tr><td>{_e(p.name or p.id)}</td><td>{_e(i.name)}</td><td class="n">{i.weight:.2f}</td>'
@@ -142,7 +141,7 @@ def _table(indicators: tuple[IndicatorScore, ...]) -> str:
         level2 = "" if (i.level1, i.level2) == above else _e(i.level2)
         above = (i.level1, i.level2)
         score = "—" if i.score is None else f"{i.score:.2f}"
-        lost = ' class="lost"' if i.score is not None and i.score < i.weight - 0.005 else ""
+        lost = ' class="lost"' if i.lost else ""
         tags = [Flag(f).label for f in i.flags] + ([Status(i.status).label] if i.status != Status.SCORED else [])
         rows.append(f'<tr{lost}><td>{level1}</td><td>{level2}</td><td>{_e(i.name)}</td><td>{_e(i.target)}</td>'
                     f'<td>{_e(i.actual)}</td><td class="n">{i.weight:.2f}</td><td class="n">{score}</td>'
@@ -151,13 +150,13 @@ def _table(indicators: tuple[IndicatorScore, ...]) -> str:
 
 
 def _deductions(indicators: tuple[IndicatorScore, ...]) -> str:
-    lost = [i for i in indicators if i.score is not None and i.score < i.weight - 0.005]
+    lost = [i for i in indicators if i.lost]
     if not lost:
         return "<h3>扣分</h3><p>没有扣分的指标。</p>"
     items = []
     for i in lost:
         reason = _e(i.reason) if i.reason else '<span class="todo">未填写偏差原因</span>'
-        items.append(f"<li><b>{_e(i.name)}</b>（扣 {i.weight - i.score:.2f} 分）：{_e(i.explanation)}"
+        items.append(f"<li><b>{_e(i.name)}</b>（扣 {i.lost:.2f} 分）：{_e(i.explanation)}"
                      f"<br>偏差原因：{reason}</li>")
     return f'<h3>扣分（{len(lost)} 项）</h3><ul class="deductions">' + "".join(items) + "</ul>"
 
