@@ -1,5 +1,5 @@
-"""Where a JSON run's time goes: import, reading (and the standard library's json.loads within it),
-the core, writing; and the floor's two parts on the same files, for comparison.
+"""Where a JSON run's time goes: import, reading (and the decoding of JSON within it), the core,
+writing; and the floor's two parts on the same files, for comparison.
 
     python benchmarks/stages.py /tmp/scoring-bench/1000000
 
@@ -33,24 +33,24 @@ def main() -> None:
     folder = options.parse_args().folder
     start = time.perf_counter()
     from scoring import engine, readers
-    from scoring.readers import jsonfiles
+    from scoring.readers import jsondecode
     from scoring.report import ScoreReport
     from scoring.rulesets import load_ruleset
     from scoring.writers.jsonreport import write_json
 
     imported = time.perf_counter()
-    loads, spent = jsonfiles.json.loads, [0.0]
+    decode, spent = jsondecode._decoded, [0.0]
 
     def timed(*args, **kwargs):
         began = time.perf_counter()
         try:
-            return loads(*args, **kwargs)
+            return decode(*args, **kwargs)
         finally:
             spent[0] += time.perf_counter() - began
 
-    jsonfiles.json.loads = timed
+    jsondecode._decoded = timed
     inputs = readers.read(folder / "targets.json", folder / "actuals.json")
-    jsonfiles.json.loads = loads
+    jsondecode._decoded = decode
     read = time.perf_counter()
     ruleset = load_ruleset(inputs.ruleset or "national-2020")
     ruled = time.perf_counter()                  # loading the ruleset is not the core's work
@@ -62,7 +62,7 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     load, dump = map(float, subprocess.run([sys.executable, "-c", FLOOR, str(folder)], capture_output=True,
                                            text=True, check=True).stdout.split())
-    print(f"import {imported - start:.2f} s, read {read - imported:.2f} s (json.loads {spent[0]:.2f} s), "
+    print(f"import {imported - start:.2f} s, read {read - imported:.2f} s (decoding projects {spent[0]:.2f} s), "
           f"core {cored - ruled:.2f} s, write {written - cored:.2f} s; peak {peak:,.0f} MB")
     print(f"floor: load {load:.2f} s, dump {dump:.2f} s")
 

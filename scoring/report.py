@@ -263,7 +263,16 @@ def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _cents(values: np.ndarray) -> np.ndarray:
-    return np.array([round(float(v), 2) for v in values.tolist()], dtype=float)
+    """``round(v, 2)`` of each value, in numpy: away from a half cent, rounding the float v × 100 finds
+    the same whole number of cents as Python's rounding of v's exact decimal, and dividing it by 100
+    rounds to the same float; values within reach of a half cent, or too large, are rounded by Python."""
+    values = np.asarray(values, dtype=float)
+    scaled = values * 100
+    cents = np.round(scaled) / 100
+    with np.errstate(invalid="ignore"):                   # inf and NaN are rounded by Python
+        near = ~(np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) > 1e-4) | ~(np.abs(values) < 1e7)
+    cents[near] = [round(v, 2) for v in values[near].tolist()]
+    return cents
 
 
 def _codes(issues) -> str:

@@ -4,10 +4,14 @@ A million scored indicators hold a few hundred distinct names and targets and so
 of distinct actuals, so a column is encoded once per distinct value (``Coded``): a table of texts and
 each row's code into it. A row's text is a sequence of such pieces and literal texts. A literal is
 joined to its neighbour's table, and two small tables into the table of their combinations, so that
-each row is assembled from fewer pieces; rows are then joined and written a block at a time.
+each row is assembled from fewer pieces; rows are then joined and written a block at a time, as
+UTF-8 bytes where the stream is a UTF-8 file (each distinct text encoded once, not every row's).
 """
 
 from __future__ import annotations
+
+import codecs
+import io
 
 import numpy as np
 import pandas as pd
@@ -42,11 +46,24 @@ def joined(pieces: list[Piece]) -> np.ndarray:
 
 
 def write_rows(out, pieces: list[Piece], order: np.ndarray | None = None) -> None:
-    """Write the rows (in ``order``, by default as they are) whose pieces are ``pieces``."""
-    groups = _fused(pieces)
+    """Write the rows (in ``order``, by default as they are) whose pieces are ``pieces`` to the text
+    stream ``out``."""
+    write, errors = _sink(out)
+    groups = [Coded(group.codes, objects([text.encode("utf-8", errors) for text in group.table.tolist()]))
+              for group in _fused(pieces)]
     order = np.arange(_rows(pieces)) if order is None else order
     for start in range(0, len(order), _ROWS_PER_WRITE):
-        out.write("".join(_joined_rows(groups, order[start:start + _ROWS_PER_WRITE], flat=True)))
+        write(b"".join(_joined_rows(groups, order[start:start + _ROWS_PER_WRITE], flat=True)))
+
+
+def _sink(out) -> tuple:
+    """How to write UTF-8 bytes to the text stream ``out``, and the encoding errors that keep to what
+    writing text would do: a UTF-8 file takes them as they are (what cannot be encoded is refused, as
+    the file would refuse it); any other stream takes the text they hold (nothing refused here)."""
+    if isinstance(out, io.TextIOWrapper) and codecs.lookup(out.encoding).name == "utf-8":
+        out.flush()
+        return out.buffer.write, "strict"
+    return (lambda data: out.write(data.decode("utf-8", "surrogatepass"))), "surrogatepass"
 
 
 def _rows(pieces: list[Piece]) -> int:
@@ -67,7 +84,8 @@ def _joined_rows(groups: list[Coded], rows: np.ndarray, flat: bool = False):
 
 def _fused(pieces: list[Piece]) -> list[Coded]:
     """The pieces as coded texts, neighbours joined into one table where one of them is a literal or
-    both tables are small (every combination is then written out: no pass over the rows is needed)."""
+    both tables are small (every combination is then written out: no pass over the rows is needed),
+    or where the rows hold few of their combinations (those are written out: a name and its target)."""
     count = _rows(pieces)
     groups: list[tuple[np.ndarray | None, list[str]]] = []          # codes (None: all 0), table
     for piece in pieces:
@@ -86,6 +104,10 @@ def _fused(pieces: list[Piece]) -> list[Coded]:
                 codes = before * len(table) + codes
             table = [a + b for a in texts for b in table]
             groups[-1] = (codes, table)
+        elif groups and codes is not None and groups[-1][0] is not None and _few(groups[-1][0] * len(table) + codes):
+            before, texts = groups[-1]
+            codes, pairs = pd.factorize(before * len(table) + codes)
+            groups[-1] = (codes, [texts[pair // len(table)] + table[pair % len(table)] for pair in pairs.tolist()])
         else:
             groups.append((codes, table))
     return [Coded(np.zeros(count, dtype=np.int64) if codes is None else codes, np.array(table, dtype=object))
@@ -93,3 +115,12 @@ def _fused(pieces: list[Piece]) -> list[Coded]:
 
 
 _SMALL = 4096          # tables of at most this many combinations are joined
+
+
+def _few(pairs: np.ndarray) -> bool:
+    """Whether the rows hold at most one combination in ``_FEW`` of their number, judged by a sample."""
+    sample = pairs[:: max(1, len(pairs) // _SAMPLE)]
+    return len(pairs) >= _SAMPLE and len(pd.unique(sample)) * _FEW <= len(sample)
+
+
+_SAMPLE, _FEW = 4096, 8

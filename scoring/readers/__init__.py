@@ -17,7 +17,7 @@ import pandas as pd
 from scoring._columnar.bulk import bulk
 from scoring.columns import Frames
 from scoring.errors import InputError
-from scoring.readers import flat, jsonfiles
+from scoring.readers import flat, jsondecode, jsonfiles
 
 Source = str | Path | dict | list | pd.DataFrame
 FLAT_SUFFIXES = (".csv", ".parquet")
@@ -34,17 +34,21 @@ def read(targets: Source, actuals: Source | None = None) -> Frames:
         if isinstance(targets, pd.DataFrame):
             return flat.frames(targets, "<frame>")
         return flat.frames(flat.read_flat(Path(targets)), str(targets))
-    return jsonfiles.read_inputs(document(targets, "targets"), None if actuals is None else document(actuals, "actuals"))
+    try:
+        return jsonfiles.read_inputs(document(targets, "targets"), None if actuals is None else document(actuals, "actuals"))
+    except jsondecode.Slow:                     # a file the fast decoder does not read as the standard library
+        return jsonfiles.read_inputs(document(targets, "targets", fast=False),
+                                     None if actuals is None else document(actuals, "actuals", fast=False))
 
 
-def document(source: str | Path | dict | list, role: str) -> tuple[Any, str]:
-    """A targets.json-shaped document and its name for errors: a JSON file, an xlsx 自评表 read as one,
-    or data already loaded."""
+def document(source: str | Path | dict | list, role: str, fast: bool = True) -> tuple[Any, str]:
+    """A targets.json-shaped document and its name for errors: a JSON file (decoded project by project
+    where it can be: readers/jsondecode.py), an xlsx 自评表 read as one, or data already loaded."""
     if _suffix(source) in WORKBOOK_SUFFIXES:
         from scoring.readers.xlsx import read_workbook   # openpyxl is loaded only for workbooks
 
         return read_workbook(Path(source)), str(source)
-    return jsonfiles.load_json(source, role)
+    return jsondecode.load_json(source, role, fast)
 
 
 def _suffix(source) -> str:

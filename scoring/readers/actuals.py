@@ -17,8 +17,8 @@ from scoring import units
 from scoring.columns import BUDGET_AMOUNTS, GOALS
 from scoring.errors import InputCode, InputError
 from scoring.readers.funds import funds_column
-from scoring.readers.jsonvalues import (BUDGET, PROJECT, Given, Items, canonical, item_columns, json_path, number,
-                                         projects_of, text)
+from scoring.readers.jsonvalues import (BUDGET, PROJECT, Chunks, Given, Items, canonical, concatenated, item_columns,
+                                         json_path, number, projects_of, text)
 
 
 _ACTUAL_FIELDS = (("actual", "actual", "text", False), ("reason", "reason", "text", False),
@@ -36,7 +36,8 @@ def match_actuals(actuals: tuple[Any, str], projects: pd.DataFrame, indicators: 
     budgets = {name: projects[name].to_numpy().copy() for name in
                (*(f"budget_{key}" for key in BUDGET_AMOUNTS), "budget_unit")}
     goals = {key: projects[key].to_numpy(dtype=object).copy() for key in GOALS}
-    items, matched = Items(file), []
+    matched: list[int] = []        # a project's actuals are read in one chunk: no row is answered from two
+    chunks = Chunks(file, partial(_actual_columns, matched, indicators))
     try:
         for p_path, raw in actual_projects:
             project = canonical(raw, PROJECT, file, p_path)
@@ -58,12 +59,14 @@ def match_actuals(actuals: tuple[Any, str], projects: pd.DataFrame, indicators: 
             project_items = project.get("indicators") or []
             if not isinstance(project_items, list):
                 raise InputError("应有指标数组 indicators / expected an array", file, f"{p_path}.indicators")
-            items.add(p_path, project_items)
             matched.append(index)
+            chunks.add(p_path, project_items)
     except InputError:
-        items.checked(partial(_actual_columns, items, matched, indicators))
+        chunks.failed()
         raise
-    rows, columns, given = items.checked(partial(_actual_columns, items, matched, indicators))
+    parts = [part for _, part in chunks.finish()]
+    rows = np.concatenate([part[0] for part in parts])
+    columns, given = concatenated([part[1] for part in parts]), concatenated([part[2] for part in parts])
     given["actual"] = given["funds"] = given["actual"] | given["funds"]    # funds stand in for the actual
     for column, key, kind in (*((c, k, kind) for c, k, kind, _ in _ACTUAL_FIELDS), ("funds", "funds", "text")):
         if given[key].any():               # only what the actuals file says replaces the targets'
@@ -78,11 +81,11 @@ def match_actuals(actuals: tuple[Any, str], projects: pd.DataFrame, indicators: 
     projects["has_actuals"] = projects["has_actuals"].to_numpy() | np.isin(np.arange(len(projects)), list(filled))
 
 
-def _actual_columns(items: Items, matched: list[int], indicators: pd.DataFrame, count: int) -> tuple:
-    """For the first ``count`` items of actuals.json: the indicator row each answers, their columns,
-    and per key whether each item gives it."""
+def _actual_columns(matched: list[int], indicators: pd.DataFrame, items: Items, count: int) -> tuple:
+    """For the first ``count`` of ``items`` of actuals.json: the indicator row each answers, their
+    columns, and per key whether each item gives it."""
     given = Given(items, count)
-    project = np.asarray(matched, dtype=np.int64)[items.owner[:count]]
+    project = np.asarray(matched[items.first:], dtype=np.int64)[items.owner[:count]]
     rows = _indicator_rows(given, project, indicators)
     columns = item_columns(given, _ACTUAL_FIELDS)
     columns["funds"] = funds_column(given, columns["actual"])

@@ -12,9 +12,6 @@ An indicator may give ``funds`` (分资金) in place of its actual (readers/fund
 
 from __future__ import annotations
 
-import json
-from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,85 +20,12 @@ import pandas as pd
 from scoring._columnar.bulk import bulk
 from scoring.columns import BUDGET_AMOUNTS, GOALS, INDICATOR_FRAME, TARGET_PARTS, PROJECT_COLUMNS, PROJECT_FRAME, Frames, frame
 from scoring.errors import InputCode, InputError
-from scoring.readers import limits
 from scoring.readers.actuals import match_actuals
 from scoring.readers.funds import funds_column
-from scoring.readers.jsonvalues import (BUDGET, PROJECT, Given, Items, canonical, item_columns, json_path,
-                                         number, projects_of, text)
+from scoring.readers.jsonvalues import (BUDGET, PROJECT, Chunks, Given, Items, canonical, concatenated,
+                                         item_columns, json_path, number, projects_of, text)
 from scoring.readers.natures import composed
 from scoring.readers.sections import split_points
-from scoring.readers.sources import decoded, read_bytes
-
-
-def load_json(source: str | Path | dict | list, role: str) -> tuple[Any, str]:
-    """A JSON file's path, or data already loaded → (data, its name for errors). A file is refused, by
-    its code, when it cannot be read, is empty, too large, not text, not JSON, nested past what the
-    parser holds, or (up to limits.DUPLICATE_KEYS_BYTES) gives one key twice in an object."""
-    if isinstance(source, (dict, list)):
-        return source, f"<{role}>"
-    path = Path(source)
-    raw = read_bytes(path)
-    text, _ = decoded(raw, str(path))                # a character cut off ends in a JSON syntax error
-    duplicates: list = []
-    hook = None if len(raw) > limits.DUPLICATE_KEYS_BYTES else partial(_object, duplicates)
-    try:
-        try:
-            data = json.loads(text, object_pairs_hook=hook)
-        except ValueError as error:
-            if isinstance(error, json.JSONDecodeError):
-                raise
-            data = json.loads(text, object_pairs_hook=hook, parse_int=_integer)   # past int()'s 4,300 digits
-    except json.JSONDecodeError as error:
-        raise InputError(f"JSON 语法错误：第 {error.lineno} 行第 {error.colno} 列，{error.msg} / invalid JSON",
-                         str(path), code=InputCode.BAD_SYNTAX) from None
-    except RecursionError:
-        raise InputError(f"JSON 嵌套过深（可读 {limits.NESTING} 层以内） / nested too deep", str(path),
-                         code=InputCode.TOO_DEEP) from None
-    if duplicates:
-        where, key = _first_duplicate(data)
-        raise InputError(f"同一对象中「{key}」出现两次，无法判断取哪一个 / a key given twice", str(path),
-                         f"{where}.{key}", code=InputCode.DUPLICATE_KEY)
-    return data, str(path)
-
-
-_HUGE = 10 ** 4400
-
-
-def _integer(digits: str) -> int:
-    """A JSON integer; one too long for int() (4,300 digits) stands as a larger one, which the readers
-    refuse as out of range."""
-    return int(digits) if len(digits) <= 4000 else -_HUGE if digits.startswith("-") else _HUGE
-
-
-class _Twice(dict):
-    """A JSON object that gave ``key`` twice (the last value kept, as json does)."""
-
-    key: str
-
-
-def _object(duplicates: list, pairs: list) -> dict:
-    made = dict(pairs)
-    if len(made) == len(pairs):
-        return made
-    twice = _Twice(made)
-    seen: set = set()
-    twice.key = next(k for k, _ in pairs if k in seen or seen.add(k))
-    duplicates.append(twice)
-    return twice
-
-
-def _first_duplicate(data: Any) -> tuple[str, str]:
-    """The JSON path of the first object in document order that gave a key twice, and the key."""
-    stack = [("$", data)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, _Twice):
-            return path, value.key
-        if isinstance(value, dict):
-            stack += [(f"{path}.{k}", v) for k, v in value.items()][::-1]
-        elif isinstance(value, list):
-            stack += [(f"{path}[{i}]", v) for i, v in enumerate(value)][::-1]
-    raise AssertionError("a duplicate was seen but not found")
 
 
 # indicator columns read from targets.json: (column, key, reader, required)
@@ -123,7 +47,8 @@ def read_inputs(targets: tuple[Any, str], actuals: tuple[Any, str] | None) -> Fr
     """
     target_data, target_file = targets
     ruleset, target_projects = projects_of(target_data, target_file)
-    projects, items, level_points = [], Items(target_file), {}
+    projects, level_points = [], {}
+    chunks = Chunks(target_file, _target_columns)
     seen_ids: dict[str, str] = {}
     try:
         for p_index, (p_path, raw) in enumerate(target_projects):
@@ -150,17 +75,20 @@ def read_inputs(targets: tuple[Any, str], actuals: tuple[Any, str] | None) -> Fr
             if not isinstance(project_items, list):
                 raise InputError("应有指标数组 indicators / expected an array of indicators", target_file,
                                  f"{p_path}.indicators")
-            items.add(p_path, project_items)
+            chunks.add(p_path, project_items)
     except InputError:
-        items.checked(partial(_target_columns, items))          # an earlier project's indicator first
+        chunks.failed()                          # an earlier project's indicator first
         raise
-    columns = items.checked(partial(_target_columns, items))
+    done = chunks.finish()
+    columns = concatenated([part for _, part in done])
+    owner = np.concatenate([items.first + items.owner for items, _ in done])
+    position = np.concatenate([items.position for items, _ in done])
     columns["level1"], printed_points = split_points(columns["level1"])
     project_frame = frame({c: [p[c] for p in projects] for c in PROJECT_COLUMNS}, PROJECT_FRAME)
     answered = np.not_equal(columns["actual"], None) | np.not_equal(columns["funds"], None)
-    project_frame["has_actuals"] = np.bincount(items.owner[answered], minlength=len(projects)) > 0
-    indicator_frame = frame({"project": items.owner, "position": items.position, **columns,
-                             "level_points": _points_of_levels(level_points, items.owner, columns["level1"],
+    project_frame["has_actuals"] = np.bincount(owner[answered], minlength=len(projects)) > 0
+    indicator_frame = frame({"project": owner, "position": position, **columns,
+                             "level_points": _points_of_levels(level_points, owner, columns["level1"],
                                                                target_file, printed_points)}, INDICATOR_FRAME)
     if actuals is not None:
         match_actuals(actuals, project_frame, indicator_frame)

@@ -1,15 +1,17 @@
 """Reading values out of the JSON documents, each named by its JSON path when it is wrong: the
-indicator objects of a file as one list (``Items``), their columns read at once where they hold the
-usual values (``item_columns``), and the readers of one value (``text``, ``number``, ``canonical``)."""
+indicator objects of a file a chunk at a time (``Chunks`` of ``Items``), their columns read at once
+where they hold the usual values (``item_columns``), and the readers of one value (``text``,
+``number``, ``canonical``)."""
 
 from __future__ import annotations
 
 import difflib
 import math
 import re
+from functools import partial
 from itertools import chain
 from operator import itemgetter
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -18,16 +20,20 @@ from scoring import columns
 from scoring._columnar.distinct import objects
 from scoring.errors import InputCode, InputError
 from scoring.numbers import LARGEST, SIGNIFICANT
+from scoring.readers.jsondecode import Document
 
 PROJECT, BUDGET, INDICATOR, DOCUMENT = "project", "budget", "indicator", "document"     # columns.LEVELS
+CHUNK = 1 << 16              # indicator objects read into columns at a time
 
 
 class Items:
-    """The indicator objects of a file's projects, all in one list in document order, and where each
-    one stands (``where(k, key)``: its project's path, its index there, the key)."""
+    """The indicator objects of some of a file's projects (from its ``first`` project on, its ``start``
+    item), in one list in document order, and where each one stands (``where(k, key)``: its project's
+    path, its index there, the key)."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, first: int = 0, start: int = 0) -> None:
         self.file, self.items, self.paths, self.counts = file, [], [], []
+        self.first, self.start = first, start
         self._located: tuple = (-1, None, None)
 
     def add(self, path: str, items: list) -> None:
@@ -76,6 +82,42 @@ class Items:
             return len(self.items)
         project = self.paths.index(found[1])
         return int(np.sum(self.counts[:project])) + int(found[2])
+
+
+class Chunks:
+    """A file's indicator objects, read into columns ``CHUNK`` at a time by ``read(items, count)`` (the
+    columns of the first ``count`` of ``items``) and then let go: each result with its ``Items``, in
+    document order (``done``). Every problem is raised in document order: a chunk is read whole before
+    the next is begun, and ``failed`` reads the objects before a problem found outside them."""
+
+    def __init__(self, file: str, read: Callable[[Items, int], Any]) -> None:
+        self.file, self.read, self.done = file, read, []
+        self.items = Items(file)
+
+    def add(self, path: str, items: list) -> None:
+        self.items.add(path, items)
+        if len(self.items.items) >= CHUNK:
+            self._flush()
+
+    def failed(self) -> None:
+        """Before a problem found in a project: raise any in the indicator objects before it."""
+        self.items.checked(partial(self.read, self.items))
+
+    def finish(self) -> list[tuple[Items, Any]]:
+        if self.items.counts or not self.done:
+            self._flush()
+        return self.done
+
+    def _flush(self) -> None:
+        items = self.items
+        self.done.append((items, items.checked(partial(self.read, items))))
+        self.items = Items(self.file, items.first + len(items.counts), items.start + len(items.items))
+        items.items = []
+
+
+def concatenated(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Chunks' columns, one after another."""
+    return parts[0] if len(parts) == 1 else {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
 
 
 _ITEM_PATH = re.compile(r"(\$(?:\.projects)?(?:\[\d+\])?)\.indicators\[(\d+)\]")
@@ -176,7 +218,20 @@ def json_path(path: str | tuple) -> str:
     return f"{project}.indicators[{index}]" + (f".{key}" if key else "")
 
 
-def projects_of(data: Any, file: str) -> tuple[str | None, list[tuple[str, dict]]]:
+def projects_of(data: Any, file: str) -> tuple[str | None, Iterable[tuple[str, Any]]]:
+    """The ruleset a document names, and (path, project) of each project in it: the items of a
+    document that is an array, of its ``projects``, or the document itself. A ``Document``'s projects
+    are decoded one by one as they are reached."""
+    if isinstance(data, Document):
+        if data.items is not None:
+            return None, data.projects(data.items, "$")
+        if any(columns.json_keys(DOCUMENT).get(key) == "projects" for key in data.top):
+            top = canonical(data.top, DOCUMENT, file, "$")
+            items = data.array(top["projects"])
+            if items is None:
+                raise InputError("projects 应为数组 / expected an array", file, "$.projects")
+            return text(data.value(top.get("ruleset")), file, "$.ruleset"), data.projects(items, "$.projects")
+        data = data.whole()
     if isinstance(data, list):
         return None, [(f"$[{i}]", p) for i, p in enumerate(data)]
     if not isinstance(data, dict):
