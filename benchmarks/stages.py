@@ -1,30 +1,20 @@
-"""Where a JSON run's time goes: import, reading (and the decoding of JSON within it), the core,
-writing; and the floor's two parts on the same files, for comparison.
+"""Where a JSON run's time goes, by stage: read (the files into frames), parse (reading each distinct
+target and actual text), score (the rest of the engine), explain (the sentences), write (the rest of
+the JSON output); and the process's peak memory.
 
     python benchmarks/stages.py /tmp/scoring-bench/1000000
 
-The folder is one that benchmarks/scale.py wrote (targets.json, actuals.json).
+The folder is one that benchmarks/generate.py wrote (targets.json, actuals.json). The stages are timed
+by wrapping functions every version of the code since 65b542f has, so that two versions can be
+profiled side by side (benchmarks/json_speed.py runs it on each with PYTHONPATH).
 """
 
 from __future__ import annotations
 
 import argparse
 import resource
-import subprocess
-import sys
 import time
 from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
-# benchmarks/scale.py's floor, in a fresh process as there
-FLOOR = f"""
-import sys
-from pathlib import Path
-sys.path.insert(0, {str(HERE)!r})
-from scale import floor
-folder = Path(sys.argv[1])
-print(*floor(folder / "targets.json", folder / "actuals.json", folder / "stages.json"))
-"""
 
 
 def main() -> None:
@@ -33,24 +23,26 @@ def main() -> None:
     folder = options.parse_args().folder
     start = time.perf_counter()
     from scoring import engine, readers
-    from scoring.readers import jsondecode
+    from scoring.engine.readings import Memo
     from scoring.report import ScoreReport
     from scoring.rulesets import load_ruleset
     from scoring.writers.jsonreport import write_json
 
     imported = time.perf_counter()
-    decode, spent = jsondecode._decoded, [0.0]
+    spent = {"parse": 0.0, "explain": 0.0}
 
-    def timed(*args, **kwargs):
-        began = time.perf_counter()
-        try:
-            return decode(*args, **kwargs)
-        finally:
-            spent[0] += time.perf_counter() - began
+    def timed(function, stage):
+        def run(*args, **kwargs):
+            began = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[stage] += time.perf_counter() - began
+        return run
 
-    jsondecode._decoded = timed
+    Memo.target, Memo.actual = timed(Memo.target, "parse"), timed(Memo.actual, "parse")
+    ScoreReport.sentences = timed(ScoreReport.sentences, "explain")
     inputs = readers.read(folder / "targets.json", folder / "actuals.json")
-    jsondecode._decoded = decode
     read = time.perf_counter()
     ruleset = load_ruleset(inputs.ruleset or "national-2020")
     ruled = time.perf_counter()                  # loading the ruleset is not the core's work
@@ -60,11 +52,9 @@ def main() -> None:
         write_json(ScoreReport(ruleset, scored.indicators, scored.projects, "year"), out)
     written = time.perf_counter()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    load, dump = map(float, subprocess.run([sys.executable, "-c", FLOOR, str(folder)], capture_output=True,
-                                           text=True, check=True).stdout.split())
-    print(f"import {imported - start:.2f} s, read {read - imported:.2f} s (decoding projects {spent[0]:.2f} s), "
-          f"core {cored - ruled:.2f} s, write {written - cored:.2f} s; peak {peak:,.0f} MB")
-    print(f"floor: load {load:.2f} s, dump {dump:.2f} s")
+    print(f"import {imported - start:.2f} read {read - imported:.2f} parse {spent['parse']:.2f} "
+          f"score {cored - ruled - spent['parse']:.2f} explain {spent['explain']:.2f} "
+          f"write {written - cored - spent['explain']:.2f} peak {peak:.0f}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import codecs
 import io
+import threading
+from queue import Queue
 
 import numpy as np
 import pandas as pd
@@ -48,22 +50,47 @@ def joined(pieces: list[Piece]) -> np.ndarray:
 def write_rows(out, pieces: list[Piece], order: np.ndarray | None = None) -> None:
     """Write the rows (in ``order``, by default as they are) whose pieces are ``pieces`` to the text
     stream ``out``."""
-    write, errors = _sink(out)
+    binary = isinstance(out, io.TextIOWrapper) and codecs.lookup(out.encoding).name == "utf-8"
+    errors = "strict" if binary else "surrogatepass"       # as the stream itself would refuse or take a text
     groups = [Coded(group.codes, objects([text.encode("utf-8", errors) for text in group.table.tolist()]))
               for group in _fused(pieces)]
     order = np.arange(_rows(pieces)) if order is None else order
-    for start in range(0, len(order), _ROWS_PER_WRITE):
-        write(b"".join(_joined_rows(groups, order[start:start + _ROWS_PER_WRITE], flat=True)))
-
-
-def _sink(out) -> tuple:
-    """How to write UTF-8 bytes to the text stream ``out``, and the encoding errors that keep to what
-    writing text would do: a UTF-8 file takes them as they are (what cannot be encoded is refused, as
-    the file would refuse it); any other stream takes the text they hold (nothing refused here)."""
-    if isinstance(out, io.TextIOWrapper) and codecs.lookup(out.encoding).name == "utf-8":
+    blocks = (b"".join(_joined_rows(groups, order[start:start + _ROWS_PER_WRITE], flat=True))
+              for start in range(0, len(order), _ROWS_PER_WRITE))
+    if binary:
         out.flush()
-        return out.buffer.write, "strict"
-    return (lambda data: out.write(data.decode("utf-8", "surrogatepass"))), "surrogatepass"
+        _written_behind(out.buffer.write, blocks)
+    else:
+        for block in blocks:
+            out.write(block.decode("utf-8", "surrogatepass"))
+
+
+def _written_behind(write, blocks) -> None:
+    """``write`` each block in a thread of its own, while the next is joined (a file's write lets the
+    joining go on); a failure to write is raised here, after the block that met it."""
+    queue: Queue = Queue(maxsize=2)
+    failed: list[BaseException] = []
+
+    def writer() -> None:
+        while (block := queue.get()) is not None:
+            if not failed:
+                try:
+                    write(block)
+                except BaseException as error:          # noqa: B036 - handed to the joining thread
+                    failed.append(error)
+
+    thread = threading.Thread(target=writer, name="scoring-writer", daemon=True)
+    thread.start()
+    try:
+        for block in blocks:
+            if failed:
+                break
+            queue.put(block)
+    finally:
+        queue.put(None)
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 def _rows(pieces: list[Piece]) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import sys
 from functools import partial
 from itertools import chain
 from operator import itemgetter
@@ -171,17 +172,19 @@ def item_columns(given: Given, fields: tuple) -> dict[str, np.ndarray]:
 
 
 def _texts(values: list, required: bool) -> tuple[np.ndarray, bool]:
-    """The values with text stripped and each distinct text one object (so that factorizing them
-    later, in the engine and the writers, finds equal texts by identity), and whether all are plain:
+    """The values with text stripped and each distinct text one object, in every chunk (interned: so
+    that factorizing them later, in the engine and the writers, finds equal texts by identity), and
+    whether all are plain:
     non-empty text, or None where a value is not ``required``."""
     array = objects(values)
     try:
         codes, uniques = pd.factorize(array)
     except TypeError:                                        # an object or a list where text goes
         return array, False
-    uniques, kept = uniques.tolist(), {}
+    uniques = uniques.tolist()
     distinct = np.empty(len(uniques) + 1, dtype=object)      # code -1 (None, NaN): None
-    distinct[:-1] = [kept.setdefault(text := u.strip(), text) if isinstance(u, str) else u for u in uniques]
+    kept = [sys.intern(u.strip()) if u.__class__ is str else u.strip() if isinstance(u, str) else u for u in uniques]
+    distinct[:-1] = kept
     read = distinct[codes]
     missing = np.flatnonzero(codes < 0)
     read[missing] = array[missing]                           # NaN stays NaN, for the reader to refuse

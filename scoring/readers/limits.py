@@ -4,8 +4,9 @@ The largest cell an expression may take is the parser's (scoring.parse.MAX_LENGT
 FILE_BYTES = 1 << 30          # a JSON file on disk: 1 GiB (about 8 million indicators); past it file_too_large
 NESTING = 900                 # JSON objects and arrays within each other that are sure to be read (the format
                               # needs 6); the parser refuses from about 1,000 (Python's recursion limit): too_deep
-DUPLICATE_KEYS_BYTES = 64 << 20    # up to 64 MB (any file made by hand) a key given twice is refused; the check
-                                  # costs 80% more JSON load time, so the larger files scripts write go unchecked
+DUPLICATE_KEYS_BYTES = 64 << 20    # a file the standard library decodes (readers/jsondecode.py: NaN, 1e400, not
+                                  # UTF-8 …) is checked for a key given twice up to 64 MB, as the check costs it 80%
+                                  # more load time; every file the fast decoder reads is checked whatever its size
 
 # Workbooks (readers/workbook.py checks them before openpyxl loads a cell). Measured with
 # `python benchmarks/workbook.py --rows N` on the 2-core machine, a flat sheet of 11 columns whose
