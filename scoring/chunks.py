@@ -30,7 +30,7 @@ from scoring.rulesets import DEFAULT, Ruleset, level1_owners, load_ruleset
 from scoring.writers.chunked import STREAMED, row_writer
 from scoring.writers.files import encoded_write, write_whole
 
-CHUNK_ROWS = 200_000          # rows read and scored at a time: about 600 MB at the peak (benchmarks/README.md)
+CHUNK_ROWS = 100_000          # rows read and scored at a time: about 450 MB at the peak (benchmarks/README.md)
 
 
 @dataclass(frozen=True)

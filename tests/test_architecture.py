@@ -46,8 +46,7 @@ ABOVE_THE_ENGINE = ("scoring.engine", "scoring.report", "scoring.scores", "scori
 RULES = [
     ("scoring.readers", ABOVE_THE_ENGINE),
     ("scoring.engine", ("scoring.readers", "scoring.writers", "scoring.api", "scoring.chunks", "scoring.cli",
-                        "scoring.report",
-                        "scoring.scores", "scoring.check", "scoring.dask", "scoring.template")),
+                        "scoring.report", "scoring.scores", "scoring.check", "scoring.dask", "scoring.template")),
     ("scoring.report", ("scoring.writers", "scoring.readers", "scoring.api", "scoring.chunks", "scoring.cli")),
     ("scoring.review", ("scoring.readers", "scoring.writers", "scoring.api", "scoring.cli", "scoring.report")),
     ("scoring.monitor", ("scoring.readers", "scoring.writers", "scoring.api", "scoring.cli", "scoring.report")),

@@ -58,7 +58,7 @@ def _in_chunks(args: argparse.Namespace, targets: str, actuals: str | None, form
                ) -> Written | None:
     """A flat file scored a chunk at a time into a row output file (scoring/chunks.py), or None when
     it is to be read whole: not such a pair, ``--chunk-rows 0``, or a file that cannot be read so
-    (said on stderr, unless --quiet)."""
+    (said on stderr)."""
     if not args.chunk_rows or actuals is not None or not streams(targets, form, args.output):
         return None
     try:
@@ -66,8 +66,7 @@ def _in_chunks(args: argparse.Namespace, targets: str, actuals: str | None, form
                             rows=args.chunk_rows, spreadsheet_safe=args.csv_safe, encoding=args.encoding,
                             issues_kept=_SHOWN_ISSUES, progress=lambda done: progress.stage(0, f"{done:,} 个指标"))
     except Unstreamable as why:
-        if not args.quiet:
-            print(f"score: {NAME if args.targets == STDIN else args.targets}：{why}", file=sys.stderr)
+        print(f"score: {NAME if args.targets == STDIN else args.targets}：{why}", file=sys.stderr)
         return None
 
 

@@ -18,7 +18,6 @@ from scoring.errors import Unstreamable
 from scoring.readers.flat import arrow_csv_options, arrow_table, reading
 from scoring.readers.sources import file_encoding
 
-_BLOCK_BYTES = 8 << 20            # what pyarrow's CSV reader parses at a time
 
 
 def batches(path: Path, rows: int) -> Iterator[pd.DataFrame]:
@@ -32,19 +31,11 @@ def batches(path: Path, rows: int) -> Iterator[pd.DataFrame]:
 
 
 def _parquet(path: Path, rows: int) -> Iterator[pd.DataFrame]:
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     file = pq.ParquetFile(path)
-    pending, count, given = [], 0, False
-    for batch in file.iter_batches(batch_size=rows):          # a row group's end may cut a batch short
-        pending.append(batch)
-        count += batch.num_rows
-        if count >= rows:
-            yield pa.Table.from_batches(pending, schema=file.schema_arrow).to_pandas()
-            pending, count, given = [], 0, True
-    if pending or not given:
-        yield pa.Table.from_batches(pending, schema=file.schema_arrow).to_pandas()
+    for table in _tables(file.iter_batches(batch_size=rows), file.schema_arrow, rows):
+        yield table.to_pandas()
 
 
 def _csv(path: Path, rows: int) -> Iterator[pd.DataFrame]:
@@ -55,7 +46,6 @@ def _csv(path: Path, rows: int) -> Iterator[pd.DataFrame]:
             import pyarrow.csv
 
             names, options = arrow_csv_options(path)
-            options["read_options"].block_size = _BLOCK_BYTES
             reader = pyarrow.csv.open_csv(path, **options)
         except (ImportError, ValueError, csv.Error):       # pyarrow.ArrowInvalid is a ValueError
             reader = None
@@ -66,26 +56,32 @@ def _csv(path: Path, rows: int) -> Iterator[pd.DataFrame]:
 
 
 def _arrow(path: Path, names: list[str], reader, rows: int, encoding: str) -> Iterator[pd.DataFrame]:
+    given = False
+    try:
+        for table in _tables(reader, reader.schema, rows):
+            yield arrow_table(names, table)
+            given = True
+    except ValueError as error:                # a row pyarrow refuses, which pandas may read
+        if given:
+            raise Unstreamable(f"pyarrow 读到一半无法继续（{error}），改为整表读取 / read whole") from None
+        yield from _pandas(path, encoding, rows)
+
+
+def _tables(pieces, schema, rows: int) -> Iterator:
+    """The record batches of ``pieces`` as pyarrow tables of ``rows`` rows (at least one table, the
+    last shorter), whatever the size of the pieces."""
     import pyarrow as pa
 
     pending, count, given = [], 0, False
-    while True:
-        try:
-            batch = reader.read_next_batch()
-        except StopIteration:
-            break
-        except ValueError as error:                # a row pyarrow refuses, which pandas may read
-            if given:
-                raise Unstreamable(f"pyarrow 读到一半无法继续（{error}），改为整表读取 / read whole") from None
-            yield from _pandas(path, encoding, rows)
-            return
+    for batch in pieces:
         pending.append(batch)
         count += batch.num_rows
-        if count >= rows:
-            yield arrow_table(names, pa.Table.from_batches(pending))
-            pending, count, given = [], 0, True
+        while count >= rows:
+            table = pa.Table.from_batches(pending, schema=schema)
+            yield table.slice(0, rows)
+            pending, count, given = table.slice(rows).to_batches(), count - rows, True
     if pending or not given:
-        yield arrow_table(names, pa.Table.from_batches(pending, schema=reader.schema))
+        yield pa.Table.from_batches(pending, schema=schema)
 
 
 def _pandas(path: Path, encoding: str, rows: int) -> Iterator[pd.DataFrame]:
