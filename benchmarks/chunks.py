@@ -25,7 +25,8 @@ def measure(tree: Path, source: Path, out: Path, extra: list[str]) -> tuple[floa
     """Wall seconds and peak resident megabytes of one run of the command of ``tree``."""
     environment = {**os.environ, "PYTHONPATH": str(tree)}
     done = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-m", "scoring", str(source), "-o", str(out),
-                           "--quiet", *extra], env=environment, capture_output=True, text=True)
+                           "--quiet", *extra], env=environment, capture_output=True, text=True,
+                          cwd=source.parent)           # -m puts the working directory before PYTHONPATH
     if done.returncode not in (0, 1):
         raise SystemExit(f"{tree}: exit {done.returncode}\n{done.stderr}")
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", done.stderr).groups()
