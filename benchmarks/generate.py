@@ -6,7 +6,8 @@ Writes N indicators in projects of 10 to 25, taking levels, names and targets fr
 tables (examples/imported/*.targets.json), with a realistic mix of actuals: mostly met, some missed,
 some over-achieved, qualitative words, a few missing or 不适用, and some in another unit (分钟 for
 小时, 人份 for 万人份, 万元 for 元).
-JSON gives targets.json + actuals.json; csv and parquet give one flat file, one row per indicator.
+JSON gives targets.json + actuals.json; csv and parquet give one flat file, one row per indicator,
+written a block of projects at a time (10,000,000 rows need no more memory than 100,000).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import random
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterator
 
 from scoring import Kind, parse_target
 
@@ -63,23 +65,28 @@ def actual_for(target: str, rng: random.Random) -> str | None:
     return rng.choices([reading.word or "达成", "达成", "基本达到", "部分达成", "未达成"], [6, 2, 2, 1, 1])[0]
 
 
-def generate(count: int, seed: int = 2026) -> tuple[list[dict], list[dict]]:
+def projects(count: int, seed: int = 2026) -> Iterator[tuple[dict, dict]]:
+    """The (targets, actuals) of each project in turn, ``count`` indicators in all."""
     rng = random.Random(seed)
     pool = seed_indicators()
-    targets, actuals, made = [], [], 0
+    made = number = 0
     while made < count:
         size = min(rng.randint(10, 25), count - made)
-        number = len(targets) + 1
+        number += 1
         budget = round(rng.uniform(1e5, 5e6), 2)
         rows = rng.sample(pool, size)
-        targets.append({"id": f"P{number:07d}", "name": f"项目{number}", "kind": "project", "year": 2026,
-                        "budget": {"initial": budget, "adjusted": budget, "unit": "元"},
-                        "indicators": [{"id": str(i + 1), **row} for i, row in enumerate(rows)]})
-        actuals.append({"id": f"P{number:07d}", "budget": {"executed": round(budget * rng.uniform(0.7, 1.02), 2)},
-                        "indicators": [{"id": str(i + 1), "actual": actual_for(row["target"], rng)}
-                                       for i, row in enumerate(rows)]})
+        yield ({"id": f"P{number:07d}", "name": f"项目{number}", "kind": "project", "year": 2026,
+                "budget": {"initial": budget, "adjusted": budget, "unit": "元"},
+                "indicators": [{"id": str(i + 1), **row} for i, row in enumerate(rows)]},
+               {"id": f"P{number:07d}", "budget": {"executed": round(budget * rng.uniform(0.7, 1.02), 2)},
+                "indicators": [{"id": str(i + 1), "actual": actual_for(row["target"], rng)}
+                               for i, row in enumerate(rows)]})
         made += size
-    return targets, actuals
+
+
+def generate(count: int, seed: int = 2026) -> tuple[list[dict], list[dict]]:
+    pairs = list(projects(count, seed))
+    return [t for t, _ in pairs], [a for _, a in pairs]
 
 
 def flat(targets: list[dict], actuals: list[dict]):
@@ -97,6 +104,43 @@ def flat(targets: list[dict], actuals: list[dict]):
     return pd.DataFrame(rows)
 
 
+def blocks(count: int, block: int) -> Iterator[tuple[list[dict], list[dict]]]:
+    """The projects of ``projects(count)`` in runs of at least ``block`` indicators (the last shorter)."""
+    targets, actuals, rows = [], [], 0
+    for target, actual in projects(count):
+        targets.append(target)
+        actuals.append(actual)
+        rows += len(target["indicators"])
+        if rows >= block:
+            yield targets, actuals
+            targets, actuals, rows = [], [], 0
+    if targets or not count:
+        yield targets, actuals
+
+
+def write_flat(count: int, path: Path, block: int = 200_000) -> None:
+    """The flat table of ``count`` indicators as CSV or Parquet (by ``path``'s suffix), written a block
+    of projects at a time: the file ``flat`` of the whole would give, in bounded memory."""
+    if path.suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as out:
+            for k, (targets, actuals) in enumerate(blocks(count, block)):
+                flat(targets, actuals).to_csv(out, index=False, header=k == 0, lineterminator="\n")
+        return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer = None
+    for targets, actuals in blocks(count, block):
+        table = flat(targets, actuals)
+        if writer is None:
+            schema = pa.Schema.from_pandas(table, preserve_index=False)
+            schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema],
+                               metadata=schema.metadata)            # a block without any actual: still text
+            writer = pq.ParquetWriter(path, schema)
+        writer.write_table(pa.Table.from_pandas(table, schema=schema, preserve_index=False))
+    writer.close()
+
+
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("count", type=int)
@@ -104,16 +148,14 @@ def main() -> None:
     options.add_argument("--format", choices=("json", "csv", "parquet"), default="json")
     args = options.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.format != "json":
+        write_flat(args.count, args.out / f"indicators.{args.format}")
+        return
     targets, actuals = generate(args.count)
-    if args.format == "json":
-        for name, projects in (("targets", targets), ("actuals", actuals)):
+    for name, projects in (("targets", targets), ("actuals", actuals)):
             (args.out / f"{name}.json").write_text(
                 json.dumps({"ruleset": "national-2020", "projects": projects} if name == "targets"
-                           else {"projects": projects}, ensure_ascii=False), encoding="utf-8")
-    elif args.format == "csv":
-        flat(targets, actuals).to_csv(args.out / "indicators.csv", index=False)
-    else:
-        flat(targets, actuals).to_parquet(args.out / "indicators.parquet", index=False)
+                       else {"projects": projects}, ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
     │   └── UnknownUnitError          a unit that units.txt does not define, with near spellings
     ├── UnitMismatchError (ValueError) two units of different dimensions (小时 against 元)
     ├── InputError (ValueError)       an input file that cannot be used: file, JSON path, what was expected
-    └── RulesetError (ValueError)     a ruleset that cannot be used: file, TOML key, did you mean
+    ├── RulesetError (ValueError)     a ruleset that cannot be used: file, TOML key, did you mean
+    └── Unstreamable                  a flat file that cannot be read a chunk at a time: read it whole
 
 Messages are Chinese first, with the English gist after a slash, so that a CLI user and a log reader
 both understand them.
@@ -146,3 +147,9 @@ class RulesetError(ScoringError, ValueError):
         self.problems = tuple(problems)
         lines = [f"{file}: {key}: {message}" if key else f"{file}: {message}" for key, message in problems]
         super().__init__("规则集无效 / invalid ruleset\n" + "\n".join(lines))
+
+
+class Unstreamable(ScoringError):
+    """A flat file that cannot be read and scored a chunk at a time (its projects' rows are apart, or
+    its reading cannot go on as it began); whoever reads in chunks catches it and reads the file whole.
+    The message says why, Chinese first."""

@@ -42,12 +42,12 @@ def _within(name: str, *packages: str) -> bool:
 
 
 ABOVE_THE_ENGINE = ("scoring.engine", "scoring.report", "scoring.scores", "scoring.explanations", "scoring.writers",
-                    "scoring.api", "scoring.cli", "scoring.check", "scoring.dask", "scoring.template")
+                    "scoring.api", "scoring.chunks", "scoring.cli", "scoring.check", "scoring.dask", "scoring.template")
 RULES = [
     ("scoring.readers", ABOVE_THE_ENGINE),
-    ("scoring.engine", ("scoring.readers", "scoring.writers", "scoring.api", "scoring.cli", "scoring.report",
-                        "scoring.scores", "scoring.check", "scoring.dask", "scoring.template")),
-    ("scoring.report", ("scoring.writers", "scoring.readers", "scoring.api", "scoring.cli")),
+    ("scoring.engine", ("scoring.readers", "scoring.writers", "scoring.api", "scoring.chunks", "scoring.cli",
+                        "scoring.report", "scoring.scores", "scoring.check", "scoring.dask", "scoring.template")),
+    ("scoring.report", ("scoring.writers", "scoring.readers", "scoring.api", "scoring.chunks", "scoring.cli")),
     ("scoring.review", ("scoring.readers", "scoring.writers", "scoring.api", "scoring.cli", "scoring.report")),
     ("scoring.monitor", ("scoring.readers", "scoring.writers", "scoring.api", "scoring.cli", "scoring.report")),
     ("scoring.scores", ("scoring.writers", "scoring.readers", "scoring.api", "scoring.cli", "scoring.engine")),

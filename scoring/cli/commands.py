@@ -14,8 +14,10 @@ from pathlib import Path
 
 from scoring import readers, writers
 from scoring.api import score
+from scoring.chunks import Written, streams, write_chunks
 from scoring.cli import signals
 from scoring.cli.streams import STDIN, NAME, Progress, renamed, stdin_files
+from scoring.errors import Unstreamable
 from scoring.readers.declarations import import_files
 from scoring.rulesets import DEFAULT, available, load_ruleset
 from scoring.template import template as template_of
@@ -26,17 +28,21 @@ from scoring.writers.lifecycle import emit, findings_tables, findings_text, moni
 def run(args: argparse.Namespace) -> int:
     _check_output(args.output, args.targets, args.actuals, args.ruleset)
     progress = Progress(("读取并评分", "输出"), args.quiet)
+    form = args.format or writers.format_for(args.output)
     with stdin_files([args.targets, args.actuals], ".csv") as (targets, actuals):
         progress.stage(0)
-        report = score(targets, actuals, ruleset=args.ruleset, period=args.period)
-    progress.stage(1, f"{len(report):,} 个指标")
-    form = args.format or writers.format_for(args.output)
-    if args.output or args.encoding == "utf-8":
-        writers.write(report, form, args.output or sys.stdout, spreadsheet_safe=args.csv_safe, encoding=args.encoding)
-    else:
-        text = io.StringIO()
-        writers.write(report, form, text, spreadsheet_safe=args.csv_safe)
-        write_stdout(text.getvalue(), args.encoding)
+        report = _in_chunks(args, targets, actuals, form, progress)
+        if report is None:
+            report = score(targets, actuals, ruleset=args.ruleset, period=args.period)
+    if not isinstance(report, Written):
+        progress.stage(1, f"{len(report):,} 个指标")
+        if args.output or args.encoding == "utf-8":
+            writers.write(report, form, args.output or sys.stdout, spreadsheet_safe=args.csv_safe,
+                          encoding=args.encoding)
+        else:
+            text = io.StringIO()
+            writers.write(report, form, text, spreadsheet_safe=args.csv_safe)
+            write_stdout(text.getvalue(), args.encoding)
     signals.ignore()                      # the output is whole: an interruption now would misreport it
     progress.done()
     if not report.has_issues:
@@ -46,6 +52,22 @@ def run(args: argparse.Namespace) -> int:
 
 
 _SHOWN_ISSUES = 5
+
+
+def _in_chunks(args: argparse.Namespace, targets: str, actuals: str | None, form: str, progress: Progress
+               ) -> Written | None:
+    """A flat file scored a chunk at a time into a row output file (scoring/chunks.py), or None when
+    it is to be read whole: not such a pair, ``--chunk-rows 0``, or a file that cannot be read so
+    (said on stderr)."""
+    if not args.chunk_rows or actuals is not None or not streams(targets, form, args.output):
+        return None
+    try:
+        return write_chunks(Path(targets), form, Path(args.output), ruleset=args.ruleset, period=args.period,
+                            rows=args.chunk_rows, spreadsheet_safe=args.csv_safe, encoding=args.encoding,
+                            issues_kept=_SHOWN_ISSUES, progress=lambda done: progress.stage(0, f"{done:,} 个指标"))
+    except Unstreamable as why:
+        print(f"score: {NAME if args.targets == STDIN else args.targets}：{why}", file=sys.stderr)
+        return None
 
 
 def _say_issues(report, file: str) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 
 from scoring import __version__, writers
 from scoring.api import PERIODS
+from scoring.chunks import CHUNK_ROWS
 from scoring.writers.files import ENCODINGS
 
 DEFAULT_COMMAND = "run"
@@ -39,6 +40,9 @@ def parser() -> argparse.ArgumentParser:
     _format(run, writers.FORMATS)
     run.add_argument("--csv-safe", action="store_true",
                      help="CSV 中以 = + - @ 开头的文字前加 '，防止电子表格当作公式执行（缺省保留原样）")
+    run.add_argument("--chunk-rows", type=_rows, default=CHUNK_ROWS, metavar="N",
+                     help=f"一行一个指标的 CSV / Parquet 写成 -o 的 CSV / Parquet 时，每次读入并评分约 N 行（按项目切分，"
+                          f"内存不随文件增长；缺省 {CHUNK_ROWS}；0 为整表一次读入）")
 
     check = command("check", parents=[ruleset, output, quiet], help="核对已填写的自评表",
                                 description="按规则集重算已填写的自评表，列出与规则不符之处。发现问题时退出码为 1。")
@@ -98,6 +102,12 @@ def _shared() -> tuple[argparse.ArgumentParser, ...]:
 
 def _format(command: argparse.ArgumentParser, forms: tuple[str, ...]) -> None:
     command.add_argument("--format", choices=forms, help="输出格式（缺省 table；-o 的扩展名为其中之一时按扩展名）")
+
+
+def _rows(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"应为不小于 0 的整数，而不是「{text}」")
+    return int(text)
 
 
 def _day(text: str) -> date:

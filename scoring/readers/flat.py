@@ -14,7 +14,9 @@ the order they first appear.
 from __future__ import annotations
 
 import csv
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -40,10 +42,17 @@ _REPEATED = ("project_name", "level1", "level2", "name", "target", "half_year_ta
 
 def read_flat(path: Path) -> pd.DataFrame:
     """A CSV (UTF-8, else as readers/sources.py says) or Parquet file of one row per indicator."""
-    try:
+    with reading(path):
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path)
         return _read_csv(path)
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Within: a failure to read ``path`` raised as the InputError that names it."""
+    try:
+        yield
     except InputError:
         raise
     except pd.errors.EmptyDataError:
@@ -78,6 +87,15 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 
 def _read_csv_arrow(path: Path) -> pd.DataFrame:
+    import pyarrow.csv
+
+    names, options = arrow_csv_options(path)
+    return arrow_table(names, pyarrow.csv.read_csv(path, **options))
+
+
+def arrow_csv_options(path: Path) -> tuple[list[str], dict]:
+    """The header of a CSV file that pyarrow reads as pandas would, and pyarrow's options to read it
+    with (every cell a dictionary-encoded text); ValueError for a file pyarrow would read otherwise."""
     import pyarrow
     import pyarrow.csv
 
@@ -89,11 +107,15 @@ def _read_csv_arrow(path: Path) -> pd.DataFrame:
         if sum(block.count(b'"') for block in iter(lambda: file.read(1 << 24), b"")) % 2:
             raise ValueError("an unpaired quote")
     text = pyarrow.dictionary(pyarrow.int32(), pyarrow.string())
-    table = pyarrow.csv.read_csv(
-        path, read_options=pyarrow.csv.ReadOptions(column_names=names, skip_rows=1),
-        parse_options=pyarrow.csv.ParseOptions(newlines_in_values=True),
-        convert_options=pyarrow.csv.ConvertOptions(column_types=dict.fromkeys(names, text), strings_can_be_null=False,
-                                                   quoted_strings_can_be_null=False))
+    return names, {"read_options": pyarrow.csv.ReadOptions(column_names=names, skip_rows=1),
+                   "parse_options": pyarrow.csv.ParseOptions(newlines_in_values=True),
+                   "convert_options": pyarrow.csv.ConvertOptions(column_types=dict.fromkeys(names, text),
+                                                                 strings_can_be_null=False,
+                                                                 quoted_strings_can_be_null=False)}
+
+
+def arrow_table(names: list[str], table) -> pd.DataFrame:
+    """A pyarrow table of dictionary-encoded text as a frame of categorical columns."""
     columns = {}
     for name, column in zip(names, table.columns):
         if name not in columns:        # of two columns named alike, the first (pandas renames the second name.1)
@@ -105,13 +127,11 @@ def _read_csv_arrow(path: Path) -> pd.DataFrame:
 
 
 @bulk
-def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
-    """The engine's project and indicator frames from a flat table."""
-    renamed = {}
-    for column in table.columns:
-        key = column_of(column)
-        if key is not None and key not in renamed.values():
-            renamed[column] = key
+def frames(table: pd.DataFrame, file: str = "<frame>", first_row: int = 0, first_indicator: int = 0) -> Frames:
+    """The engine's project and indicator frames from a flat table. ``first_row`` and
+    ``first_indicator`` are the rows and indicators of the file before the table (a table read a
+    chunk at a time), for the place an error names."""
+    renamed = _renamed(table)
     unread = [c for c in table.columns if c not in renamed and "一级" in normalized(c)]
     if "level1" not in renamed.values() and unread:      # not a level-less table: a 一级指标 column not recognised
         raise InputError(f"列「{unread[0]}」像是一级指标，但不是可识别的列名（{label('level1')}）；没有一级指标列的表"
@@ -120,10 +140,11 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
     missing = [c for c in ("project_id", "name") if c not in table and not (c == "project_id" and "project_name" in table)]
     if missing:
         raise InputError(f"缺少列：{'、'.join(f'{c}（{label(c)}）' for c in missing)} / missing columns", file)
-    n = len(table)
-    column = {key: _text_column(table[key], key, file) if key in table else np.full(n, None, dtype=object) for key in _TEXT}
+    n, first = len(table), first_row
+    column = {key: _text_column(table[key], key, file, first) if key in table else np.full(n, None, dtype=object)
+              for key in _TEXT}
     for key in _NUMBERS:
-        column[key] = _number_column(table[key], key, file) if key in table else np.full(n, np.nan)
+        column[key] = _number_column(table[key], key, file, first) if key in table else np.full(n, np.nan)
     if "project_id" not in table:
         column["project_id"] = column["project_name"]
     if any(v is None for v in column["project_id"]):
@@ -132,10 +153,11 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         for key in ("target", "half_year_target"):
             adjusted = column["adjusted_target"] if key == "target" else np.full(n, None, dtype=object)
             column[key] = composed(column[key], column["nature"], column["unit"], adjusted,
-                                   lambda k: (file, f"第 {k + 1} 行 {label('nature')}"))
+                                   lambda k: (file, f"第 {first + k + 1} 行 {label('nature')}"))
+    column["row"] = np.arange(first, first + n)               # each row's place in the file, kept through the merge
     column = _merged_funds(column, file)
     codes, ids = pd.factorize(column["project_id"], sort=False)
-    column["level1"] = _whole_levels(column["level1"], codes, file)
+    column["level1"] = _whole_levels(column["level1"], codes, file, column["row"])
     column["level1"], printed_points = split_points(column["level1"])
     position = pd.Series(codes).groupby(codes).cumcount().to_numpy()
     indicator_id = column["indicator_id"].copy()
@@ -152,13 +174,13 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
         indicators = indicators.iloc[np.argsort(codes, kind="stable")].reset_index(drop=True)
     if indicators["name"].isna().any():
         row = int(np.flatnonzero(indicators["name"].isna().to_numpy())[0])
-        raise InputError(f"第 {row + 1} 个指标缺少 name（{label('name')}） / missing", file)
+        raise InputError(f"第 {first_indicator + row + 1} 个指标缺少 name（{label('name')}） / missing", file)
     first = np.unique(codes, return_index=True)[1]
     has_actuals = pd.Series(~pd.isna(column["actual"]) | np.not_equal(column["funds"], None)).groupby(codes).any(
         ).to_numpy()
     projects = frame({
         "project": np.arange(len(ids)), "id": objects(list(ids)), "name": column["project_name"][first],
-        "kind": None, "year": _project_years(column["project_year"], codes, len(ids), file), "unit": None, "department": None,
+        "kind": None, "year": _project_years(column["project_year"], codes, len(ids), file, column["row"]), "unit": None, "department": None,
         "goal": None, "achieved": None,
         **{f"budget_{key}": column[f"budget_{key}"][first] for key in BUDGET_AMOUNTS},
         "budget_unit": objects([u or "元" for u in column["budget_unit"][first]]), "has_actuals": has_actuals,
@@ -166,15 +188,34 @@ def frames(table: pd.DataFrame, file: str = "<frame>") -> Frames:
     return Frames(projects, indicators, None)
 
 
-def _project_years(years: np.ndarray, codes: np.ndarray, n: int, file: str) -> np.ndarray:
-    """Each project's 年度: the one its rows give (on any of them); two different ones are refused."""
+def _renamed(table: pd.DataFrame) -> dict:
+    """The table's columns this reader knows → their flat column (of two naming one, the first)."""
+    renamed = {}
+    for column in table.columns:
+        key = column_of(column)
+        if key is not None and key not in renamed.values():
+            renamed[column] = key
+    return renamed
+
+
+def project_keys(table: pd.DataFrame, file: str = "<frame>", first_row: int = 0) -> np.ndarray | None:
+    """Each row's project as ``frames`` reads it (its project_id, else its project_name), or None
+    when the table has neither column (``frames`` says so)."""
+    by_key = {key: column for column, key in _renamed(table).items()}
+    key = "project_id" if "project_id" in by_key else "project_name" if "project_name" in by_key else None
+    return None if key is None else _text_column(table[by_key[key]], key, file, first_row)
+
+
+def _project_years(years: np.ndarray, codes: np.ndarray, n: int, file: str, rows: np.ndarray) -> np.ndarray:
+    """Each project's 年度: the one its rows give (on any of them); two different ones are refused
+    (naming the row by its place in the file, ``rows``)."""
     given = pd.DataFrame({"project": codes, "year": years}).dropna().drop_duplicates("project", keep="first")
     found = np.full(n, None, dtype=object)
     found[given["project"].to_numpy()] = given["year"].to_numpy()
     other = np.flatnonzero(~pd.isna(years) & (years != found[codes]))
     if other.size:
         row = int(other[0])
-        raise InputError(f"第 {row + 1} 行 {label('project_year')}「{years[row]}」与同一项目的「{found[codes[row]]}」不同 "
+        raise InputError(f"第 {rows[row] + 1} 行 {label('project_year')}「{years[row]}」与同一项目的「{found[codes[row]]}」不同 "
                          "/ a project of two years", file, code=InputCode.INVALID)
     return found
 
@@ -192,7 +233,7 @@ def _merged_funds(column: dict[str, np.ndarray], file: str) -> dict[str, np.ndar
             level2, name in zip(*(column[c].tolist() for c in ("project_id", "indicator_id", "level1", "level2", "name")))]
     groups = fund_groups(keys, fund.tolist(), [None if m != m else m for m in money.tolist()],
                          column["actual"].tolist(), {label(c): column[c].tolist() for c in _REPEATED},
-                         lambda k: f"第 {k + 1} 行", file)
+                         lambda k: f"第 {column['row'][k] + 1} 行", file)
     keep = np.ones(n, dtype=bool)
     actual, reason = column["actual"].copy(), column["reason"].copy()
     for first, (given, members) in groups.items():
@@ -203,9 +244,9 @@ def _merged_funds(column: dict[str, np.ndarray], file: str) -> dict[str, np.ndar
     return {key: values[keep] for key, values in column.items()}
 
 
-def _whole_levels(level1: np.ndarray, codes: np.ndarray, file: str) -> np.ndarray:
+def _whole_levels(level1: np.ndarray, codes: np.ndarray, file: str, rows: np.ndarray) -> np.ndarray:
     """The level1 column with "" for a level-less project (no row of it has one); a project some of
-    whose rows have one and some not is refused, naming a row of each."""
+    whose rows have one and some not is refused, naming a row of each (by its place in the file, ``rows``)."""
     missing = pd.isna(level1)
     if not missing.any():
         return level1
@@ -213,39 +254,39 @@ def _whole_levels(level1: np.ndarray, codes: np.ndarray, file: str) -> np.ndarra
     if (missing & ~level_less).any():
         row = int(np.argmax(missing & ~level_less))
         other = int(np.flatnonzero((codes == codes[row]) & ~missing)[0])
-        raise InputError(f"第 {row + 1} 行缺少 level1（{label('level1')}），而同一项目的第 {other + 1} 行有（一个项目的"
+        raise InputError(f"第 {rows[row] + 1} 行缺少 level1（{label('level1')}），而同一项目的第 {rows[other] + 1} 行有（一个项目的"
                          f"指标要么都有、要么都没有一级指标） / missing level1 while other rows of the project have one", file)
     level1 = level1.copy()
     level1[missing] = ""
     return level1
 
 
-def _text_column(series: pd.Series, key: str, file: str) -> np.ndarray:
+def _text_column(series: pd.Series, key: str, file: str, first: int) -> np.ndarray:
     """Text with None for missing or blank cells (never NaN); whole floats read as integers (12.0 → 12)."""
     codes, texts = _distinct_cells(series, _float_text if pd.api.types.is_float_dtype(series.dtype) else _cell_text,
-                                   key, file)
+                                   key, file, first)
     return objects(texts + [None])[codes]
 
 
-def _number_column(series: pd.Series, key: str, file: str) -> np.ndarray:
+def _number_column(series: pd.Series, key: str, file: str, first: int) -> np.ndarray:
     """Numbers (``1,025,100`` too), NaN for missing or blank cells; refused as jsonvalues.number refuses."""
     if series.dtype.kind in "if":
         numbers = series.to_numpy(dtype=float, na_value=np.nan)
     else:
-        codes, texts = _distinct_cells(series, _cell_text, key, file)
+        codes, texts = _distinct_cells(series, _cell_text, key, file, first)
         distinct = pd.to_numeric(pd.Series([text and text.replace(",", "") for text in texts], dtype=object),
                                  errors="coerce").to_numpy(dtype=float)
         bad = np.flatnonzero(~np.isfinite(distinct) & np.array([text is not None for text in texts], dtype=bool))
         if bad.size:
             row = int(np.argmax(np.isin(codes, bad)))
-            raise InputError(f"第 {row + 1} 行 {key} 应为数字，而不是「{series.iat[row]}」 / expected a number", file)
+            raise InputError(f"第 {first + row + 1} 行 {key} 应为数字，而不是「{series.iat[row]}」 / expected a number", file)
         numbers = np.append(distinct, np.nan)[codes]
     outside = np.abs(numbers) >= LARGEST
     if key in _POINTS:
         outside |= (numbers < 0) | (numbers > 100)
     if outside.any():
         row = int(np.argmax(outside))
-        raise InputError(f"第 {row + 1} 行 {key} {out_of_range(numbers[row], key in _POINTS)}，而不是「{shown(series.iat[row])}」"
+        raise InputError(f"第 {first + row + 1} 行 {key} {out_of_range(numbers[row], key in _POINTS)}，而不是「{shown(series.iat[row])}」"
                          f" / out of range", file, code=InputCode.OUT_OF_RANGE)
     return numbers
 
@@ -263,7 +304,7 @@ def _float_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _distinct_cells(series: pd.Series, read, key: str, file: str) -> tuple[np.ndarray, list]:
+def _distinct_cells(series: pd.Series, read, key: str, file: str, first: int) -> tuple[np.ndarray, list]:
     """Each cell's code into ``read`` of the distinct cells (code -1: a missing cell), read once per
     distinct cell. In a column of Python objects of several types, cells that compare equal but read
     differently (1, 1.0 and True; 0.0 and -0.0) are read one by one."""
@@ -279,4 +320,4 @@ def _distinct_cells(series: pd.Series, read, key: str, file: str) -> tuple[np.nd
         return codes, [read(v) for v in uniques.tolist()]
     except UnicodeDecodeError as error:                   # error.object: the cell's bytes
         row = next(k for k, v in enumerate(series) if isinstance(v, bytes) and v == error.object)
-        raise InputError(f"第 {row + 1} 行 {key} 不是 UTF-8 编码的文字 / not UTF-8 text", file) from None
+        raise InputError(f"第 {first + row + 1} 行 {key} 不是 UTF-8 编码的文字 / not UTF-8 text", file) from None

@@ -79,8 +79,12 @@ def _text_writer(form: str, spreadsheet_safe: bool):
 
 
 def _write_parquet(report: ScoreReport, path: Path) -> None:
-    frame = report.to_dataframe()
-    try:
-        write_whole(path, lambda temporary: frame.to_parquet(temporary, index=False))
-    except ImportError:
-        raise ScoringError("写 Parquet 需要 pyarrow：pip install pyarrow / the parquet format needs pyarrow") from None
+    """One row group, in the schema of a table written a chunk at a time (writers/chunked.py)."""
+    from scoring.writers.chunked import ParquetRows
+
+    def write(temporary: Path) -> None:
+        rows = ParquetRows(temporary)
+        rows.write(report)
+        rows.close()
+
+    write_whole(path, write)

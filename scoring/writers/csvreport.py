@@ -18,13 +18,15 @@ from scoring.writers.formulas import FORMULA_START
 
 
 
-def write_csv(columns: Mapping[str, Any] | pd.DataFrame, out, spreadsheet_safe: bool = False) -> None:
+def write_csv(columns: Mapping[str, Any] | pd.DataFrame, out, spreadsheet_safe: bool = False,
+              header: bool = True) -> None:
     """Write the table of ``columns`` (name → its values, or Sentences; None: all missing) to the text
-    stream ``out``.
+    stream ``out``, after its header unless ``header`` is false (rows appended to a table begun).
     ``spreadsheet_safe`` prefixes text that a spreadsheet would run as a formula (``=100.00(%)``,
     ``+1``, ``-3%``, ``@x``) with an apostrophe."""
     field = _Field(spreadsheet_safe)
-    out.write(",".join(map(field, columns)) + "\n")
+    if header:
+        out.write(",".join(map(field, columns)) + "\n")
     pieces = []
     for _, values in columns.items():
         if values is None:
@@ -82,6 +84,6 @@ def _doubled(text: str) -> str:
 
 
 @bulk
-def write_report(report: ScoreReport, out, spreadsheet_safe: bool = False) -> None:
+def write_report(report: ScoreReport, out, spreadsheet_safe: bool = False, header: bool = True) -> None:
     """The CSV of a report: one row per indicator, the columns of ``ScoreReport.to_dataframe``."""
-    write_csv(report.columns(report.sentences()), out, spreadsheet_safe)
+    write_csv(report.columns(report.sentences()), out, spreadsheet_safe, header)
