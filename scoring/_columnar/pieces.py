@@ -49,12 +49,14 @@ def joined(pieces: list[Piece]) -> np.ndarray:
 
 def write_rows(out, pieces: list[Piece], order: np.ndarray | None = None) -> None:
     """Write the rows (in ``order``, by default as they are) whose pieces are ``pieces`` to the text
-    stream ``out``."""
+    stream ``out``. The list is emptied once its texts are encoded, so that a caller that keeps no
+    other reference to them lets them go before the rows are joined."""
     binary = isinstance(out, io.TextIOWrapper) and codecs.lookup(out.encoding).name == "utf-8"
     errors = "strict" if binary else "surrogatepass"       # as the stream itself would refuse or take a text
+    order = np.arange(_rows(pieces)) if order is None else order
     groups = [Coded(group.codes, objects([text.encode("utf-8", errors) for text in group.table.tolist()]))
               for group in _fused(pieces)]
-    order = np.arange(_rows(pieces)) if order is None else order
+    pieces.clear()
     blocks = (b"".join(_joined_rows(groups, order[start:start + _ROWS_PER_WRITE], flat=True))
               for start in range(0, len(order), _ROWS_PER_WRITE))
     if binary:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from scoring._columnar.bulk import bulk
-from scoring._columnar.distinct import factorize
+from scoring._columnar.distinct import Coded, factorize, objects
 from scoring._columnar.pieces import Piece, column, encoded, joined, write_rows
 from scoring.report import ScoreReport
 
@@ -31,26 +31,32 @@ def write_json(report: ScoreReport, out) -> None:
     rows, projects = report._indicators, report._projects
     factorized = _Factorized(rows)
     heads, tails = _project_texts(report)
-    opening = np.where(np.arange(len(projects)) > 0, ", ", "") + heads      # ", " between projects
-    # Each project's rows in table order: its first row opens the project, its last closes it, and
-    # a project without rows is written whole after the one before it.
+    # Each project's rows in table order: its first row opens the project (", " between projects), its
+    # last closes it, and a project without rows is written whole after the one before it.
     position = pd.Index(projects["project"]).get_indexer(rows["project"])
     order = np.argsort(position, kind="stable")
     owner = position[order]
     first, last = np.ones(len(owner), dtype=bool), np.ones(len(owner), dtype=bool)
     first[1:] = last[:-1] = owner[1:] != owner[:-1]
-    lead, trail = np.full(len(rows), ", ", dtype=object), np.full(len(rows), "", dtype=object)
-    lead[order[first]] = opening[owner[first]]
-    trail[order[last]] = tails[owner[last]]
-    prefix = ""
+    separator, head, trail = (np.zeros(len(rows), dtype=np.int64) for _ in range(3))
+    if len(rows) and owner[0] == 0:
+        separator[order[0]] = 1                       # the first project opens the list
+    head[order[first]] = owner[first] + 1
+    trail[order[last]] = owner[last] + 1
+    trail_texts, prefix = ["", *tails.tolist()], ""
     empty = np.flatnonzero(np.bincount(position, minlength=len(projects)) == 0)
     for p, before in zip(empty, np.searchsorted(owner, empty) - 1):      # the last row of an earlier project
+        whole = (", " if p > 0 else "") + heads[p] + tails[p]
         if before >= 0:
-            trail[order[before]] += opening[p] + tails[p]
+            trail_texts.append(trail_texts[trail[order[before]]] + whole)
+            trail[order[before]] = len(trail_texts) - 1
         else:
-            prefix += opening[p] + tails[p]
+            prefix += whole
     out.write(prefix)
-    write_rows(out, [lead, *_indicator_columns(report, factorized), trail], order)
+    pieces = [Coded(separator, objects([", ", ""])), Coded(head, objects(["", *heads.tolist()])),
+              *_indicator_columns(report, factorized), Coded(trail, objects(trail_texts))]
+    del heads, tails, trail_texts, factorized
+    write_rows(out, pieces, order)              # it lets the texts go once they are encoded
     out.write("]}\n")
 
 
