@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import threading
-from queue import Queue
 
 import numpy as np
 import pandas as pd
@@ -61,38 +59,11 @@ def write_rows(out, pieces: list[Piece], order: np.ndarray | None = None) -> Non
               for start in range(0, len(order), _ROWS_PER_WRITE))
     if binary:
         out.flush()
-        _written_behind(out.buffer.write, blocks)
+        for block in blocks:
+            out.buffer.write(block)
     else:
         for block in blocks:
             out.write(block.decode("utf-8", "surrogatepass"))
-
-
-def _written_behind(write, blocks) -> None:
-    """``write`` each block in a thread of its own, while the next is joined (a file's write lets the
-    joining go on); a failure to write is raised here, after the block that met it."""
-    queue: Queue = Queue(maxsize=2)
-    failed: list[BaseException] = []
-
-    def writer() -> None:
-        while (block := queue.get()) is not None:
-            if not failed:
-                try:
-                    write(block)
-                except BaseException as error:          # noqa: B036 - handed to the joining thread
-                    failed.append(error)
-
-    thread = threading.Thread(target=writer, name="scoring-writer", daemon=True)
-    thread.start()
-    try:
-        for block in blocks:
-            if failed:
-                break
-            queue.put(block)
-    finally:
-        queue.put(None)
-        thread.join()
-    if failed:
-        raise failed[0]
 
 
 def _rows(pieces: list[Piece]) -> int:
