@@ -28,13 +28,11 @@ CHUNK = 1 << 16              # indicator objects read into columns at a time
 
 
 class Items:
-    """The indicator objects of some of a file's projects (from its ``first`` project on, its ``start``
-    item), in one list in document order, and where each one stands (``where(k, key)``: its project's
+    """The indicator objects of some of a file's projects (from its ``first`` project on), in one list in document order, and where each one stands (``where(k, key)``: its project's
     path, its index there, the key)."""
 
-    def __init__(self, file: str, first: int = 0, start: int = 0) -> None:
-        self.file, self.items, self.paths, self.counts = file, [], [], []
-        self.first, self.start = first, start
+    def __init__(self, file: str, first: int = 0) -> None:
+        self.file, self.items, self.paths, self.counts, self.first = file, [], [], [], first
         self._located: tuple = (-1, None, None)
 
     def add(self, path: str, items: list) -> None:
@@ -112,7 +110,7 @@ class Chunks:
     def _flush(self) -> None:
         items = self.items
         self.done.append((items, items.checked(partial(self.read, items))))
-        self.items = Items(self.file, items.first + len(items.counts), items.start + len(items.items))
+        self.items = Items(self.file, items.first + len(items.counts))
         items.items = []
 
 
