@@ -17,27 +17,39 @@ from scoring import units
 from scoring.columns import BUDGET_AMOUNTS, GOALS
 from scoring.errors import InputCode, InputError
 from scoring.readers.funds import funds_column
+from scoring.readers.jsonarrow import Table, Unusual, read_table
 from scoring.readers.jsonvalues import (BUDGET, PROJECT, Chunks, Given, Items, canonical, concatenated, item_columns,
                                          json_path, number, projects_of, text)
 
 
 _ACTUAL_FIELDS = (("actual", "actual", "text", False), ("reason", "reason", "text", False),
                   ("evaluator_score", "score", "points", False))
+_ACTUAL_KINDS = {"id": "text", **{key: kind for _, key, kind, _ in _ACTUAL_FIELDS}}
 
 
 def match_actuals(actuals: tuple[Any, str], projects: pd.DataFrame, indicators: pd.DataFrame) -> None:
+    """Fill the frames with what actuals.json gives; a document of the usual shape is read in columns
+    (readers/jsonarrow.py), any other project by project. The frames are changed only once all is read."""
     data, file = actuals
+    rows = _Rows(indicators)
+    try:
+        merged = _table_actuals(read_table(data, file, _ACTUAL_KINDS), projects, indicators, rows)
+    except (Unusual, InputError):            # read the general way, which raises the first problem there is
+        merged = _project_actuals(data, file, projects, rows)
+    _merge(projects, indicators, *merged)
+
+
+def _project_actuals(data: Any, file: str, projects: pd.DataFrame, rows: _Rows) -> tuple:
+    """The actuals of a document read project by project (see ``_merge``)."""
     _, actual_projects = projects_of(data, file)
     by_id = {pid: i for i, pid in enumerate(projects["id"]) if pid is not None}
     by_name: dict[str, list[int]] = {}
     for i, name in enumerate(projects["name"]):
         by_name.setdefault(name, []).append(i)
     filled: dict[int, str] = {}
-    budgets = {name: projects[name].to_numpy().copy() for name in
-               (*(f"budget_{key}" for key in BUDGET_AMOUNTS), "budget_unit")}
-    goals = {key: projects[key].to_numpy(dtype=object).copy() for key in GOALS}
+    budgets, goals = _budgets(projects), _goals(projects)
     matched: list[int] = []        # a project's actuals are read in one chunk: no row is answered from two
-    chunks = Chunks(file, partial(_actual_columns, matched, indicators))
+    chunks = Chunks(file, partial(_actual_columns, matched, rows))
     try:
         for p_path, raw in actual_projects:
             project = canonical(raw, PROJECT, file, p_path)
@@ -65,11 +77,76 @@ def match_actuals(actuals: tuple[Any, str], projects: pd.DataFrame, indicators: 
         chunks.failed()
         raise
     parts = [part for _, part in chunks.finish()]
-    rows = np.concatenate([part[0] for part in parts])
+    answered = np.concatenate([part[0] for part in parts])
     columns, given = concatenated([part[1] for part in parts]), concatenated([part[2] for part in parts])
+    return list(filled), budgets, goals, answered, columns, given
+
+
+def _table_actuals(table: Table, projects: pd.DataFrame, indicators: pd.DataFrame, rows: _Rows) -> tuple:
+    """The actuals of a document read in columns (see ``_merge``): each project matched by its id,
+    each indicator by its id; anything else raises ``Unusual``, for the general reader."""
+    read, n = table.projects, len(table.counts)
+    target_ids = projects["id"].to_numpy(dtype=object)
+    known = np.flatnonzero(np.not_equal(target_ids, None))
+    ids = read.get("id", np.full(n, None, dtype=object))
+    found = pd.Index(target_ids[known], dtype=object).get_indexer(ids)
+    if (found < 0).any() or len(np.unique(found)) < n:
+        raise Unusual                              # matched by name, not found, or matched twice
+    index = known[found]
+    budgets, goals = _budgets(projects), _goals(projects)
+    if "budget" in read:
+        had = np.flatnonzero(read["budget"])
+        target_units = budgets["budget_unit"][index[had]]
+        units = read.get("budget.unit", np.full(n, None, dtype=object))[had]
+        units = np.where(np.equal(units, None), target_units, units)
+        factors = np.array([_budget_factor(*pair) for pair in zip(units.tolist(), target_units.tolist())], dtype=object)
+        if np.equal(factors, None).any():
+            raise Unusual
+        for key in BUDGET_AMOUNTS:
+            if f"budget.{key}" in read:
+                values = read[f"budget.{key}"][had] * factors.astype(float)
+                given = ~np.isnan(values)
+                budgets[f"budget_{key}"][index[had][given]] = values[given]
+    for key in GOALS:
+        if key in read:
+            given = np.not_equal(read[key], None)
+            goals[key][index[given]] = read[key][given]
+    answered = rows.found(table.indicators.get("id", np.full(len(table.owner), None, dtype=object)),
+                          index[table.owner])
+    if (answered < 0).any() or pd.Series(answered).duplicated().any():
+        raise Unusual                              # matched by names, not found, or answered twice
+    count = len(answered)
+    columns = {column: table.indicators.get(key, np.full(count, None if kind == "text" else np.nan,
+                                                          dtype=object if kind == "text" else float))
+               for column, key, kind, _ in _ACTUAL_FIELDS}
+    columns["funds"] = np.full(count, None, dtype=object)
+    given = {key: np.full(count, key in table.indicators) for key in (*_ACTUAL_KINDS, "funds") if key != "id"}
+    for column, key, kind, _ in _ACTUAL_FIELDS:   # null: given as null or not given, alike where the targets have none
+        if key in table.indicators:
+            blank = np.equal(columns[column], None) if kind == "text" else np.isnan(columns[column])
+            before = indicators[column].to_numpy()[answered[blank]]
+            if not (np.equal(before, None) if kind == "text" else np.isnan(before.astype(float))).all():
+                raise Unusual
+    return np.unique(index).tolist(), budgets, goals, answered, columns, given
+
+
+def _budgets(projects: pd.DataFrame) -> dict[str, np.ndarray]:
+    return {name: projects[name].to_numpy().copy() for name in
+            (*(f"budget_{key}" for key in BUDGET_AMOUNTS), "budget_unit")}
+
+
+def _goals(projects: pd.DataFrame) -> dict[str, np.ndarray]:
+    return {key: projects[key].to_numpy(dtype=object).copy() for key in GOALS}
+
+
+def _merge(projects: pd.DataFrame, indicators: pd.DataFrame, filled: list[int], budgets: dict, goals: dict,
+           rows: np.ndarray, columns: dict, given: dict) -> None:
+    """Into the frames: the projects answered (``filled``), their budgets and goals, and for the
+    indicator rows answered (``rows``) the columns the actuals give (``given``: per key, whether each
+    actual gives it; only what the actuals file says replaces the targets')."""
     given["actual"] = given["funds"] = given["actual"] | given["funds"]    # funds stand in for the actual
     for column, key, kind in (*((c, k, kind) for c, k, kind, _ in _ACTUAL_FIELDS), ("funds", "funds", "text")):
-        if given[key].any():               # only what the actuals file says replaces the targets'
+        if given[key].any():
             merged = indicators[column].to_numpy(dtype=object if kind == "text" else float).copy()
             merged[rows[given[key]]] = np.asarray(columns[column], dtype=merged.dtype)[given[key]]
             indicators[column] = pd.Series(merged, index=indicators.index, dtype=merged.dtype)   # None stays None
@@ -78,44 +155,54 @@ def match_actuals(actuals: tuple[Any, str], projects: pd.DataFrame, indicators: 
             projects[name] = values
     for key, values in goals.items():
         projects[key] = values
-    projects["has_actuals"] = projects["has_actuals"].to_numpy() | np.isin(np.arange(len(projects)), list(filled))
+    projects["has_actuals"] = projects["has_actuals"].to_numpy() | np.isin(np.arange(len(projects)), filled)
 
 
-def _actual_columns(matched: list[int], indicators: pd.DataFrame, items: Items, count: int) -> tuple:
+def _actual_columns(matched: list[int], rows: _Rows, items: Items, count: int) -> tuple:
     """For the first ``count`` of ``items`` of actuals.json: the indicator row each answers, their
     columns, and per key whether each item gives it."""
     given = Given(items, count)
     project = np.asarray(matched[items.first:], dtype=np.int64)[items.owner[:count]]
-    rows = _indicator_rows(given, project, indicators)
+    answered = rows.answered(given, project)
     columns = item_columns(given, _ACTUAL_FIELDS)
     columns["funds"] = funds_column(given, columns["actual"])
-    return rows, columns, {key: np.array([key in item for item in given.items], dtype=bool) if key in given.present
-                           else np.zeros(len(given.items), dtype=bool)
-                           for key in (*(key for _, key, _, _ in _ACTUAL_FIELDS), "funds")}
+    return answered, columns, {key: np.array([key in item for item in given.items], dtype=bool)
+                               if key in given.present else np.zeros(len(given.items), dtype=bool)
+                               for key in (*(key for _, key, _, _ in _ACTUAL_FIELDS), "funds")}
 
 
-def _indicator_rows(given: Given, project: np.ndarray, indicators: pd.DataFrame) -> np.ndarray:
-    """The indicator row each actual answers: by id within its project, else by (level1, level2, name)."""
-    items, file, where = given.items, given.file, given.where
-    ids = item_columns(given, (("id", "id", "text", False),))["id"]
-    n = len(indicators)
-    codes, _ = pd.factorize(np.concatenate([indicators["id"].to_numpy(dtype=object), np.array(ids, dtype=object)]))
-    width = int(codes.max(initial=0)) + 2
-    known = np.where(codes[:n] >= 0, indicators["project"].to_numpy() * width + codes[:n], -1 - np.arange(n))
-    asked = np.where(codes[n:] >= 0, project * width + codes[n:], np.iinfo(np.int64).min)
-    rows = pd.Index(known).get_indexer(asked)
-    by_names: dict[tuple, list[int]] = {}
-    for k in np.flatnonzero(rows < 0):           # no id, or an id the targets do not have: by names
-        if not by_names:
-            by_names = _names_index(indicators)
-        rows[k] = _row_by_names(items[k], ids[k], int(project[k]), by_names, file, where(k))
-    taken = pd.Series(rows).duplicated(keep="first").to_numpy()
-    if taken.any():
-        k = int(np.argmax(taken))
-        first = int(np.flatnonzero(rows == rows[k])[0])
-        raise InputError(f"与 {json_path(where(first))} 匹配同一个指标 / two actuals match one indicator", file,
-                         json_path(where(k)), code=InputCode.DUPLICATE)
-    return rows
+class _Rows:
+    """The targets' indicator rows, found by (project, id) or else by (project, level1, level2, name)."""
+
+    def __init__(self, indicators: pd.DataFrame) -> None:
+        self.indicators = indicators
+        codes, uniques = pd.factorize(indicators["id"].to_numpy(dtype=object))       # no id: -1
+        self.ids, self.width = pd.Index(uniques, dtype=object), len(uniques) + 1
+        self.known = pd.Index(np.where(codes >= 0, indicators["project"].to_numpy() * self.width + codes,
+                                       -1 - np.arange(len(codes))))
+        self.by_names: dict[tuple, list[int]] = {}
+
+    def found(self, ids: np.ndarray, project: np.ndarray) -> np.ndarray:
+        """The row of each (project, id), -1 for none."""
+        codes = self.ids.get_indexer(ids)
+        return self.known.get_indexer(np.where(codes >= 0, project * self.width + codes, np.iinfo(np.int64).min))
+
+    def answered(self, given: Given, project: np.ndarray) -> np.ndarray:
+        """The row each of ``given``'s actuals answers (``project``: the target project of each)."""
+        items, file, where = given.items, given.file, given.where
+        ids = item_columns(given, (("id", "id", "text", False),))["id"]
+        rows = self.found(ids, project)
+        for k in np.flatnonzero(rows < 0):           # no id, or an id the targets do not have: by names
+            if not self.by_names:
+                self.by_names = _names_index(self.indicators)
+            rows[k] = _row_by_names(items[k], ids[k], int(project[k]), self.by_names, file, where(k))
+        taken = pd.Series(rows).duplicated(keep="first").to_numpy()
+        if taken.any():
+            k = int(np.argmax(taken))
+            first = int(np.flatnonzero(rows == rows[k])[0])
+            raise InputError(f"与 {json_path(where(first))} 匹配同一个指标 / two actuals match one indicator", file,
+                             json_path(where(k)), code=InputCode.DUPLICATE)
+        return rows
 
 
 def _names_index(indicators: pd.DataFrame) -> dict[tuple, list[int]]:

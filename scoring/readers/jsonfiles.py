@@ -22,6 +22,7 @@ from scoring.columns import BUDGET_AMOUNTS, GOALS, INDICATOR_FRAME, TARGET_PARTS
 from scoring.errors import InputCode, InputError
 from scoring.readers.actuals import match_actuals
 from scoring.readers.funds import funds_column
+from scoring.readers.jsonarrow import Table, Unusual, read_table
 from scoring.readers.jsonvalues import (BUDGET, PROJECT, Chunks, Given, Items, canonical, concatenated,
                                          item_columns, json_path, number, projects_of, text)
 from scoring.readers.natures import composed
@@ -35,63 +36,109 @@ _TARGET_FIELDS = (("id", "id", "text", False), ("level1", "level1", "text", Fals
                   ("actual", "actual", "text", False), ("reason", "reason", "text", False),
                   ("evaluator_score", "score", "points", False), ("nature", "nature", "text", False),
                   ("unit", "unit", "text", False), ("adjusted_target", "adjusted_target", "text", False))
+_TARGET_KINDS = {key: kind for _, key, kind, _ in _TARGET_FIELDS}
 
 
 @bulk
 def read_inputs(targets: tuple[Any, str], actuals: tuple[Any, str] | None) -> Frames:
     """Read and match the two documents, each (data, its name for errors) as ``load_json`` or the xlsx
-    reader gives them (``actuals`` None: every indicator has no actual yet).
+    reader gives them (``actuals`` None: every indicator has no actual yet). A document of the usual
+    shape is read in columns (readers/jsonarrow.py), any other project by project.
 
     The first problem in document order is the one raised, though projects are read before their
     indicators and each indicator column at once (``Items.checked``).
     """
     target_data, target_file = targets
-    ruleset, target_projects = projects_of(target_data, target_file)
+    try:
+        table = read_table(target_data, target_file, _TARGET_KINDS, frozenset({"name"}))
+        frames = _frames(table.ruleset, *_table_columns(table, target_file), {}, target_file)
+    except (Unusual, InputError):            # read the general way, which raises the first problem there is
+        frames = _frames(*_read_projects(target_data, target_file), target_file)
+    if actuals is not None:
+        match_actuals(actuals, frames.projects, frames.indicators)
+    return frames
+
+
+def _read_projects(data: Any, file: str) -> tuple:
+    """A document read project by project: its ruleset, project columns, indicator columns, each
+    indicator's project and position in it, and the projects' ``level_points``."""
+    ruleset, target_projects = projects_of(data, file)
     projects, level_points = [], {}
-    chunks = Chunks(target_file, _target_columns)
+    chunks = Chunks(file, _target_columns)
     seen_ids: dict[str, str] = {}
     try:
         for p_index, (p_path, raw) in enumerate(target_projects):
-            project = canonical(raw, PROJECT, target_file, p_path)
-            project_id = text(project.get("id"), target_file, f"{p_path}.id")
-            name = text(project.get("name"), target_file, f"{p_path}.name")
+            project = canonical(raw, PROJECT, file, p_path)
+            project_id = text(project.get("id"), file, f"{p_path}.id")
+            name = text(project.get("name"), file, f"{p_path}.name")
             if project_id is None and name is None:
-                raise InputError("项目缺少 id 和 name / a project needs an id or a name", target_file, p_path)
+                raise InputError("项目缺少 id 和 name / a project needs an id or a name", file, p_path)
             key = project_id if project_id is not None else f"name:{name}"
             if key in seen_ids:
                 raise InputError(f"项目「{project_id or name}」重复，另见 {seen_ids[key]} / duplicate project",
-                                 target_file, p_path, code=InputCode.DUPLICATE)
+                                 file, p_path, code=InputCode.DUPLICATE)
             seen_ids[key] = p_path
-            budget = _budget(project.get("budget"), target_file, f"{p_path}.budget")
+            budget = _budget(project.get("budget"), file, f"{p_path}.budget")
             if project.get("level_points") is not None:
-                level_points[p_index] = (p_path, _level_points(project["level_points"], target_file,
+                level_points[p_index] = (p_path, _level_points(project["level_points"], file,
                                                                f"{p_path}.level_points"))
             projects.append({"project": p_index, "id": project_id, "name": name, "kind": project.get("kind"),
                              "year": project.get("year"), "unit": project.get("unit"),
                              "department": project.get("department"),
-                             **{key: text(project.get(key), target_file, f"{p_path}.{key}") for key in GOALS},
+                             **{key: text(project.get(key), file, f"{p_path}.{key}") for key in GOALS},
                              **budget, "has_actuals": False})
             project_items = project.get("indicators")
             if not isinstance(project_items, list):
-                raise InputError("应有指标数组 indicators / expected an array of indicators", target_file,
+                raise InputError("应有指标数组 indicators / expected an array of indicators", file,
                                  f"{p_path}.indicators")
             chunks.add(p_path, project_items)
     except InputError:
         chunks.failed()                          # an earlier project's indicator first
         raise
     done = chunks.finish()
-    columns = concatenated([part for _, part in done])
-    owner = np.concatenate([items.first + items.owner for items, _ in done])
-    position = np.concatenate([items.position for items, _ in done])
+    return (ruleset, {c: [p[c] for p in projects] for c in PROJECT_COLUMNS},
+            concatenated([part for _, part in done]), np.concatenate([items.first + items.owner for items, _ in done]),
+            np.concatenate([items.position for items, _ in done]), level_points)
+
+
+def _table_columns(table: Table, file: str) -> tuple:
+    """The project and indicator columns of a document read in columns (``_read_projects``' but for
+    the ruleset and level points); a problem raises, unnamed: the general reader names it."""
+    given, n = table.projects, len(table.counts)
+    none = np.full(n, None, dtype=object)
+    ids, names = given.get("id", none), given.get("name", none)
+    keys = np.where(np.equal(ids, None), "name:" + names.astype(str), ids)
+    if (np.equal(ids, None) & np.equal(names, None)).any() or len(pd.unique(keys)) < n:
+        raise Unusual                             # a project with neither, or one given twice
+    projects = {"project": np.arange(n), "id": ids, "name": names,
+                **{key: given.get(key, none) for key in ("kind", "year", "unit", "department", *GOALS)},
+                **{f"budget_{key}": given.get(f"budget.{key}", np.full(n, np.nan)) for key in BUDGET_AMOUNTS},
+                "budget_unit": np.where(np.equal(given.get("budget.unit", none), None), "元",
+                                        given.get("budget.unit", none)).astype(object),
+                "has_actuals": np.zeros(n, dtype=bool)}
+    owner, count = table.owner, len(table.owner)
+    read = table.indicators
+    columns = {column: read[key] if key in read else np.full(count, None if kind == "text" else np.nan,
+                                                           dtype=object if kind == "text" else float)
+               for column, key, kind, _ in _TARGET_FIELDS}
+    columns["funds"] = np.full(count, None, dtype=object)
+    return projects, _checked(columns, owner, set(read), count, file, _nowhere), owner, table.position
+
+
+def _nowhere(k: int, key: str | None = None) -> tuple:
+    """The place of an indicator of a document read in columns, whose problems the general reader names."""
+    return "$", k, key
+
+
+def _frames(ruleset: str | None, projects: dict, columns: dict, owner: np.ndarray, position: np.ndarray,
+            level_points: dict, file: str) -> Frames:
     columns["level1"], printed_points = split_points(columns["level1"])
-    project_frame = frame({c: [p[c] for p in projects] for c in PROJECT_COLUMNS}, PROJECT_FRAME)
+    project_frame = frame(projects, PROJECT_FRAME)
     answered = np.not_equal(columns["actual"], None) | np.not_equal(columns["funds"], None)
-    project_frame["has_actuals"] = np.bincount(owner[answered], minlength=len(projects)) > 0
+    project_frame["has_actuals"] = np.bincount(owner[answered], minlength=len(project_frame)) > 0
     indicator_frame = frame({"project": owner, "position": position, **columns,
                              "level_points": _points_of_levels(level_points, owner, columns["level1"],
-                                                               target_file, printed_points)}, INDICATOR_FRAME)
-    if actuals is not None:
-        match_actuals(actuals, project_frame, indicator_frame)
+                                                               file, printed_points)}, INDICATOR_FRAME)
     return Frames(project_frame, indicator_frame, ruleset)
 
 
@@ -136,12 +183,22 @@ def _target_columns(items: Items, count: int) -> dict[str, np.ndarray]:
     _whole_levels(level1, items.owner[:count], items.file, items.where)     # before the rest too
     columns = {"id": ids, "level1": level1, **item_columns(given, _TARGET_FIELDS[2:])}
     columns["funds"] = funds_column(given, columns["actual"])
+    return _checked(columns, items.owner[:count], given.present, count, items.file, items.where, checked=True)
+
+
+def _checked(columns: dict, owner: np.ndarray, present: set, count: int, file: str, where,
+             checked: bool = False) -> dict[str, np.ndarray]:
+    """Indicator columns with their ids and levels checked (unless ``checked`` already) and their
+    targets composed of their parts; ``where(k, key)`` is the place of indicator k."""
+    if not checked:
+        _no_duplicate_ids(columns["id"], owner, file, where)
+        _whole_levels(columns["level1"], owner, file, where)
     split = [columns.pop(key) for key in TARGET_PARTS]
-    if given.present & set(TARGET_PARTS):
+    if present & set(TARGET_PARTS):
         nature, unit, adjusted = split
 
         def place(k: int) -> tuple[str, str]:
-            return items.file, json_path(items.where(k, "nature"))
+            return file, json_path(where(k, "nature"))
 
         columns["target"] = composed(columns["target"], nature, unit, adjusted, place)
         columns["half_year_target"] = composed(columns["half_year_target"], nature, unit,

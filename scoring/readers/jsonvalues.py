@@ -147,6 +147,10 @@ def item_columns(given: Given, fields: tuple) -> dict[str, np.ndarray]:
     items, file, where = given.items, given.file, given.where
     columns, odd = {}, []
     for f, (column, key, kind, required) in enumerate(fields):
+        if key not in given.present and not required:           # absent from every object
+            columns[column] = np.full(len(items), None if kind == "text" else np.nan,
+                                      dtype=object if kind == "text" else float)
+            continue
         values = _values(items, key) if key in given.present else [None] * len(items)
         if kind == "text":
             read, plain = _texts(values, required)
