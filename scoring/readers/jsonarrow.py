@@ -61,6 +61,7 @@ def read_table(document, file: str, kinds: dict[str, str], required: frozenset =
     or "points"; other canonical keys are not read, as by the general reader); ``required`` indicator
     keys must be given, as non-empty text."""
     try:
+        import pyarrow
         import pyarrow.json
     except ImportError:
         raise Unusual from None
@@ -91,7 +92,10 @@ def read_table(document, file: str, kinds: dict[str, str], required: frozenset =
     if items.null_count or not _is_list(items.type):
         raise Unusual
     counts = items.value_lengths().to_numpy(zero_copy_only=False).astype(np.int64)
-    return Table(ruleset, projects, counts, _indicators(items.flatten(), kinds, required))
+    table = Table(ruleset, projects, counts, _indicators(items.flatten(), kinds, required))
+    del read, items
+    pyarrow.default_memory_pool().release_unused()       # the Arrow columns' memory, back to the system
+    return table
 
 
 def _project_texts(document: Document, file: str) -> tuple[str | None, list]:
