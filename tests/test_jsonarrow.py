@@ -13,7 +13,6 @@ import pytest
 from scoring import InputError
 from scoring.readers import actuals as actuals_reader, jsonarrow, jsondecode, jsonfiles, read
 
-pytest.importorskip("pyarrow", reason="the column reader needs pyarrow (the parquet extra)")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate import generate  # noqa: E402
 
@@ -178,3 +177,23 @@ def test_without_pyarrow_the_general_reader_reads(tmp_path, monkeypatch):
     with pytest.raises(jsonarrow.Unusual):
         jsonarrow.read_table(jsondecode.load_json(t, "targets")[0], str(t), {"name": "text"})
     assert len(read(t, a).indicators) == 300
+
+
+@pytest.mark.parametrize("batch", [1, 5_000, 1 << 26])
+def test_projects_parsed_a_batch_at_a_time_read_as_all_at_once(tmp_path, monkeypatch, batch):
+    """Batches in which a key is given in some only, and types differ between batches (a year as text
+    in one, as an integer in another): each value is still read as the general reader reads it."""
+    monkeypatch.setattr(jsonarrow, "BATCH", batch)
+
+    def change(targets, actuals):
+        targets[0].update(goal="目标", year="2026")
+        targets[-1].update(budget=None, department="某局")
+        targets[3]["indicators"][0].update(weight=12.5, target=" ≥95% ")
+        actuals[2].update(achieved="已完成", budget={"executed": 3, "unit": "万元"})
+        actuals[4]["indicators"][1].update(score=7)
+        targets[5].update(indicators=[])
+        actuals[5].update(indicators=[])
+
+    general, got, alone = _both(tmp_path, monkeypatch, *_edit(change))
+    assert general == ([] if batch == 1 else ["targets.json"])      # a year as text and as integers in one batch
+    _same(got, alone)

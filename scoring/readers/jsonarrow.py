@@ -59,7 +59,8 @@ class Table:
 def read_table(document, file: str, kinds: dict[str, str], required: frozenset = frozenset()) -> Table:
     """The table of a ``Document``, its indicator keys read as ``kinds`` says (key → "text", "number"
     or "points"; other canonical keys are not read, as by the general reader); ``required`` indicator
-    keys must be given, as non-empty text."""
+    keys must be given, as non-empty text. The projects are parsed ``BATCH`` bytes of them at a time,
+    so that the Arrow columns of one batch only live at once."""
     try:
         import pyarrow
         import pyarrow.json
@@ -70,6 +71,22 @@ def read_table(document, file: str, kinds: dict[str, str], required: frozenset =
     ruleset, raws = _project_texts(document, file)
     if not raws:
         raise Unusual
+    ends = np.cumsum(np.fromiter(map(len, raws), dtype=np.int64, count=len(raws)))
+    cuts = [0, *np.searchsorted(ends, np.arange(BATCH, int(ends[-1]), BATCH), side="right").tolist(), len(raws)]
+    parts = [_batch(raws[start:end], kinds, required) for start, end in zip(cuts, cuts[1:]) if end > start]
+    pyarrow.default_memory_pool().release_unused()       # the Arrow columns' memory, back to the system
+    return Table(ruleset, _joined([(p, len(counts)) for p, counts, _ in parts], _blank_project),
+                 np.concatenate([counts for _, counts, _ in parts]),
+                 _joined([(i, int(counts.sum())) for _, counts, i in parts], lambda key, n: _blank(kinds[key], n)))
+
+
+BATCH = 1 << 26                # bytes of projects parsed at a time
+
+
+def _batch(raws: list, kinds: dict[str, str], required: frozenset) -> tuple[dict, np.ndarray, dict]:
+    """Some projects' columns, their indicator counts and their indicators' columns."""
+    import pyarrow.json
+
     joined = b"\n".join(raws)
     spread = joined.count(b"\n") >= len(raws)                # some project printed over several lines
     try:
@@ -92,10 +109,27 @@ def read_table(document, file: str, kinds: dict[str, str], required: frozenset =
     if items.null_count or not _is_list(items.type):
         raise Unusual
     counts = items.value_lengths().to_numpy(zero_copy_only=False).astype(np.int64)
-    table = Table(ruleset, projects, counts, _indicators(items.flatten(), kinds, required))
-    del read, items
-    pyarrow.default_memory_pool().release_unused()       # the Arrow columns' memory, back to the system
-    return table
+    return projects, counts, _indicators(items.flatten(), kinds, required)
+
+
+def _joined(parts: list[tuple[dict[str, np.ndarray], int]], blank) -> dict[str, np.ndarray]:
+    """Batches' columns (each with its length) one after another, ``blank(key, n)`` standing for a
+    key a batch has not."""
+    if len(parts) == 1:
+        return parts[0][0]
+    keys = dict.fromkeys(key for part, _ in parts for key in part)
+    return {key: np.concatenate([part[key] if key in part else blank(key, n) for part, n in parts])
+            for key in keys}
+
+
+def _blank_project(key: str, n: int) -> np.ndarray:
+    if key == "budget":
+        return np.zeros(n, dtype=bool)
+    return _blank("number" if key.startswith("budget.") and key != "budget.unit" else "text", n)
+
+
+def _blank(kind: str, n: int) -> np.ndarray:
+    return np.full(n, None, dtype=object) if kind == "text" else np.full(n, np.nan)
 
 
 def _project_texts(document: Document, file: str) -> tuple[str | None, list]:
