@@ -197,3 +197,18 @@ def test_projects_parsed_a_batch_at_a_time_read_as_all_at_once(tmp_path, monkeyp
     general, got, alone = _both(tmp_path, monkeypatch, *_edit(change))
     assert general == ([] if batch == 1 else ["targets.json"])      # a year as text and as integers in one batch
     _same(got, alone)
+
+
+@pytest.mark.parametrize("zero, columns", [("-0", False), ("-0.0", False), ("0", True)])
+def test_a_negative_zero_among_float_weights(tmp_path, monkeypatch, zero, columns):
+    """pyarrow reads an integer -0 in a column of floats as -0.0, where the general reader has 0.0."""
+    targets, actuals = _documents()
+    targets["projects"][0]["indicators"][0]["weight"], targets["projects"][0]["indicators"][1]["weight"] = 12.5, 424242
+    t, a = _write(tmp_path, targets, actuals)
+    t.write_text(t.read_text(encoding="utf-8").replace("424242", zero), encoding="utf-8")
+    general = []
+    original = jsonfiles._read_projects
+    monkeypatch.setattr(jsonfiles, "_read_projects", lambda *args: general.append(1) or original(*args))
+    weight = read(t, a).indicators["weight"].to_numpy()[1]
+    assert (weight, str(weight)) == (0.0, "-0.0" if zero == "-0.0" else "0.0")
+    assert (general == []) is columns

@@ -211,6 +211,8 @@ def _numbers(values, points: bool = False) -> np.ndarray:
         fits &= (read >= 0) & (read <= 100)
     if (given & ~fits).any():                            # NaN, past the range: refused by the general reader
         raise Unusual
+    if (np.signbit(read) & (read == 0)).any():           # -0 or -0.0 (a column of floats reads both as -0.0)
+        raise Unusual
     return read
 
 
