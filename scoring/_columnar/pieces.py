@@ -55,7 +55,7 @@ def write_rows(out, pieces: list[Piece], order: np.ndarray | None = None) -> Non
     groups = [Coded(group.codes, objects([text.encode("utf-8", errors) for text in group.table.tolist()]))
               for group in _fused(pieces)]
     pieces.clear()
-    blocks = (b"".join(_joined_rows(groups, order[start:start + _ROWS_PER_WRITE], flat=True))
+    blocks = (_joined_rows(groups, order[start:start + _ROWS_PER_WRITE], flat=True)
               for start in range(0, len(order), _ROWS_PER_WRITE))
     if binary:
         out.flush()
@@ -71,15 +71,13 @@ def _rows(pieces: list[Piece]) -> int:
 
 
 def _joined_rows(groups: list[Coded], rows: np.ndarray, flat: bool = False):
-    """The texts of ``rows`` (a list of their pieces in order, with ``flat``)."""
-    grid = np.empty((len(rows), len(groups)), dtype=object)
-    for k, group in enumerate(groups):
-        grid[:, k] = group.table[group.codes[rows]]
+    """The texts of ``rows`` (with ``flat``, their bytes joined into one block)."""
+    if len(groups) == 1 and not flat:
+        return groups[0].table[groups[0].codes[rows]]
+    columns = [group.table[group.codes[rows]].tolist() for group in groups]
     if flat:
-        return grid.ravel().tolist()
-    if len(groups) == 1:
-        return grid[:, 0]
-    return np.array(list(map("".join, grid.tolist())), dtype=object)
+        return b"".join(map(b"".join, zip(*columns)))
+    return objects(list(map("".join, zip(*columns))))
 
 
 def _fused(pieces: list[Piece]) -> list[Coded]:
@@ -93,9 +91,8 @@ def _fused(pieces: list[Piece]) -> list[Coded]:
             codes, table = None, [piece]
         elif isinstance(piece, Coded):
             codes, table = piece.codes, piece.table.tolist()
-        else:
-            codes, table = pd.factorize(np.asarray(piece, dtype=object), use_na_sentinel=False)
-            table = table.tolist()
+        else:                       # one text per row, nearly all distinct: not worth hashing
+            codes, table = np.arange(len(piece)), list(piece)
         if groups and (min(len(groups[-1][1]), len(table)) == 1 or len(groups[-1][1]) * len(table) <= _SMALL):
             before, texts = groups[-1]
             if codes is None or before is None:
