@@ -21,18 +21,19 @@ from scoring._columnar.distinct import Coded, factorize, objects
 _ROWS_PER_WRITE = 50_000
 
 
-def encoded(codes: np.ndarray, uniques, encode) -> Coded:
-    """Each row's text, from its codes into ``uniques`` (code -1: missing, encoded as ``encode(None)``)."""
+def encoded(codes: np.ndarray, uniques, encode, many=None) -> Coded:
+    """Each row's text, from its codes into ``uniques`` (code -1: missing, encoded as ``encode(None)``);
+    ``many``, where given, encodes a list of values at once, as ``encode`` would each."""
     values = (uniques.to_numpy() if hasattr(uniques, "to_numpy") else np.asarray(uniques, dtype=object)).tolist()
-    table = objects([encode(value) for value in values] + [encode(None)])
+    table = objects([*(many(values) if many else map(encode, values)), encode(None)])
     return Coded(np.where(codes < 0, len(values), codes), table)
 
 
-def column(values, encode) -> Coded:
+def column(values, encode, many=None) -> Coded:
     """Each value's text, encoded once per distinct value."""
     if not isinstance(values, pd.Series):
         values = np.asarray(values, dtype=object if isinstance(values, list) else None)
-    return encoded(*factorize(values), encode)
+    return encoded(*factorize(values), encode, many)
 
 
 Piece = str | Coded | np.ndarray          # a literal text, coded texts, or one text per row
@@ -85,30 +86,29 @@ def _fused(pieces: list[Piece]) -> list[Coded]:
     both tables are small (every combination is then written out: no pass over the rows is needed),
     or where the rows hold few of their combinations (those are written out: a name and its target)."""
     count = _rows(pieces)
-    groups: list[tuple[np.ndarray | None, list[str]]] = []          # codes (None: all 0), table
+    groups: list[tuple[np.ndarray | None, np.ndarray]] = []          # codes (None: all 0), table
     for piece in pieces:
         if isinstance(piece, str):
-            codes, table = None, [piece]
+            codes, table = None, objects([piece])
         elif isinstance(piece, Coded):
-            codes, table = piece.codes, piece.table.tolist()
+            codes, table = piece.codes, np.asarray(piece.table, dtype=object)
         else:                       # one text per row, nearly all distinct: not worth hashing
-            codes, table = np.arange(len(piece)), list(piece)
+            codes, table = np.arange(len(piece)), np.asarray(piece, dtype=object)
         if groups and (min(len(groups[-1][1]), len(table)) == 1 or len(groups[-1][1]) * len(table) <= _SMALL):
             before, texts = groups[-1]
             if codes is None or before is None:
                 codes = before if codes is None else codes
             else:
                 codes = before * len(table) + codes
-            table = [a + b for a in texts for b in table]
+            table = (texts[:, None] + table[None, :]).ravel()
             groups[-1] = (codes, table)
         elif groups and codes is not None and groups[-1][0] is not None and _few(groups[-1][0] * len(table) + codes):
             before, texts = groups[-1]
             codes, pairs = pd.factorize(before * len(table) + codes)
-            groups[-1] = (codes, [texts[pair // len(table)] + table[pair % len(table)] for pair in pairs.tolist()])
+            groups[-1] = (codes, texts[pairs // len(table)] + table[pairs % len(table)])
         else:
             groups.append((codes, table))
-    return [Coded(np.zeros(count, dtype=np.int64) if codes is None else codes, np.array(table, dtype=object))
-            for codes, table in groups]
+    return [Coded(np.zeros(count, dtype=np.int64) if codes is None else codes, table) for codes, table in groups]
 
 
 _SMALL = 4096          # tables of at most this many combinations are joined
