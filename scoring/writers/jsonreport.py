@@ -139,6 +139,10 @@ def _funds(funds) -> str:
     return ', "funds": ' + _json([fund._asdict() for fund in funds])
 
 
+def _rate(value) -> str:
+    return _json(value if value is None else round(value, 6))
+
+
 def _money(value) -> str:
     return _json(value if value is None else round(float(value), 2))
 
@@ -149,7 +153,7 @@ def _project_texts(report: ScoreReport) -> tuple[np.ndarray, np.ndarray]:
     budget = _json_objects([
         ("initial", _column(b["initial"])), ("adjusted", _column(b["adjusted"])),
         ("executed", _column(b["executed"])), ("unit", _column(b["unit"])),
-        ("rate", column(b["rate"], lambda rate: _json(rate if rate is None else round(rate, 6)))),
+        ("rate", column(b["rate"], _rate, lambda rates: _jsons([round(rate, 6) for rate in rates]))),
         ("weight", column(b["weight"], _money)), ("score", column(b["score"], _money)),
         ("explanation", _column(b["explanation"])),
     ])
