@@ -18,7 +18,7 @@ import pandas as pd
 
 from scoring._columnar.distinct import Coded, factorize, objects
 
-_ROWS_PER_WRITE = 50_000
+_ROWS_PER_WRITE = 2_048          # a block of about a megabyte: it stays in the cache while joined and written
 
 
 def encoded(codes: np.ndarray, uniques, encode, many=None) -> Coded:
