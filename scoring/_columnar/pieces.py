@@ -18,21 +18,22 @@ import pandas as pd
 
 from scoring._columnar.distinct import Coded, factorize, objects
 
-_ROWS_PER_WRITE = 50_000
+_ROWS_PER_WRITE = 2_048          # a block of about a megabyte: it stays in the cache while joined and written
 
 
-def encoded(codes: np.ndarray, uniques, encode) -> Coded:
-    """Each row's text, from its codes into ``uniques`` (code -1: missing, encoded as ``encode(None)``)."""
+def encoded(codes: np.ndarray, uniques, encode, many=None) -> Coded:
+    """Each row's text, from its codes into ``uniques`` (code -1: missing, encoded as ``encode(None)``);
+    ``many``, where given, encodes a list of values at once, as ``encode`` would each."""
     values = (uniques.to_numpy() if hasattr(uniques, "to_numpy") else np.asarray(uniques, dtype=object)).tolist()
-    table = objects([encode(value) for value in values] + [encode(None)])
+    table = objects([*(many(values) if many else map(encode, values)), encode(None)])
     return Coded(np.where(codes < 0, len(values), codes), table)
 
 
-def column(values, encode) -> Coded:
+def column(values, encode, many=None) -> Coded:
     """Each value's text, encoded once per distinct value."""
     if not isinstance(values, pd.Series):
         values = np.asarray(values, dtype=object if isinstance(values, list) else None)
-    return encoded(*factorize(values), encode)
+    return encoded(*factorize(values), encode, many)
 
 
 Piece = str | Coded | np.ndarray          # a literal text, coded texts, or one text per row
@@ -55,7 +56,7 @@ def write_rows(out, pieces: list[Piece], order: np.ndarray | None = None) -> Non
     groups = [Coded(group.codes, objects([text.encode("utf-8", errors) for text in group.table.tolist()]))
               for group in _fused(pieces)]
     pieces.clear()
-    blocks = (b"".join(_joined_rows(groups, order[start:start + _ROWS_PER_WRITE], flat=True))
+    blocks = (_joined_rows(groups, order[start:start + _ROWS_PER_WRITE], flat=True)
               for start in range(0, len(order), _ROWS_PER_WRITE))
     if binary:
         out.flush()
@@ -71,15 +72,13 @@ def _rows(pieces: list[Piece]) -> int:
 
 
 def _joined_rows(groups: list[Coded], rows: np.ndarray, flat: bool = False):
-    """The texts of ``rows`` (a list of their pieces in order, with ``flat``)."""
-    grid = np.empty((len(rows), len(groups)), dtype=object)
-    for k, group in enumerate(groups):
-        grid[:, k] = group.table[group.codes[rows]]
+    """The texts of ``rows`` (with ``flat``, their bytes joined into one block)."""
+    if len(groups) == 1 and not flat:
+        return groups[0].table[groups[0].codes[rows]]
+    columns = [group.table[group.codes[rows]].tolist() for group in groups]
     if flat:
-        return grid.ravel().tolist()
-    if len(groups) == 1:
-        return grid[:, 0]
-    return np.array(list(map("".join, grid.tolist())), dtype=object)
+        return b"".join(map(b"".join, zip(*columns)))
+    return objects(list(map("".join, zip(*columns))))
 
 
 def _fused(pieces: list[Piece]) -> list[Coded]:
@@ -87,31 +86,29 @@ def _fused(pieces: list[Piece]) -> list[Coded]:
     both tables are small (every combination is then written out: no pass over the rows is needed),
     or where the rows hold few of their combinations (those are written out: a name and its target)."""
     count = _rows(pieces)
-    groups: list[tuple[np.ndarray | None, list[str]]] = []          # codes (None: all 0), table
+    groups: list[tuple[np.ndarray | None, np.ndarray]] = []          # codes (None: all 0), table
     for piece in pieces:
         if isinstance(piece, str):
-            codes, table = None, [piece]
+            codes, table = None, objects([piece])
         elif isinstance(piece, Coded):
-            codes, table = piece.codes, piece.table.tolist()
-        else:
-            codes, table = pd.factorize(np.asarray(piece, dtype=object), use_na_sentinel=False)
-            table = table.tolist()
+            codes, table = piece.codes, np.asarray(piece.table, dtype=object)
+        else:                       # one text per row, nearly all distinct: not worth hashing
+            codes, table = np.arange(len(piece)), np.asarray(piece, dtype=object)
         if groups and (min(len(groups[-1][1]), len(table)) == 1 or len(groups[-1][1]) * len(table) <= _SMALL):
             before, texts = groups[-1]
             if codes is None or before is None:
                 codes = before if codes is None else codes
             else:
                 codes = before * len(table) + codes
-            table = [a + b for a in texts for b in table]
+            table = (texts[:, None] + table[None, :]).ravel()
             groups[-1] = (codes, table)
         elif groups and codes is not None and groups[-1][0] is not None and _few(groups[-1][0] * len(table) + codes):
             before, texts = groups[-1]
             codes, pairs = pd.factorize(before * len(table) + codes)
-            groups[-1] = (codes, [texts[pair // len(table)] + table[pair % len(table)] for pair in pairs.tolist()])
+            groups[-1] = (codes, texts[pairs // len(table)] + table[pairs % len(table)])
         else:
             groups.append((codes, table))
-    return [Coded(np.zeros(count, dtype=np.int64) if codes is None else codes, np.array(table, dtype=object))
-            for codes, table in groups]
+    return [Coded(np.zeros(count, dtype=np.int64) if codes is None else codes, table) for codes, table in groups]
 
 
 _SMALL = 4096          # tables of at most this many combinations are joined

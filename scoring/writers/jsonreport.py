@@ -74,7 +74,8 @@ def _indicator_columns(report, factorized) -> list:
     columns = []
     for key, how in fields:
         columns.append(f', "{key}": ' if columns else '{"id": ')
-        columns.append(column(how, _json) if isinstance(how, np.ndarray) else encoded(*factorized(key), how))
+        columns.append(_column(how) if isinstance(how, np.ndarray)
+                       else encoded(*factorized(key), how, _jsons if how is _json else None))
         if key == "actual" and "funds" in rows:
             columns.append(encoded(*factorized("funds"), _funds))          # only where given
     return columns + [', "explanation": "', *sentences, '", "flags": ', encoded(*factorized("flags"), _list),
@@ -104,6 +105,21 @@ def _json(value) -> str:
     return _dumps(value)
 
 
+def _column(values) -> Coded:
+    """Each value's JSON text, encoded once per distinct value."""
+    return column(values, _json, _jsons)
+
+
+def _jsons(values: list) -> list:
+    """``_json`` of each value; a list of strings, or of finite floats, without a call per value."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        return list(map(encode_basestring, values))
+    if kinds == {float} and np.isfinite(values).all():
+        return list(map(float.__repr__, values))
+    return list(map(_json, values))
+
+
 def _text(value) -> str:
     return _json(value if isinstance(value, str) else None)
 
@@ -123,6 +139,10 @@ def _funds(funds) -> str:
     return ', "funds": ' + _json([fund._asdict() for fund in funds])
 
 
+def _rate(value) -> str:
+    return _json(value if value is None else round(value, 6))
+
+
 def _money(value) -> str:
     return _json(value if value is None else round(float(value), 2))
 
@@ -131,15 +151,15 @@ def _project_texts(report: ScoreReport) -> tuple[np.ndarray, np.ndarray]:
     """Per project, its JSON before its indicators (up to ``"indicators": [``) and after them."""
     p, b = report._projects, report.budget()
     budget = _json_objects([
-        ("initial", column(b["initial"], _json)), ("adjusted", column(b["adjusted"], _json)),
-        ("executed", column(b["executed"], _json)), ("unit", column(b["unit"], _json)),
-        ("rate", column(b["rate"], lambda rate: _json(rate if rate is None else round(rate, 6)))),
+        ("initial", _column(b["initial"])), ("adjusted", _column(b["adjusted"])),
+        ("executed", _column(b["executed"])), ("unit", _column(b["unit"])),
+        ("rate", column(b["rate"], _rate, lambda rates: _jsons([round(rate, 6) for rate in rates]))),
         ("weight", column(b["weight"], _money)), ("score", column(b["score"], _money)),
-        ("explanation", column(b["explanation"], _json)),
+        ("explanation", _column(b["explanation"])),
     ])
     heads = _json_objects([
-        ("id", column(p["id"], _json)), ("name", column(p["name"], _json)), ("total", column(p["total"], _money)),
-        ("max", "100.0"), ("grade", column(p["grade"], _json)), ("points", column(p["points"], _money)),
+        ("id", _column(p["id"])), ("name", _column(p["name"])), ("total", column(p["total"], _money)),
+        ("max", "100.0"), ("grade", _column(p["grade"])), ("points", column(p["points"], _money)),
         ("points_max", column(p["points_max"], _money)), ("budget", budget),
         ("levels", "[" + _levels(*report._levels, len(p)) + "]"),
     ], close=', "indicators": [')
@@ -149,10 +169,10 @@ def _project_texts(report: ScoreReport) -> tuple[np.ndarray, np.ndarray]:
 def _levels(one: pd.DataFrame, two: pd.DataFrame, projects: int) -> np.ndarray:
     """Per project, its 一级指标 in table order with their 二级指标, weights and points (the JSON
     list's items)."""
-    level2_texts = _json_objects([("level2", column(two["level2"], _json)),
+    level2_texts = _json_objects([("level2", _column(two["level2"])),
                                   ("weight", column(two["weight"], _money)), ("score", column(two["score"], _money))])
     level1_texts = _json_objects([
-        ("level1", column(one["level1"], _json)), ("weight", column(one["weight"], _money)),
+        ("level1", _column(one["level1"])), ("weight", column(one["weight"], _money)),
         ("score", column(one["score"], _money)),
         ("level2", "[" + _joined(level2_texts, two["parent"].to_numpy(), len(one)) + "]")])
     return _joined(level1_texts, one["project"].to_numpy(), projects)
